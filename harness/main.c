@@ -1,0 +1,45 @@
+/*
+ * main.c - pfnbench: the command table.  Only this file and the cmd_*
+ * functions it calls choose exit codes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct command {
+	const char *name;
+	const char *usage;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "list", "list backends|workloads", cmd_list },
+	{ "encode", "encode --backend NAME [--request none|read|write] [--stage device|hmm] FILE", cmd_encode },
+	{ "verify", "verify [--cases N] [--seed S] [--out DIR]", cmd_verify },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: pfnbench COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  pfnbench %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "pfnbench: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

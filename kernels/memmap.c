@@ -1,0 +1,80 @@
+/*
+ * memmap.c - the sparse virtual memmap (SPARSEMEM_VMEMMAP in miniature).
+ *
+ * emu_memmap_init() reserves address space for pfn_limit struct pages with
+ * PROT_NONE and MAP_NORESERVE: nothing is committed.  emu_memmap_populate()
+ * makes the 2 MiB of memmap of each section read/write (calling the
+ * placement hook first, so the harness can bind it to a node before it is
+ * touched) and marks the section present.  Unpopulated sections fault if
+ * touched, as an unbacked vmemmap would oops, which catches emulator bugs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "mm.h"
+#include "page.h"
+
+int emu_memmap_init(struct emu_memmap *mm, unsigned long pfn_limit, const struct emu_mem_ops *mem)
+{
+	size_t bytes;
+	void *p;
+
+	if (pfn_limit == 0 || pfn_limit > EMU_PFN_MAX)
+		return -EINVAL;
+	pfn_limit = (pfn_limit + PAGES_PER_SECTION - 1) & ~(PAGES_PER_SECTION - 1);
+	mm->nr_sections = pfn_limit / PAGES_PER_SECTION;
+	mm->section_present = calloc(mm->nr_sections, 1);
+	if (!mm->section_present)
+		return -ENOMEM;
+	bytes = pfn_limit * sizeof(struct page);
+	p = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		free(mm->section_present);
+		mm->section_present = NULL;
+		return -ENOMEM;
+	}
+	mm->vmemmap = p;
+	mm->pfn_limit = pfn_limit;
+	mm->nr_present = 0;
+	mm->mem = mem;
+	return 0;
+}
+
+void emu_memmap_destroy(struct emu_memmap *mm)
+{
+	if (mm->vmemmap)
+		munmap(mm->vmemmap, mm->pfn_limit * sizeof(struct page));
+	free(mm->section_present);
+	mm->vmemmap = NULL;
+	mm->section_present = NULL;
+}
+
+int emu_memmap_populate(struct emu_memmap *mm, unsigned long pfn, unsigned long nr)
+{
+	unsigned long sec, last;
+
+	if (nr == 0)
+		return 0;
+	if (pfn >= mm->pfn_limit || nr > mm->pfn_limit - pfn)
+		return -ERANGE;
+	last = (pfn + nr - 1) / PAGES_PER_SECTION;
+	for (sec = pfn / PAGES_PER_SECTION; sec <= last; sec++) {
+		void *addr;
+		size_t len = PAGES_PER_SECTION * sizeof(struct page);
+
+		if (mm->section_present[sec])
+			continue;
+		addr = mm->vmemmap + sec * PAGES_PER_SECTION;
+		if (mprotect(addr, len, PROT_READ | PROT_WRITE))
+			return -errno;
+		if (mm->mem && mm->mem->place) {
+			int ret = mm->mem->place(mm->mem->ctx, addr, len, EMU_MEM_MEMMAP);
+			if (ret)
+				return ret;
+		}
+		mm->section_present[sec] = 1;
+		mm->nr_present++;
+	}
+	return 0;
+}

@@ -1,0 +1,240 @@
+/*
+ * mm.h - the emulated address space: VMAs, page table, memmap, frames,
+ * device-private memory, and the fault handler (handle_mm_fault).
+ *
+ * An emu_mm is what a process's mm_struct is to hmm_range_fault(): a sorted
+ * set of VMAs, a 4-level page table, and the physical memory behind it.
+ * Physical memory is pfns with struct pages (page.h); system pages come from
+ * a frame allocator, the shared zero page is pfn EMU_ZERO_PFN, and two
+ * emulated devices own private memory at EMU_DEV_PFN_FIRST + vram page:
+ * device 0 is "this device" (the one doing the fault, its dev_private_owner
+ * is emu_mm_owner(mm)), device 1 is "another device".
+ *
+ * Whether a fault also clears (or, for copy-on-write, copies) a 4 KiB data
+ * frame is a parameter.  Data frames come from a pool (params.data_pool_bytes,
+ * default 64 MiB, larger than a last-level cache) indexed by pfn modulo its
+ * size, so a run that includes the clear pays for a real 4 KiB store stream
+ * to memory that is not hot, without holding gigabytes.
+ *
+ * All memory the emulator allocates goes through emu_mem_ops, so that the
+ * harness can place each kind (page table, memmap, HMM array, driver array,
+ * data) on a NUMA node without this code knowing what NUMA is.
+ *
+ * Left out on purpose: locks, mmu notifiers, rmap, reclaim, the maple tree
+ * (VMAs are a sorted array searched by bisection), huge PUDs.
+ */
+#ifndef PFNBENCH_MM_H
+#define PFNBENCH_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "page.h"
+#include "pgtable.h"
+
+#define EMU_ZERO_PFN 0x1000UL
+#define EMU_DEV_PFN_FIRST 0x10000000UL
+#define EMU_DEV_PFN_NR 0x1000000UL /* vram pages 0 .. 0xffffff */
+#define EMU_PFN_MAX (1UL << 40)     /* page files name pfns below this */
+#define EMU_DEFAULT_BASE 0x7f0000000000UL
+/* The frame allocator hands out pfns from here up, skipping pfns in use. */
+#define EMU_FRAME_FIRST 0x100000UL
+
+enum emu_mem_kind {
+	EMU_MEM_PGTABLE,       /* page-table pages */
+	EMU_MEM_MEMMAP,        /* struct page sections */
+	EMU_MEM_HMM_ARRAY,     /* the array hmm_range_fault() writes */
+	EMU_MEM_DRIVER_ARRAY,  /* the driver's second array (convert) */
+	EMU_MEM_DATA,          /* data frames cleared by faults */
+	EMU_MEM_NR_KINDS
+};
+
+/*
+ * Memory hooks.  alloc returns page-aligned zeroed memory or NULL; free
+ * releases it; place, if set, is called on memory the emulator reserved
+ * itself (memmap sections) before it is first touched, and returns 0 or
+ * -errno.  A NULL emu_mem_ops means anonymous mmap and no placement.
+ */
+struct emu_mem_ops {
+	void *(*alloc)(void *ctx, size_t size_bytes, enum emu_mem_kind kind);
+	void (*free)(void *ctx, void *p, size_t size_bytes, enum emu_mem_kind kind);
+	int (*place)(void *ctx, void *p, size_t size_bytes, enum emu_mem_kind kind);
+	void *ctx;
+};
+void *emu_mem_alloc(const struct emu_mem_ops *mem, size_t size_bytes, enum emu_mem_kind kind);
+void emu_mem_free(const struct emu_mem_ops *mem, void *p, size_t size_bytes, enum emu_mem_kind kind);
+
+/* vm_flags */
+#define VM_READ (1UL << 0)
+#define VM_WRITE (1UL << 1)
+#define VM_EXEC (1UL << 2)
+#define VM_SHARED (1UL << 3)
+#define VM_IO (1UL << 14)
+#define VM_PFNMAP (1UL << 10)
+#define VM_MIXEDMAP (1UL << 28)
+#define VM_HUGEPAGE (1UL << 29)
+#define VM_SPECIAL (VM_IO | VM_PFNMAP | VM_MIXEDMAP)
+
+struct emu_vma {
+	unsigned long vm_start, vm_end; /* [start, end) */
+	unsigned long vm_flags;
+};
+
+/* The page states of spec/page-file.md. */
+enum emu_page_state {
+	EMU_PAGE_NONE,      /* anonymous rw VMA, pte_none */
+	EMU_PAGE_RO,        /* present read-only in a writable VMA (shared: COW) */
+	EMU_PAGE_RW,        /* present writable */
+	EMU_PAGE_ROVMA,     /* present in a VMA without VM_WRITE */
+	EMU_PAGE_ZERO,      /* the shared zero page */
+	EMU_PAGE_SWAP,      /* swap entry */
+	EMU_PAGE_THP_RO,    /* slot of a read-only PMD-mapped THP */
+	EMU_PAGE_THP_RW,    /* slot of a writable PMD-mapped THP */
+	EMU_PAGE_DEV,       /* device-private of this device, writable entry */
+	EMU_PAGE_DEV_RO,    /* device-private of this device, read-only entry */
+	EMU_PAGE_DEV_OTHER, /* device-private of another device */
+	EMU_PAGE_SPECIAL,   /* special pte without struct page */
+	EMU_PAGE_NOVMA,     /* no VMA */
+	EMU_PAGE_NOREAD,    /* PROT_NONE VMA */
+	EMU_PAGE_PFNMAP,    /* VM_IO | VM_PFNMAP VMA */
+	EMU_PAGE_NR_STATES
+};
+
+/* Per-page fault request. */
+enum emu_req {
+	EMU_REQ_NONE = 0,  /* snapshot */
+	EMU_REQ_READ = 1,
+	EMU_REQ_WRITE = 2,
+	EMU_REQ_DEFAULT = 3, /* in a page description: use the call's default */
+};
+
+/* One page of an address-space description (a page-file line). */
+struct emu_page_desc {
+	uint8_t state;     /* enum emu_page_state */
+	uint8_t req;       /* enum emu_req */
+	uint64_t arg;      /* pfn, or vram page for dev states; 0 otherwise */
+};
+
+/* Names as in page files ("none", "thp-ro", ...); NULL for bad values. */
+const char *emu_page_state_name(enum emu_page_state s);
+/* -1 when the name is unknown. */
+int emu_page_state_from_name(const char *name);
+/* Does this state take an ARG (pfn or vram page)? */
+bool emu_page_state_has_arg(enum emu_page_state s);
+
+struct emu_mm_params {
+	unsigned long pfn_limit;       /* memmap covers [0, pfn_limit); 0: EMU_PFN_MAX */
+	bool clear_data;               /* faults clear/copy a data frame */
+	size_t data_pool_bytes;        /* 0: 64 MiB */
+	const struct emu_mem_ops *mem; /* NULL: plain mmap */
+	/*
+	 * hmm_vma_fault() faults every page of [addr, end) of the walk step,
+	 * so this device's own private pages after the first faulting page
+	 * reach do_swap_page() too, and a real driver's migrate_to_ram()
+	 * would migrate them back.  spec/page-file.md's contract says they
+	 * are never faulted: by default the emulated device declines such
+	 * remote faults (the page stays, the walk reports it).  true models
+	 * the migrating driver.
+	 */
+	bool collateral_migrate;
+};
+
+struct emu_mm_stats {
+	unsigned long faults;          /* handle_mm_fault calls */
+	unsigned long faults_failed;
+	unsigned long pages_allocated; /* new system pages */
+	unsigned long pages_copied;    /* COW and migrations */
+	unsigned long pages_cleared;
+	unsigned long pgtable_pages;
+};
+
+/* A device that owns private memory. */
+struct emu_device {
+	struct dev_pagemap pgmap;
+	int id;
+};
+
+struct emu_mm {
+	pgd_t *pgd;
+	struct emu_vma *vmas;          /* sorted, non-overlapping */
+	unsigned long nr_vmas, cap_vmas;
+	struct emu_memmap memmap;
+	struct emu_device devices[2];  /* [0] this device, [1] another */
+	/* frame allocator */
+	unsigned long next_pfn;        /* bump cursor */
+	unsigned long free_list;       /* pfn + 1 of the first freed page, 0: empty */
+	/* page-table page slab */
+	uint8_t *pt_chunk;
+	size_t pt_chunk_used, pt_chunk_size;
+	void **pt_chunks;              /* every chunk, for teardown */
+	unsigned long nr_pt_chunks, cap_pt_chunks;
+	/* data frames */
+	uint8_t *data_pool;
+	size_t data_pool_bytes;
+	unsigned long next_swap_slot;  /* swap offsets handed out by populate */
+	struct emu_mm_params params;
+	struct emu_mm_stats stats;
+};
+
+/* Where emu_mm_populate() found a bad description: page index and why. */
+struct emu_build_error {
+	unsigned long index;
+	const char *what;
+};
+
+/* Returns 0 or -ENOMEM / -EINVAL; *out is NULL on error. */
+int emu_mm_create(const struct emu_mm_params *params, struct emu_mm **out);
+void emu_mm_destroy(struct emu_mm *mm);
+/* Drop every VMA, mapping and allocated frame; keeps the memmap reservation. */
+void emu_mm_clear(struct emu_mm *mm);
+/* dev_private_owner of this device. */
+static inline const void *emu_mm_owner(const struct emu_mm *mm) { return mm->devices[0].pgmap.owner; }
+
+/*
+ * Build the address space that pages[0..npages) describe, starting at base
+ * (4 KiB aligned).  Adjacent pages of compatible kinds share one VMA.
+ * Returns 0, -EINVAL (err says which page and why: misaligned or partial
+ * huge page, pfn out of range or reserved, vram page out of range, base
+ * misaligned or range past TASK_SIZE), -EEXIST (a pfn used twice; err says
+ * where) or -ENOMEM.  On error the mm is left cleared.
+ */
+int emu_mm_populate(struct emu_mm *mm, unsigned long base, const struct emu_page_desc *pages,
+		    unsigned long npages, struct emu_build_error *err);
+
+/* VMA lookup: the VMA containing addr, or NULL. */
+struct emu_vma *emu_find_vma(struct emu_mm *mm, unsigned long addr);
+/* The first VMA that ends above addr, or NULL (find_vma() of the kernel). */
+struct emu_vma *emu_find_vma_after(struct emu_mm *mm, unsigned long addr);
+
+/* Page-table access used by the walker and the fault handler. */
+pte_t *emu_pte_lookup(struct emu_mm *mm, unsigned long addr);           /* NULL if no pte table */
+pmd_t *emu_pmd_lookup(struct emu_mm *mm, unsigned long addr);           /* NULL if no pmd table */
+/* Allocate the levels down to the pte; NULL on -ENOMEM.  Splits nothing. */
+pte_t *emu_pte_alloc(struct emu_mm *mm, unsigned long addr);
+pmd_t *emu_pmd_alloc(struct emu_mm *mm, unsigned long addr);
+/* One zeroed page-table page from the mm's slab, or NULL. */
+void *emu_pt_page_alloc(struct emu_mm *mm);
+
+/* Frame allocator: a free system pfn with refcount 1, or 0 when out. */
+unsigned long emu_alloc_frame(struct emu_mm *mm);
+void emu_free_frame(struct emu_mm *mm, unsigned long pfn);
+
+/*
+ * The fault handler, modelling handle_mm_fault() for a user fault at addr
+ * (FAULT_FLAG_REMOTE from HMM).  Returns 0 on success, or VM_FAULT_* error
+ * bits: VM_FAULT_SIGSEGV (no VMA, no permission), VM_FAULT_SIGBUS (a special
+ * or PFNMAP page it cannot fault), VM_FAULT_OOM.
+ */
+#define FAULT_FLAG_WRITE (1U << 0)
+#define FAULT_FLAG_REMOTE (1U << 7)
+#define VM_FAULT_OOM (1U << 0)
+#define VM_FAULT_SIGBUS (1U << 1)
+#define VM_FAULT_SIGSEGV (1U << 6)
+#define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
+unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned long addr, unsigned flags);
+
+/* The data frame of a pfn (only when params.clear_data). */
+void *emu_data_frame(struct emu_mm *mm, unsigned long pfn);
+
+#endif
