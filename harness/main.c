@@ -16,7 +16,10 @@ struct command {
 static const struct command commands[] = {
 	{ "list", "list backends|workloads", cmd_list },
 	{ "encode", "encode --backend NAME [--request none|read|write] [--stage device|hmm] FILE", cmd_encode },
+	{ "run", "run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]", cmd_run },
 	{ "verify", "verify [--cases N] [--seed S] [--out DIR]", cmd_verify },
+	{ "report", "report [--no-figures] RESULTS_DIR", cmd_report },
+	{ "compare", "compare BASE NEW [--thresholds FILE] [--all]", cmd_compare },
 };
 
 static void usage(FILE *f)

@@ -100,6 +100,51 @@ void pfn_backend_call_done(struct pfn_backend *b, struct pfn_call *c)
 		b->ops->release(b, c);
 }
 
+const char *const pfn_stage_names[PFN_STAGE_NR] = {
+	[PFN_STAGE_PREPARE] = "prepare", [PFN_STAGE_WALK] = "walk", [PFN_STAGE_ALLOC] = "alloc",
+	[PFN_STAGE_CONVERT] = "convert", [PFN_STAGE_DMA] = "dma",
+};
+
+#define TIMED_STAGE(hook, stage)                                      \
+	do {                                                          \
+		if (b->ops->hook) {                                   \
+			uint64_t t0 = now_ns();                       \
+			ret = b->ops->hook(b, c);                     \
+			stage_ns[stage] += now_ns() - t0;             \
+			if (ret)                                      \
+				return ret;                           \
+		}                                                     \
+	} while (0)
+
+int pfn_backend_range_fault_staged(struct pfn_backend *b, struct pfn_call *c, uint64_t (*now_ns)(void),
+				   uint64_t stage_ns[PFN_STAGE_NR])
+{
+	int ret = 0;
+
+	if (c->npages == 0 || c->npages > b->params.max_npages)
+		return -EINVAL;
+	c->hmm_pfns = b->hmm_pfns;
+	c->dev_words = b->hmm_pfns;
+	c->nr_walks = c->nr_faults = 0;
+	TIMED_STAGE(prepare, PFN_STAGE_PREPARE);
+	TIMED_STAGE(walk, PFN_STAGE_WALK);
+	TIMED_STAGE(alloc, PFN_STAGE_ALLOC);
+	TIMED_STAGE(convert, PFN_STAGE_CONVERT);
+	b->stats.pages += c->npages;
+	b->stats.calls++;
+	return ret;
+}
+
+void pfn_backend_call_done_staged(struct pfn_backend *b, struct pfn_call *c, uint64_t (*now_ns)(void),
+				  uint64_t stage_ns[PFN_STAGE_NR])
+{
+	if (b->ops->release) {
+		uint64_t t0 = now_ns();
+		b->ops->release(b, c);
+		stage_ns[PFN_STAGE_ALLOC] += now_ns() - t0;
+	}
+}
+
 /* ---- shared helpers used by the backend files (backend_priv.h) ----- */
 
 #include "backend_priv.h"

@@ -107,4 +107,28 @@ int pfn_backend_range_fault(struct pfn_backend *b, struct pfn_call *c);
 /* Free what a call allocated (convert's per-call array). */
 void pfn_backend_call_done(struct pfn_backend *b, struct pfn_call *c);
 
+/* Stages of the whole path, for the breakdown. */
+enum pfn_stage {
+	PFN_STAGE_PREPARE,  /* request preparation */
+	PFN_STAGE_WALK,     /* hmm_range_fault(), faults included */
+	PFN_STAGE_ALLOC,    /* second array: allocation and free */
+	PFN_STAGE_CONVERT,  /* conversion or fix-up pass */
+	PFN_STAGE_DMA,      /* DMA mapping of host pages (harness-driven, iommu.h) */
+	PFN_STAGE_NR
+};
+extern const char *const pfn_stage_names[PFN_STAGE_NR];
+
+/*
+ * pfn_backend_range_fault() and pfn_backend_call_done() with a clock read
+ * between stages: now_ns() is called before and after each hook the backend
+ * has, and the difference added to stage_ns[].  The clock reads cost time of
+ * their own, so the sum of the stages exceeds an untimed call by a few clock
+ * reads per call: use it for shares, not for the headline time.  Same
+ * returns as pfn_backend_range_fault().
+ */
+int pfn_backend_range_fault_staged(struct pfn_backend *b, struct pfn_call *c, uint64_t (*now_ns)(void),
+				   uint64_t stage_ns[PFN_STAGE_NR]);
+void pfn_backend_call_done_staged(struct pfn_backend *b, struct pfn_call *c, uint64_t (*now_ns)(void),
+				  uint64_t stage_ns[PFN_STAGE_NR]);
+
 #endif

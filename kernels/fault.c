@@ -37,20 +37,34 @@
 
 #include "mm.h"
 
-static void page_clear(struct emu_mm *mm, unsigned long pfn)
+static int page_clear(struct emu_mm *mm, unsigned long pfn)
 {
+	void *p;
+
 	if (!mm->params.clear_data)
-		return;
-	memset(emu_data_frame(mm, pfn), 0, PAGE_SIZE);
+		return 0;
+	p = emu_data_frame(mm, pfn);
+	if (!p)
+		return -1;
+	memset(p, 0, PAGE_SIZE);
 	mm->stats.pages_cleared++;
+	return 0;
 }
 
-static void page_copy(struct emu_mm *mm, unsigned long dst, unsigned long src)
+/* Copy 4 KiB from src's frame (a device page's data for migrations). */
+static int page_copy(struct emu_mm *mm, unsigned long dst, unsigned long src)
 {
+	void *d, *s;
+
 	mm->stats.pages_copied++;
 	if (!mm->params.clear_data)
-		return;
-	memcpy(emu_data_frame(mm, dst), emu_data_frame(mm, src), PAGE_SIZE);
+		return 0;
+	d = emu_data_frame(mm, dst);
+	s = emu_data_frame(mm, src);
+	if (!d || !s)
+		return -1;
+	memcpy(d, s, PAGE_SIZE);
+	return 0;
 }
 
 /* Drop one mapping of a system page, freeing it with the last one. */
@@ -87,10 +101,10 @@ static unsigned map_new_page(struct emu_mm *mm, pte_t *pte, bool write, unsigned
 
 	if (!pfn)
 		return VM_FAULT_OOM;
-	if (copy_from)
-		page_copy(mm, pfn, copy_from);
-	else
-		page_clear(mm, pfn);
+	if (copy_from ? page_copy(mm, pfn, copy_from) : page_clear(mm, pfn)) {
+		emu_free_frame(mm, pfn);
+		return VM_FAULT_OOM;
+	}
 	*pte = pfn_pte(pfn, write);
 	return 0;
 }
@@ -150,26 +164,16 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 			if (dpage->pgmap == &mm->devices[0].pgmap && (flags & FAULT_FLAG_REMOTE) &&
 			    !mm->params.collateral_migrate)
 				return 0;
-			ret = map_new_page(mm, pte, w, 0);
-			if (!ret) {
-				/* migrate_to_ram(): the device copies the data back */
-				mm->stats.pages_copied++;
-				if (mm->params.clear_data)
-					memset(emu_data_frame(mm, pte_pfn(*pte)), 0, PAGE_SIZE);
+			/* migrate_to_ram(): the device copies the data back */
+			ret = map_new_page(mm, pte, w, dpfn);
+			if (!ret)
 				dpage->refcount = 0;
-			}
 			goto done;
 		}
 		if (!non_swap_entry(s)) {
-			unsigned long pfn = emu_alloc_frame(mm);
-			if (!pfn)
-				goto oom;
-			/* swap-in reads the data into the new page */
-			mm->stats.pages_copied++;
-			if (mm->params.clear_data)
-				memset(emu_data_frame(mm, pfn), 0, PAGE_SIZE);
-			*pte = pfn_pte(pfn, write);
-			return 0;
+			/* swap-in: the data is read into the new page (a copy) */
+			ret = map_new_page(mm, pte, write, swp_offset(s));
+			goto done;
 		}
 		goto sigbus; /* migration entries are not produced here */
 	}

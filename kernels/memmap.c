@@ -25,18 +25,26 @@ int emu_memmap_init(struct emu_memmap *mm, unsigned long pfn_limit, const struct
 	pfn_limit = (pfn_limit + PAGES_PER_SECTION - 1) & ~(PAGES_PER_SECTION - 1);
 	mm->nr_sections = pfn_limit / PAGES_PER_SECTION;
 	mm->section_present = calloc(mm->nr_sections, 1);
-	if (!mm->section_present)
+	mm->dirty = calloc(mm->nr_sections, sizeof(*mm->dirty));
+	mm->nr_dirty = 0;
+	if (!mm->section_present || !mm->dirty) {
+		free(mm->section_present);
+		free(mm->dirty);
 		return -ENOMEM;
+	}
 	bytes = pfn_limit * sizeof(struct page);
 	p = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		free(mm->section_present);
+		free(mm->dirty);
 		mm->section_present = NULL;
+		mm->dirty = NULL;
 		return -ENOMEM;
 	}
 	mm->vmemmap = p;
 	mm->pfn_limit = pfn_limit;
 	mm->nr_present = 0;
+	mm->present_secs = NULL;
 	mm->mem = mem;
 	return 0;
 }
@@ -46,6 +54,8 @@ void emu_memmap_destroy(struct emu_memmap *mm)
 	if (mm->vmemmap)
 		munmap(mm->vmemmap, mm->pfn_limit * sizeof(struct page));
 	free(mm->section_present);
+	free(mm->present_secs);
+	mm->present_secs = NULL;
 	mm->vmemmap = NULL;
 	mm->section_present = NULL;
 }
@@ -65,6 +75,14 @@ int emu_memmap_populate(struct emu_memmap *mm, unsigned long pfn, unsigned long 
 
 		if (mm->section_present[sec])
 			continue;
+		/* grow the list at 1, 2, 4, ... entries */
+		if (!(mm->nr_present & (mm->nr_present - 1))) {
+			unsigned long *n = realloc(mm->present_secs,
+						   (mm->nr_present ? 2 * mm->nr_present : 1) * sizeof(*n));
+			if (!n)
+				return -ENOMEM;
+			mm->present_secs = n;
+		}
 		addr = mm->vmemmap + sec * PAGES_PER_SECTION;
 		if (mprotect(addr, len, PROT_READ | PROT_WRITE))
 			return -errno;
@@ -74,7 +92,7 @@ int emu_memmap_populate(struct emu_memmap *mm, unsigned long pfn, unsigned long 
 				return ret;
 		}
 		mm->section_present[sec] = 1;
-		mm->nr_present++;
+		mm->present_secs[mm->nr_present++] = sec;
 	}
 	return 0;
 }

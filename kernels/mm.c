@@ -227,6 +227,7 @@ unsigned long emu_alloc_frame(struct emu_mm *mm)
 	}
 	mm->next_pfn = pfn + 1;
 found:
+	emu_memmap_dirty(&mm->memmap, pfn);
 	memset(page, 0, sizeof(*page));
 	page->flags = (ZONE_NORMAL << ZONES_SHIFT) | PG_anon | PG_swapbacked;
 	page->refcount = 1;
@@ -248,6 +249,11 @@ void *emu_data_frame(struct emu_mm *mm, unsigned long pfn)
 {
 	size_t nframes = mm->data_pool_bytes / PAGE_SIZE;
 
+	if (!mm->data_pool) {
+		mm->data_pool = emu_mem_alloc(mm->params.mem, mm->data_pool_bytes, EMU_MEM_DATA);
+		if (!mm->data_pool)
+			return NULL;
+	}
 	return mm->data_pool + (pfn % nframes) * PAGE_SIZE;
 }
 
@@ -294,25 +300,15 @@ int emu_mm_create(const struct emu_mm_params *params, struct emu_mm **out)
 		ret = -ENOMEM;
 		goto err_memmap;
 	}
-	if (mm->params.clear_data) {
-		mm->data_pool_bytes = mm->params.data_pool_bytes & PAGE_MASK;
-		if (!mm->data_pool_bytes)
-			mm->data_pool_bytes = PAGE_SIZE;
-		mm->data_pool = emu_mem_alloc(mm->params.mem, mm->data_pool_bytes, EMU_MEM_DATA);
-		if (!mm->data_pool) {
-			ret = -ENOMEM;
-			goto err_pt;
-		}
-	}
+	/* the data pool is allocated by the first fault that clears a page */
+	mm->data_pool_bytes = mm->params.data_pool_bytes & PAGE_MASK;
+	if (!mm->data_pool_bytes)
+		mm->data_pool_bytes = PAGE_SIZE;
 	devices_init(mm);
 	emu_mm_clear(mm);
 	*out = mm;
 	return 0;
 
-err_pt:
-	for (unsigned long i = 0; i < mm->nr_pt_chunks; i++)
-		emu_mem_free(mm->params.mem, mm->pt_chunks[i], PT_CHUNK_SIZE, EMU_MEM_PGTABLE);
-	free(mm->pt_chunks);
 err_memmap:
 	emu_memmap_destroy(&mm->memmap);
 err_free:
@@ -348,10 +344,9 @@ void emu_mm_clear(struct emu_mm *mm)
 	mm->pt_chunk_used = PAGE_SIZE; /* keep the pgd */
 	mm->pt_chunk_size = PT_CHUNK_SIZE;
 	/* drop struct pages: the sections stay mapped and read as zeroes */
-	for (unsigned long s = 0; s < mm->memmap.nr_sections; s++)
-		if (mm->memmap.section_present[s])
-			madvise(mm->memmap.vmemmap + s * PAGES_PER_SECTION,
-				PAGES_PER_SECTION * sizeof(struct page), MADV_DONTNEED);
+	for (unsigned long k = 0; k < mm->memmap.nr_present; k++)
+		madvise(mm->memmap.vmemmap + mm->memmap.present_secs[k] * PAGES_PER_SECTION,
+			PAGES_PER_SECTION * sizeof(struct page), MADV_DONTNEED);
 	mm->nr_vmas = 0;
 	mm->next_pfn = EMU_FRAME_FIRST;
 	mm->free_list = 0;
@@ -360,6 +355,7 @@ void emu_mm_clear(struct emu_mm *mm)
 	mm->stats.pgtable_pages = 1;
 	/* the shared zero page always exists */
 	if (emu_memmap_populate(&mm->memmap, EMU_ZERO_PFN, 1) == 0) {
+		emu_memmap_dirty(&mm->memmap, EMU_ZERO_PFN);
 		zero = emu_pfn_to_page(&mm->memmap, EMU_ZERO_PFN);
 		zero->flags = (ZONE_NORMAL << ZONES_SHIFT) | PG_reserved;
 		zero->refcount = 1;
@@ -454,6 +450,7 @@ static int claim_page(struct emu_mm *mm, unsigned long pfn, struct page **out)
 	page = emu_pfn_to_page(&mm->memmap, pfn);
 	if (page->refcount || (page->flags & PG_reserved))
 		return -EEXIST;
+	emu_memmap_dirty(&mm->memmap, pfn);
 	page->refcount = 1;
 	*out = page;
 	return 0;

@@ -234,7 +234,10 @@ void emu_free_frame(struct emu_mm *mm, unsigned long pfn);
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned long addr, unsigned flags);
 
-/* The data frame of a pfn (only when params.clear_data). */
+/*
+ * The data frame of a pfn (only when params.clear_data); the pool is
+ * allocated on first use, so NULL means out of memory.
+ */
 void *emu_data_frame(struct emu_mm *mm, unsigned long pfn);
 
 #endif

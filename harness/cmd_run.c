@@ -1,0 +1,112 @@
+/*
+ * cmd_run.c - `pfnbench run --config FILE [--out DIR] [--console]
+ * [--benchmark_*...]`: check the config completely, then run the sweep.
+ *
+ * Exit status: 0 done, 2 bad usage or bad config (nothing run), 1 the
+ * results could not be written, 130 interrupted by SIGINT/SIGTERM (what
+ * finished is written and meta.json says where it stopped).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config.h"
+#include "gbench_bridge.h"
+#include "sweep.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: pfnbench run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const char *config_path = NULL, *out = "results";
+	char **gb_argv = calloc((size_t)argc + 3, sizeof(char *));
+	int gb_argc = 0, ret, status = 0;
+	bool console = false;
+	struct sweep_config cfg = { 0 };
+	char err[1024], dir[4096] = "", cmdline[4096] = "pfnbench";
+	struct sigaction sa = { 0 };
+
+	if (!gb_argv)
+		return 1;
+	gb_argv[gb_argc++] = "pfnbench";
+	/* interleave the repetitions of all cases (see gbench_bridge.h) */
+	gb_argv[gb_argc++] = "--benchmark_enable_random_interleaving=true";
+	for (int i = 0; i < argc; i++) {
+		size_t l = strlen(cmdline);
+		snprintf(cmdline + l, sizeof(cmdline) - l, " %s", argv[i]);
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			config_path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			config_path = argv[i] + 9;
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strncmp(argv[i], "--out=", 6))
+			out = argv[i] + 6;
+		else if (!strcmp(argv[i], "--console"))
+			console = true;
+		else if (!strncmp(argv[i], "--benchmark_", 12))
+			gb_argv[gb_argc++] = argv[i];
+		else {
+			fprintf(stderr, "pfnbench run: unknown argument '%s'\n", argv[i]);
+			usage();
+			free(gb_argv);
+			return 2;
+		}
+	}
+	if (!config_path) {
+		usage();
+		free(gb_argv);
+		return 2;
+	}
+	ret = gb_init(&gb_argc, gb_argv);
+	if (ret) {
+		fprintf(stderr, "pfnbench run: Google Benchmark does not accept:");
+		for (int i = 1; i < gb_argc; i++)
+			fprintf(stderr, " %s", gb_argv[i]);
+		fprintf(stderr, "\n");
+		free(gb_argv);
+		return 2;
+	}
+	ret = config_load(config_path, &sweep_config_checks, &cfg, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s\n", err);
+		free(gb_argv);
+		return 2;
+	}
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	struct sweep_options opt = { .config_path = config_path, .out_parent = out, .command_line = cmdline,
+				     .console = console, .stop = &stop_requested };
+	ret = sweep_run(&cfg, &opt, dir, sizeof(dir), err, sizeof(err));
+	if (ret == -EINTR) {
+		fprintf(stderr, "pfnbench run: interrupted; finished cases are in %s (meta.json: complete=false)\n", dir);
+		status = 130;
+	} else if (ret) {
+		fprintf(stderr, "pfnbench run: %s\n", err);
+		status = dir[0] ? 1 : 2;
+	} else {
+		printf("%s\n", dir);
+	}
+	config_free(&cfg);
+	free(gb_argv);
+	return status;
+}

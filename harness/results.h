@@ -1,0 +1,173 @@
+/*
+ * results.h - the results directory: results.csv, meta.json, atomic writes.
+ *
+ * Implements docs/results-format.md: a new directory per run, named
+ * <UTC YYYYmmddTHHMMSSZ>-<short host>[-N] and never reused; every file
+ * written as NAME.tmp, fsync'ed and renamed; results.csv held in memory
+ * and rewritten whole after every finished case, so that the file on disk
+ * is always complete; a reader for the same CSV (the one report and compare
+ * use); and the machine and build parts of meta.json.
+ *
+ * Left out on purpose: running cases, the counters, config and skipped
+ * parts of meta.json (the sweep fills them), NUMA/hwloc facts (numa_nodes,
+ * hwloc_summary come from the topology module), and CSV fields containing
+ * line breaks (rejected, so that every row is one line and errors can name
+ * FILE:LINE).
+ */
+#ifndef PFNBENCH_RESULTS_H
+#define PFNBENCH_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+/* ---- directory and atomic files ---------------------------------------- */
+
+/*
+ * Create PARENT (and its parents) if missing, then a new directory
+ * PARENT/<UTC YYYYmmddTHHMMSSZ>-<short hostname> for the current time;
+ * if it exists, -2, -3, ... up to -999 are tried.  An existing directory is
+ * never reused.  The path goes to out.  Returns 0, -ENAMETOOLONG (out too
+ * small), -EEXIST (999 names taken), or the -errno of mkdir.
+ */
+int results_dir_create(const char *parent, char *out, size_t outlen);
+/* The same for a given time (tests use it to force a collision). */
+int results_dir_create_at(const char *parent, time_t when, char *out, size_t outlen);
+
+/*
+ * Write DIR/NAME.tmp, fsync it, rename it to DIR/NAME and fsync DIR.
+ * Returns 0 or -errno (-ENOENT no such dir, -ENOSPC, -EIO, -EFBIG, ...);
+ * on error the .tmp is removed and an earlier DIR/NAME is left as it was.
+ */
+int results_write_atomic(const char *dir, const char *name, const void *buf, size_t len);
+
+/* ---- results.csv -------------------------------------------------------- */
+
+/* An optional number: written as an empty field when !valid (never 0). */
+struct result_opt {
+	double v;
+	bool valid;
+};
+
+#define RESULT_STR_SHORT 32
+#define RESULT_STR_LONG 256
+
+/* One row of results.csv: one case, one repetition (docs/results-format.md). */
+struct result_row {
+	char case_name[RESULT_STR_LONG];        /* column "case": WORKLOAD/npages:N/batch:B[/VARIANT] */
+	char name[RESULT_STR_LONG];             /* BACKEND/ + case */
+	char backend[RESULT_STR_SHORT];
+	char workload[RESULT_STR_SHORT];
+	char source[RESULT_STR_SHORT];          /* emulated | kernel */
+	unsigned long npages;
+	unsigned long batch;                    /* pages per call, after clamping */
+	char cache[RESULT_STR_SHORT];           /* warm | cold */
+	bool clear_data;                        /* written 1 / 0 */
+	char array[RESULT_STR_SHORT];           /* per-call | kept */
+	unsigned threads;
+	char placement_req[RESULT_STR_LONG];
+	char placement_actual[RESULT_STR_LONG]; /* "?" if unknown */
+	char status[RESULT_STR_SHORT];          /* ok | skipped */
+	char skip_reason[RESULT_STR_LONG];      /* empty when ok */
+	unsigned repetition;                    /* 0-based */
+	/* measurements: empty fields when not valid (e.g. skipped rows) */
+	struct result_opt iterations;
+	struct result_opt ns_per_page;
+	struct result_opt ns_per_call;
+	struct result_opt pages_per_sec;
+	struct result_opt bytes_alloc_per_page;
+	struct result_opt bytes_persistent_per_page;
+	struct result_opt walks_per_call;
+	struct result_opt faults_per_page;
+	struct result_opt instructions_per_page;
+	struct result_opt cycles_per_page;
+	struct result_opt llc_misses_per_page;
+	struct result_opt dtlb_misses_per_page;
+	struct result_opt branch_misses_per_page;
+	struct result_opt page_faults_per_page;
+	struct result_opt task_clock_ns_per_page;
+	struct result_opt context_switches_per_page;
+	struct result_opt stage_prepare_ns_per_page;
+	struct result_opt stage_walk_ns_per_page;
+	struct result_opt stage_alloc_ns_per_page;
+	struct result_opt stage_convert_ns_per_page;
+	struct result_opt stage_dma_ns_per_page;
+	struct result_opt callgrind_ir_per_page;
+};
+
+/* Rows in memory, in the order appended (or read). */
+struct results_csv {
+	struct result_row *rows;
+	size_t nr_rows;
+	size_t cap;
+};
+
+/* Column names in file order, NULL-terminated. */
+extern const char *const results_csv_columns[];
+
+/* 0 or -ENOMEM; *out NULL on error.  Free with results_csv_destroy(). */
+int results_csv_create(struct results_csv **out);
+void results_csv_destroy(struct results_csv *csv);   /* NULL-safe */
+
+/*
+ * Copy ROW in.  0, -ENOMEM, or -EINVAL when a string holds a line break
+ * (CR or LF) or is not NUL-terminated within its array.  A valid optional
+ * number that is NaN or infinite is written as an empty field.
+ */
+int results_csv_append(struct results_csv *csv, const struct result_row *row);
+
+/* The whole file (header + rows) in a malloc'ed buffer.  0 or -ENOMEM. */
+int results_csv_format(const struct results_csv *csv, char **buf, size_t *len);
+
+/* Rewrite DIR/results.csv atomically with every row.  0 or -errno. */
+int results_csv_commit(const struct results_csv *csv, const char *dir);
+
+/*
+ * Read a results.csv.  Columns may come in any order; unknown columns are
+ * ignored; every column of results_csv_columns must be present.  Returns 0,
+ * or with a message in err:
+ *   -EINVAL "FILE:1: missing column X (...)", "FILE:LINE: column X: 'v' is
+ *           not a number", wrong field count, bad quoting, a string too long
+ *   -ENOENT, -EISDIR, other -errno: "FILE: cannot read: ..."
+ *   -ENOMEM
+ * *out is NULL on error.
+ */
+int results_csv_load(const char *path, struct results_csv **out, char *err, size_t errlen);
+
+/* ---- meta.json ---------------------------------------------------------- */
+
+/*
+ * Fill MACHINE (a JSON object) with hostname, cpu_model, nr_cpus,
+ * mem_total_bytes, swap_total_bytes, llc_bytes, kernel ("release version"),
+ * thp_enabled, thp_defrag (the bracketed word, "unavailable" if the file is
+ * missing), clocksource, aslr (randomize_va_space, 0..2),
+ * aslr_process_disabled (ADDR_NO_RANDOMIZE personality), perf_event_paranoid.
+ * A value that cannot be read is "unavailable" (strings) or null (numbers).
+ * Returns 0, -EINVAL (not an object) or -ENOMEM.
+ */
+int meta_collect_machine(json_t *machine);
+
+/*
+ * Fill BUILD with compiler, flags, build_type, sanitize (from the compile
+ * definitions set in harness/CMakeLists.txt).  0, -EINVAL, -ENOMEM.
+ */
+int meta_collect_build(json_t *build);
+
+/*
+ * Fill PFNBENCH (meta.json's "pfnbench" object) with version, git_commit
+ * (`git rev-parse HEAD` in the source dir, "unknown" if that fails) and
+ * git_dirty (`git status --porcelain` not empty; null when unknown).
+ * 0, -EINVAL, -ENOMEM.
+ */
+int meta_collect_pfnbench(json_t *pfnbench);
+
+/* "YYYY-mm-ddTHH:MM:SSZ" for WHEN into buf (>= 21 bytes).  0 or -ENAMETOOLONG. */
+int meta_utc_timestamp(time_t when, char *buf, size_t len);
+
+/* Write META as DIR/meta.json, indented, atomically.  0 or -errno. */
+int meta_write(const char *dir, const json_t *meta);
+
+#endif

@@ -1,0 +1,739 @@
+/*
+ * sweep.c - the measuring loop behind `pfnbench run`.
+ *
+ * A config expands into cases (workload x npages x batch x cache x array x
+ * placement x threads x source); each case is run by every backend of the
+ * config as one Google Benchmark each, named BACKEND/CASE.  Google
+ * Benchmark runs the repetitions of all of them in a random interleaved
+ * order (--benchmark_enable_random_interleaving), so both backends of a
+ * case are measured side by side on the same address space (the same
+ * seeded description, built afresh for each repetition).
+ *
+ * What one timed iteration is (sweep_bench_fn):
+ *
+ *   [untimed]  rebuild the address space if the last pass faulted (a
+ *              workload that asks for faults changes it); stream a buffer
+ *              of twice the last-level cache for cache = cold
+ *   [timed]    `inner` passes over the range, each pass one call per batch:
+ *              requests, hmm_range_fault(), the second array and the
+ *              conversion pass where the backend has them, the free
+ *   [untimed]  perf counters stop, the iteration time goes to Google
+ *              Benchmark (manual time)
+ *
+ * For workloads that never fault, `inner` passes of the same range make one
+ * iteration last at least SWEEP_MIN_PAGES_PER_ITER pages, so that reading
+ * the clock is a small share of the time even at npages = 1; workloads that
+ * fault run one pass per rebuild.  One untimed warm-up pass precedes the
+ * loop.  The perf counters are enabled around the timed region only.
+ *
+ * The time of the null backend, which does no fault work, is this loop's
+ * own cost per page: the report shows it next to the others.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "backend.h"
+#include "gbench_bridge.h"
+#include "perf.h"
+#include "placement.h"
+#include "results.h"
+#include "sweep.h"
+#include "workloads.h"
+
+#define SWEEP_MIN_PAGES_PER_ITER 4096UL
+/* pfns of workloads stay below 2^28; the device range ends at 0x11000000 */
+#define SWEEP_PFN_LIMIT (EMU_DEV_PFN_FIRST + EMU_DEV_PFN_NR)
+/* rewrite results.csv at most this often (and always at the end) */
+#define SWEEP_COMMIT_INTERVAL_NS 1000000000ULL
+
+static bool backend_exists(const char *name)
+{
+	return pfn_backend_find(name) != NULL;
+}
+
+static bool backend_has_second_array(const char *name)
+{
+	const struct pfn_backend_ops *ops = pfn_backend_find(name);
+
+	return ops && (ops->caps & PFN_CAP_SECOND_ARRAY);
+}
+
+const struct config_checks sweep_config_checks = {
+	.backend_exists = backend_exists,
+	.workload_exists = workload_exists,
+	.backend_has_second_array = backend_has_second_array,
+};
+
+struct sweep;
+
+/* One case: everything but the backend. */
+struct sweep_case {
+	enum config_source source;
+	const char *workload;
+	unsigned long npages;
+	unsigned long batch;          /* effective: <= npages */
+	enum config_cache cache;
+	enum config_array array;
+	const char *placement;        /* spec as written */
+	unsigned threads;
+	char key[RESULT_STR_LONG];    /* the "case" column */
+};
+
+/* One registered benchmark: a case run by one backend. */
+struct sweep_bench {
+	struct sweep *sw;
+	const struct sweep_case *sc;
+	const struct pfn_backend_ops *ops;
+	char name[RESULT_STR_LONG];
+	/* written by thread 0 of the benchmark function, read by the report */
+	char placement_actual[RESULT_STR_LONG];
+	char skip_reason[RESULT_STR_LONG];
+	unsigned long pages_per_iter;
+	bool skipped_recorded;
+};
+
+struct sweep {
+	const struct sweep_config *cfg;
+	const struct sweep_options *opt;
+	struct topo *topo;
+	size_t llc_bytes;
+	struct sweep_case *cases;
+	size_t nr_cases;
+	struct sweep_bench *benches;
+	size_t nr_benches;
+	struct results_csv *csv;
+	char dir[PATH_MAX];
+	size_t nr_reports, nr_expected;
+	uint64_t t_start_ns, t_last_commit_ns;
+	time_t started;                 /* wall clock, for meta.json */
+	int commit_error;
+	json_t *skipped;
+	json_t *counters;             /* availability, from the first open */
+	char last_name[RESULT_STR_LONG];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* ---- per-thread resources of one benchmark run ----------------------- */
+
+struct bench_thread {
+	struct placement_ctx *place;
+	struct emu_mm *mm;
+	struct pfn_backend *b;
+	struct perf_counters *pc;
+	struct emu_page_desc *pages;
+	unsigned long base, mm_npages;
+	enum emu_req req;
+	uint8_t *flush_buf;
+	size_t flush_bytes;
+};
+
+static void bench_thread_free(struct bench_thread *t)
+{
+	pfn_backend_destroy(t->b);
+	emu_mm_destroy(t->mm);
+	placement_ctx_destroy(t->place);
+	perf_counters_close(t->pc);
+	free(t->pages);
+	free(t->flush_buf);
+}
+
+/* Evict the caches: write then read a buffer twice the LLC. */
+static void cache_flush(struct bench_thread *t)
+{
+	volatile uint64_t sink = 0;
+
+	for (size_t i = 0; i < t->flush_bytes; i += 64)
+		t->flush_buf[i] = (uint8_t)i;
+	for (size_t i = 0; i < t->flush_bytes; i += 64)
+		sink += t->flush_buf[i];
+	(void)sink;
+}
+
+static enum emu_req request_of(enum config_request r, enum emu_req workload_default)
+{
+	switch (r) {
+	case CONFIG_REQUEST_NONE: return EMU_REQ_NONE;
+	case CONFIG_REQUEST_READ: return EMU_REQ_READ;
+	case CONFIG_REQUEST_WRITE: return EMU_REQ_WRITE;
+	default: return workload_default;
+	}
+}
+
+/* Set up what one thread needs; on failure fills why and returns -errno. */
+static int bench_thread_setup(struct sweep_bench *sb, struct gb_state *st, struct bench_thread *t, char *why,
+			      size_t whylen)
+{
+	const struct sweep_case *sc = sb->sc;
+	const struct sweep_config *cfg = sb->sw->cfg;
+	struct placement_req req;
+	struct workload_params wp = { .seed = cfg->seed, .migrated_share = cfg->migrated_share };
+	struct emu_mm_params mp = { .pfn_limit = SWEEP_PFN_LIMIT, .clear_data = cfg->clear_data };
+	struct pfn_backend_params bp;
+	struct emu_build_error berr = { 0 };
+	int ret, nodes, cpu_node;
+
+	if (sc->source != CONFIG_SOURCE_EMULATED) {
+		snprintf(why, whylen, "source=%s is not supported by this build", config_source_name(sc->source));
+		return -ENOTSUP;
+	}
+	ret = placement_req_parse(sc->placement, &req, why, whylen);
+	if (ret)
+		return ret;
+	ret = placement_check(sb->sw->topo, &req, why, whylen);
+	if (ret)
+		return ret;
+	/* bind to one core of the requested node (any node: node 0), one per thread */
+	cpu_node = req.cpu_node >= 0 ? req.cpu_node : 0;
+	{
+		int cpus[1024];
+		nodes = topo_cpus_of_node(sb->sw->topo, cpu_node, cpus, 1024);
+		if (nodes > 0) {
+			ret = topo_bind_thread(sb->sw->topo, cpu_node, gb_thread_index(st) % nodes, why, whylen);
+			if (ret && ret != -ENOTSUP)
+				return ret;
+		}
+	}
+	placement_set_thread_policy(&req);
+	ret = placement_ctx_create(&req, 0, &t->place, why, whylen);
+	if (ret)
+		return ret;
+	mp.mem = placement_ctx_ops(t->place);
+
+	ret = workload_generate(sc->workload, sc->npages, &wp, &t->base, &t->pages, &t->req);
+	if (ret) {
+		snprintf(why, whylen, "workload %s: cannot generate %lu pages: %s", sc->workload, sc->npages,
+			 strerror(-ret));
+		return ret;
+	}
+	t->mm_npages = workload_mm_npages(sc->workload, sc->npages);
+	t->req = request_of(cfg->request, t->req);
+	ret = emu_mm_create(&mp, &t->mm);
+	if (ret) {
+		snprintf(why, whylen, "cannot create the emulated mm: %s", strerror(-ret));
+		return ret;
+	}
+	ret = emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, &berr);
+	if (ret) {
+		snprintf(why, whylen, "workload %s: page %lu: %s", sc->workload, berr.index,
+			 berr.what ? berr.what : strerror(-ret));
+		return ret;
+	}
+	bp = (struct pfn_backend_params){ .mm = t->mm, .max_npages = sc->batch,
+					  .keep_array = sc->array == CONFIG_ARRAY_KEPT };
+	ret = pfn_backend_create(sb->ops, &bp, &t->b);
+	if (ret) {
+		snprintf(why, whylen, "cannot create backend %s: %s", sb->ops->name, strerror(-ret));
+		return ret;
+	}
+	if (cfg->counters) {
+		ret = perf_counters_open(&t->pc, cfg->counters & PC_MASK_ALL);
+		if (ret) {
+			snprintf(why, whylen, "perf counters: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	if (sc->cache == CONFIG_CACHE_COLD) {
+		t->flush_bytes = 2 * (sb->sw->llc_bytes ? sb->sw->llc_bytes : (32UL << 20));
+		t->flush_buf = malloc(t->flush_bytes);
+		if (!t->flush_buf) {
+			snprintf(why, whylen, "cannot allocate the %zu-byte cache flush buffer", t->flush_bytes);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* One pass over the range; returns the first call's error, or 0. */
+static int bench_pass(struct bench_thread *t, const struct sweep_case *sc, bool staged,
+		      uint64_t stage_ns[PFN_STAGE_NR], unsigned long *faults, unsigned long *walks)
+{
+	for (unsigned long off = 0; off < sc->npages; off += sc->batch) {
+		struct pfn_call c = {
+			.start = t->base + (off << PAGE_SHIFT),
+			.npages = sc->npages - off < sc->batch ? sc->npages - off : sc->batch,
+			.default_req = t->req,
+		};
+		int ret;
+
+		if (staged) {
+			ret = pfn_backend_range_fault_staged(t->b, &c, now_ns, stage_ns);
+			pfn_backend_call_done_staged(t->b, &c, now_ns, stage_ns);
+		} else {
+			ret = pfn_backend_range_fault(t->b, &c);
+			pfn_backend_call_done(t->b, &c);
+		}
+		if (ret)
+			return ret;
+		*faults += c.nr_faults;
+		*walks += c.nr_walks;
+	}
+	return 0;
+}
+
+static int rebuild(struct bench_thread *t)
+{
+	return emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
+}
+
+static void sweep_bench_fn(struct gb_state *st, void *arg)
+{
+	struct sweep_bench *sb = arg;
+	const struct sweep_case *sc = sb->sc;
+	const struct sweep_config *cfg = sb->sw->cfg;
+	struct bench_thread t = { 0 };
+	char why[RESULT_STR_LONG] = "";
+	uint64_t stage_ns[PFN_STAGE_NR] = { 0 };
+	unsigned long faults = 0, walks = 0, calls_per_pass, inner;
+	uint64_t iters = 0;
+	double ctr_total[PC_NR] = { 0 };
+	bool ctr_valid[PC_NR] = { 0 };
+	bool may_fault, dirty, thread0 = gb_thread_index(st) == 0;
+	int ret;
+
+	if (sb->sw->opt->stop && *sb->sw->opt->stop) {
+		gb_skip(st, "interrupted before this case started");
+		return;
+	}
+	ret = bench_thread_setup(sb, st, &t, why, sizeof(why));
+	if (ret) {
+		if (thread0)
+			copy_str(sb->skip_reason, sizeof(sb->skip_reason), why);
+		gb_skip(st, why);
+		goto out;
+	}
+	/*
+	 * A pass that faulted changed the address space: it is rebuilt
+	 * (untimed) before the next one.  Passes that may fault run one per
+	 * iteration; the others repeat `inner` times per iteration.
+	 */
+	may_fault = t.req != EMU_REQ_NONE && (sb->ops->caps & PFN_CAP_FAULTS);
+	calls_per_pass = (sc->npages + sc->batch - 1) / sc->batch;
+	inner = may_fault ? 1 : (SWEEP_MIN_PAGES_PER_ITER + sc->npages - 1) / sc->npages;
+
+	/* warm-up pass, untimed: fills caches and TLBs, checks the path works */
+	ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks);
+	if (ret) {
+		snprintf(why, sizeof(why), "backend %s returned %d (%s) on workload %s", sb->ops->name, ret,
+			 strerror(-ret), sc->workload);
+		if (thread0)
+			copy_str(sb->skip_reason, sizeof(sb->skip_reason), why);
+		gb_skip(st, why);
+		goto out;
+	}
+	memset(stage_ns, 0, sizeof(stage_ns));
+	dirty = faults > 0;
+	faults = walks = 0;
+
+	while (gb_keep_running(st)) {
+		uint64_t t0, t1;
+		unsigned long faults_before = faults;
+
+		if (dirty && rebuild(&t)) {
+			gb_skip(st, "rebuilding the address space failed");
+			break;
+		}
+		if (t.flush_buf)
+			cache_flush(&t);
+		if (t.pc) {
+			perf_counters_reset(t.pc);
+			perf_counters_enable(t.pc);
+		}
+		t0 = now_ns();
+		ret = 0;
+		for (unsigned long k = 0; k < inner && !ret; k++)
+			ret = bench_pass(&t, sc, cfg->stages, stage_ns, &faults, &walks);
+		t1 = now_ns();
+		if (t.pc) {
+			double v[PC_NR];
+			bool valid[PC_NR];
+
+			perf_counters_disable(t.pc);
+			if (!perf_counters_read(t.pc, v, valid))
+				for (int i = 0; i < PC_NR; i++)
+					if (valid[i]) {
+						ctr_total[i] += v[i];
+						ctr_valid[i] = true;
+					}
+		}
+		if (ret) {
+			snprintf(why, sizeof(why), "backend %s returned %d (%s)", sb->ops->name, ret, strerror(-ret));
+			gb_skip(st, why);
+			break;
+		}
+		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+		dirty = faults > faults_before;
+		iters++;
+	}
+	if (iters) {
+		double pages = (double)iters * inner * sc->npages;
+		const struct pfn_backend_stats *bs = &t.b->stats;
+
+		gb_counter(st, "pages_per_iter", (double)inner * sc->npages, GB_COUNTER_AVG_THREADS);
+		gb_counter(st, "calls_per_iter", (double)inner * calls_per_pass, GB_COUNTER_AVG_THREADS);
+		gb_counter(st, "faults_per_page", faults / pages, GB_COUNTER_AVG_THREADS);
+		gb_counter(st, "walks_per_call", walks / ((double)iters * inner * calls_per_pass),
+			   GB_COUNTER_AVG_THREADS);
+		gb_counter(st, "bytes_alloc_per_page", bs->pages ? (double)bs->bytes_allocated / bs->pages : 0,
+			   GB_COUNTER_AVG_THREADS);
+		gb_counter(st, "bytes_persistent_per_page", (double)bs->bytes_persistent / sc->batch,
+			   GB_COUNTER_AVG_THREADS);
+		for (int i = 0; i < PC_NR; i++) {
+			char name[64];
+
+			if (!ctr_valid[i])
+				continue;
+			snprintf(name, sizeof(name), "%s_per_page", perf_counter_name(i));
+			gb_counter(st, name, ctr_total[i] / pages, GB_COUNTER_AVG_THREADS);
+		}
+		if (cfg->stages)
+			for (int s = 0; s < PFN_STAGE_NR; s++) {
+				char name[64];
+
+				snprintf(name, sizeof(name), "stage_%s_ns_per_page", pfn_stage_names[s]);
+				gb_counter(st, name, stage_ns[s] / pages, GB_COUNTER_AVG_THREADS);
+			}
+	}
+	if (thread0) {
+		int actual[EMU_MEM_NR_KINDS];
+
+		sb->pages_per_iter = inner * sc->npages;
+		if (placement_verify(t.place, actual) == 0)
+			placement_format_actual(actual, sb->placement_actual, sizeof(sb->placement_actual));
+		else
+			copy_str(sb->placement_actual, sizeof(sb->placement_actual), "?");
+		if (t.pc && !sb->sw->counters) {
+			json_t *c = json_object();
+			if (c && perf_counters_describe(t.pc, c) == 0)
+				sb->sw->counters = c;
+			else
+				json_decref(c);
+		}
+	}
+out:
+	placement_reset_thread_policy();
+	bench_thread_free(&t);
+}
+
+/* ---- results --------------------------------------------------------- */
+
+static struct sweep_bench *bench_by_name(struct sweep *sw, const char *name)
+{
+	for (size_t i = 0; i < sw->nr_benches; i++)
+		if (!strcmp(sw->benches[i].name, name))
+			return &sw->benches[i];
+	return NULL;
+}
+
+static bool counter_get(const struct gb_run_report *r, const char *name, double *out)
+{
+	for (size_t i = 0; i < r->nr_counters; i++)
+		if (!strcmp(r->counter_names[i], name)) {
+			*out = r->counter_values[i];
+			return true;
+		}
+	return false;
+}
+
+static void opt_from(const struct gb_run_report *r, const char *name, struct result_opt *o)
+{
+	o->valid = counter_get(r, name, &o->v);
+}
+
+static void commit(struct sweep *sw, bool force)
+{
+	uint64_t now = now_ns();
+	int ret;
+
+	if (!force && now - sw->t_last_commit_ns < SWEEP_COMMIT_INTERVAL_NS)
+		return;
+	ret = results_csv_commit(sw->csv, sw->dir);
+	if (ret && !sw->commit_error)
+		sw->commit_error = ret;
+	sw->t_last_commit_ns = now;
+}
+
+static void sweep_report(void *ctx, const struct gb_run_report *r)
+{
+	struct sweep *sw = ctx;
+	struct sweep_bench *sb = bench_by_name(sw, r->function_name);
+	struct result_row row;
+	double secs;
+
+	sw->nr_reports++;
+	if (!sb)
+		return;
+	memset(&row, 0, sizeof(row));
+	copy_str(row.case_name, sizeof(row.case_name), sb->sc->key);
+	copy_str(row.name, sizeof(row.name), sb->name);
+	copy_str(row.backend, sizeof(row.backend), sb->ops->name);
+	copy_str(row.workload, sizeof(row.workload), sb->sc->workload);
+	copy_str(row.source, sizeof(row.source), config_source_name(sb->sc->source));
+	row.npages = sb->sc->npages;
+	row.batch = sb->sc->batch;
+	copy_str(row.cache, sizeof(row.cache), config_cache_name(sb->sc->cache));
+	row.clear_data = sw->cfg->clear_data;
+	copy_str(row.array, sizeof(row.array), config_array_name(sb->sc->array));
+	row.threads = sb->sc->threads;
+	copy_str(row.placement_req, sizeof(row.placement_req), sb->sc->placement);
+	copy_str(row.placement_actual, sizeof(row.placement_actual),
+		 sb->placement_actual[0] ? sb->placement_actual : "?");
+	row.repetition = (unsigned)r->repetition_index;
+	if (r->error_occurred) {
+		copy_str(row.status, sizeof(row.status), "skipped");
+		copy_str(row.skip_reason, sizeof(row.skip_reason), r->error_message);
+		if (!sb->skipped_recorded) {
+			json_array_append_new(sw->skipped, json_pack("{s:s, s:s}", "case", sb->name, "reason",
+								     r->error_message));
+			sb->skipped_recorded = true;
+		}
+	} else {
+		double pages_per_iter = 0, calls_per_iter = 0;
+
+		copy_str(row.status, sizeof(row.status), "ok");
+		counter_get(r, "pages_per_iter", &pages_per_iter);
+		counter_get(r, "calls_per_iter", &calls_per_iter);
+		row.iterations = (struct result_opt){ (double)r->iterations, true };
+		if (pages_per_iter > 0) {
+			row.ns_per_page = (struct result_opt){ r->real_time_ns / pages_per_iter, true };
+			row.pages_per_sec = (struct result_opt){
+				r->real_time_ns > 0 ? r->threads * pages_per_iter / (r->real_time_ns * 1e-9) : 0,
+				r->real_time_ns > 0 };
+		}
+		if (calls_per_iter > 0)
+			row.ns_per_call = (struct result_opt){ r->real_time_ns / calls_per_iter, true };
+		opt_from(r, "bytes_alloc_per_page", &row.bytes_alloc_per_page);
+		opt_from(r, "bytes_persistent_per_page", &row.bytes_persistent_per_page);
+		opt_from(r, "walks_per_call", &row.walks_per_call);
+		opt_from(r, "faults_per_page", &row.faults_per_page);
+		opt_from(r, "instructions_per_page", &row.instructions_per_page);
+		opt_from(r, "cycles_per_page", &row.cycles_per_page);
+		opt_from(r, "llc_misses_per_page", &row.llc_misses_per_page);
+		opt_from(r, "dtlb_misses_per_page", &row.dtlb_misses_per_page);
+		opt_from(r, "branch_misses_per_page", &row.branch_misses_per_page);
+		opt_from(r, "page_faults_per_page", &row.page_faults_per_page);
+		opt_from(r, "task_clock_ns_per_page", &row.task_clock_ns_per_page);
+		opt_from(r, "context_switches_per_page", &row.context_switches_per_page);
+		opt_from(r, "stage_prepare_ns_per_page", &row.stage_prepare_ns_per_page);
+		opt_from(r, "stage_walk_ns_per_page", &row.stage_walk_ns_per_page);
+		opt_from(r, "stage_alloc_ns_per_page", &row.stage_alloc_ns_per_page);
+		opt_from(r, "stage_convert_ns_per_page", &row.stage_convert_ns_per_page);
+		opt_from(r, "stage_dma_ns_per_page", &row.stage_dma_ns_per_page);
+	}
+	if (results_csv_append(sw->csv, &row) && !sw->commit_error)
+		sw->commit_error = -ENOMEM;
+	commit(sw, false);
+
+	/* progress: case i of N, elapsed, estimated time left */
+	if (strcmp(sw->last_name, sb->name) && r->repetition_index + 1 >= r->repetitions) {
+		secs = (now_ns() - sw->t_start_ns) * 1e-9;
+		copy_str(sw->last_name, sizeof(sw->last_name), sb->name);
+		fprintf(stderr, "[%zu/%zu] %-60s %6.1fs elapsed, ~%.0fs left\n", sw->nr_reports, sw->nr_expected,
+			sb->name, secs,
+			sw->nr_reports ? secs * (double)(sw->nr_expected - sw->nr_reports) / sw->nr_reports : 0);
+	}
+}
+
+/* ---- expansion ------------------------------------------------------- */
+
+static int expand(struct sweep *sw)
+{
+	const struct sweep_config *cfg = sw->cfg;
+	size_t max = cfg->nr_sources * cfg->nr_workloads * cfg->nr_npages * cfg->nr_batch * cfg->nr_caches *
+		     cfg->nr_arrays * cfg->nr_placements * cfg->nr_threads;
+
+	sw->cases = calloc(max ? max : 1, sizeof(*sw->cases));
+	sw->benches = calloc(max * cfg->nr_backends + 1, sizeof(*sw->benches));
+	if (!sw->cases || !sw->benches)
+		return -ENOMEM;
+	for (size_t so = 0; so < cfg->nr_sources; so++)
+	for (size_t w = 0; w < cfg->nr_workloads; w++)
+	for (size_t n = 0; n < cfg->nr_npages; n++)
+	for (size_t ba = 0; ba < cfg->nr_batch; ba++)
+	for (size_t ca = 0; ca < cfg->nr_caches; ca++)
+	for (size_t ar = 0; ar < cfg->nr_arrays; ar++)
+	for (size_t pl = 0; pl < cfg->nr_placements; pl++)
+	for (size_t th = 0; th < cfg->nr_threads; th++) {
+		struct sweep_case *sc = &sw->cases[sw->nr_cases];
+		unsigned long batch = config_batch_effective(cfg->batch[ba], cfg->npages[n]);
+		bool dup = false;
+		int len;
+
+		*sc = (struct sweep_case){
+			.source = cfg->sources[so], .workload = cfg->workloads[w], .npages = cfg->npages[n],
+			.batch = batch, .cache = cfg->caches[ca], .array = cfg->arrays[ar],
+			.placement = cfg->placements[pl], .threads = cfg->threads[th],
+		};
+		len = snprintf(sc->key, sizeof(sc->key), "%s/npages:%lu/batch:%lu%s%s%s%s%s%s", sc->workload,
+			       sc->npages, batch, sc->cache == CONFIG_CACHE_COLD ? "/cold" : "",
+			       sc->array == CONFIG_ARRAY_KEPT ? "/array:kept" : "",
+			       strcmp(sc->placement, "local") ? "/place:" : "",
+			       strcmp(sc->placement, "local") ? sc->placement : "",
+			       sc->source == CONFIG_SOURCE_KERNEL ? "/kernel" : "", "");
+		if (len >= (int)sizeof(sc->key))
+			return -ENAMETOOLONG;
+		if (sc->threads > 1) {
+			size_t l = strlen(sc->key);
+			snprintf(sc->key + l, sizeof(sc->key) - l, "/threads:%u", sc->threads);
+		}
+		/* a clamped batch can make two cases the same: keep one */
+		for (size_t i = 0; i < sw->nr_cases && !dup; i++)
+			dup = !strcmp(sw->cases[i].key, sc->key);
+		if (dup)
+			continue;
+		sw->nr_cases++;
+		for (size_t b = 0; b < cfg->nr_backends; b++) {
+			struct sweep_bench *sb = &sw->benches[sw->nr_benches++];
+
+			sb->sw = sw;
+			sb->sc = sc;
+			sb->ops = pfn_backend_find(cfg->backends[b]);
+			snprintf(sb->name, sizeof(sb->name), "%s/%s", sb->ops->name, sc->key);
+		}
+	}
+	return 0;
+}
+
+static int write_meta(struct sweep *sw, bool complete, const char *stopped_at)
+{
+	json_t *meta = json_object(), *o;
+	char ts[32];
+	char *summary;
+	int ret;
+
+	if (!meta)
+		return -ENOMEM;
+	o = json_object();
+	meta_collect_pfnbench(o);
+	json_object_set_new(meta, "pfnbench", o);
+	json_object_set_new(meta, "command", json_string(sw->opt->command_line ? sw->opt->command_line : ""));
+	json_object_set_new(meta, "complete", json_boolean(complete));
+	json_object_set_new(meta, "stopped_at", stopped_at ? json_string(stopped_at) : json_null());
+	meta_utc_timestamp(sw->started, ts, sizeof(ts));
+	json_object_set_new(meta, "started_utc", json_string(ts));
+	meta_utc_timestamp(time(NULL), ts, sizeof(ts));
+	json_object_set_new(meta, "finished_utc", complete ? json_string(ts) : json_null());
+	o = json_object();
+	meta_collect_machine(o);
+	json_object_set_new(o, "numa_nodes", json_integer(topo_nr_nodes(sw->topo)));
+	summary = topo_summary(sw->topo);
+	json_object_set_new(o, "hwloc_summary", json_string(summary ? summary : "?"));
+	free(summary);
+	json_object_set_new(o, "llc_bytes", json_integer((json_int_t)sw->llc_bytes));
+	json_object_set_new(meta, "machine", o);
+	o = json_object();
+	meta_collect_build(o);
+	json_object_set_new(meta, "build", o);
+	json_object_set_new(meta, "counters", sw->counters ? json_incref(sw->counters) : json_object());
+	if (config_to_json(sw->cfg, &o) == 0)
+		json_object_set_new(meta, "config", o);
+	json_object_set_new(meta, "timing", json_pack("{s:s, s:s, s:i}", "clock", "CLOCK_MONOTONIC, manual time per iteration",
+						      "interleaving", "--benchmark_enable_random_interleaving=true",
+						      "min_pages_per_iteration", (int)SWEEP_MIN_PAGES_PER_ITER));
+	json_object_set_new(meta, "skipped", json_incref(sw->skipped));
+	ret = meta_write(sw->dir, meta);
+	json_decref(meta);
+	return ret;
+}
+
+int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, char *dir_out, size_t dir_len,
+	      char *err, size_t errlen)
+{
+	struct sweep sw = { .cfg = cfg, .opt = opt };
+	struct gb_options gbo = { .repetitions = (int)cfg->repetitions, .min_time_s = cfg->min_time_s,
+				  .manual_time = true, .console_aggregates_only = true };
+	char path[PATH_MAX + 32];
+	int ret;
+
+	sw.t_start_ns = now_ns();
+	sw.started = time(NULL);
+	sw.skipped = json_array();
+	ret = topo_open(&sw.topo);
+	if (ret) {
+		snprintf(err, errlen, "hwloc: cannot read the topology: %s", strerror(-ret));
+		goto out;
+	}
+	sw.llc_bytes = topo_llc_bytes(sw.topo);
+	ret = expand(&sw);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot expand the sweep: %s", cfg->path, strerror(-ret));
+		goto out;
+	}
+	ret = results_csv_create(&sw.csv);
+	if (ret)
+		goto out;
+	ret = results_dir_create(opt->out_parent, sw.dir, sizeof(sw.dir));
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot create a results directory: %s", opt->out_parent, strerror(-ret));
+		goto out;
+	}
+	copy_str(dir_out, dir_len, sw.dir);
+	ret = results_write_atomic(sw.dir, "config.conf", cfg->text, cfg->text_len);
+	if (!ret)
+		ret = write_meta(&sw, false, "not started");
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot write: %s", sw.dir, strerror(-ret));
+		goto out;
+	}
+	for (size_t i = 0; i < sw.nr_benches; i++) {
+		gbo.threads = sw.benches[i].sc->threads > 1 ? (int)sw.benches[i].sc->threads : 0;
+		ret = gb_register(sw.benches[i].name, sweep_bench_fn, &sw.benches[i], &gbo);
+		if (ret) {
+			snprintf(err, errlen, "cannot register %s: %s", sw.benches[i].name, strerror(-ret));
+			goto out;
+		}
+	}
+	sw.nr_expected = sw.nr_benches * cfg->repetitions;
+	fprintf(stderr, "pfnbench: %zu cases x %zu backends x %u repetitions -> %s\n", sw.nr_cases,
+		cfg->nr_backends, cfg->repetitions, sw.dir);
+	snprintf(path, sizeof(path), "%s/gbench.json", sw.dir);
+	ret = gb_run(path, opt->console ? GB_RUN_CONSOLE : 0, sweep_report, &sw);
+	gb_clear();
+	commit(&sw, true);
+	if (ret || sw.commit_error) {
+		ret = ret ? ret : sw.commit_error;
+		snprintf(err, errlen, "%s: writing results failed: %s", sw.dir, strerror(-ret));
+		write_meta(&sw, false, "writing results failed");
+		goto out;
+	}
+	if (opt->stop && *opt->stop) {
+		char where[128];
+
+		snprintf(where, sizeof(where), "interrupted after %zu of %zu case repetitions", sw.nr_reports,
+			 sw.nr_expected);
+		ret = write_meta(&sw, false, where);
+		if (!ret)
+			ret = -EINTR;
+		goto out;
+	}
+	ret = write_meta(&sw, true, NULL);
+	if (ret)
+		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
+out:
+	results_csv_destroy(sw.csv);
+	json_decref(sw.skipped);
+	json_decref(sw.counters);
+	topo_close(sw.topo);
+	free(sw.cases);
+	free(sw.benches);
+	return ret;
+}

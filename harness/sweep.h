@@ -1,0 +1,34 @@
+/*
+ * sweep.h - `pfnbench run`: expand a sweep config into cases, register one
+ * Google Benchmark per case and backend, run them interleaved, and write
+ * the results directory (docs/results-format.md).
+ */
+#ifndef PFNBENCH_SWEEP_H
+#define PFNBENCH_SWEEP_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "config.h"
+
+struct sweep_options {
+	const char *config_path;
+	const char *out_parent;      /* results/ */
+	const char *command_line;    /* for meta.json */
+	bool console;                /* Google Benchmark's own table on stderr */
+	volatile sig_atomic_t *stop; /* set by a signal handler: finish early */
+};
+
+/*
+ * Run the sweep of cfg.  dir_out receives the results directory.  Returns 0
+ * when every case ran or was skipped with a reason, -EINTR when *stop was
+ * set (what finished is written, meta.json says incomplete), or -errno when
+ * the results could not be written (err says what).
+ */
+int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, char *dir_out,
+	      size_t dir_len, char *err, size_t errlen);
+
+/* config_checks with the real backend and workload tables. */
+extern const struct config_checks sweep_config_checks;
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * test_config.c - sweep config files (harness/config.c).
+ *
+ * Data-driven: every tests/data/config-valid/NAME.conf must load, and each of
+ * its "# expect KEY = JSON" lines must equal config_to_json()'s KEY; every
+ * tests/data/config-invalid/NAME.conf must fail with -EINVAL and a message that
+ * starts with the file's path and contains its "# expect: TEXT" line.  Every
+ * shipped configs/NAME.conf must load.  A few cases that cannot live in a data
+ * folder (a directory, a missing file, a NUL byte) are built in /tmp.
+ *
+ * The data folders are checked against a fixed list of backend and
+ * workload names (so that they document themselves); the shipped configs
+ * are also checked against the real tables (pfn_backends[], workloads.c).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "backend.h"
+#include "config.h"
+#include "workloads.h"
+
+static bool in_list(const char *const *names, const char *s)
+{
+	for (; *names; names++)
+		if (!strcmp(*names, s))
+			return true;
+	return false;
+}
+
+static bool backend_exists(const char *name)
+{
+	static const char *const b[] = { "convert", "direct", "direct-fixup", "null", NULL };
+
+	return in_list(b, name);
+}
+
+static bool fixed_workload_exists(const char *name)
+{
+	static const char *const w[] = { "mirror", "first-touch", "thp", "migrated", "mixed", NULL };
+
+	return in_list(w, name);
+}
+
+static bool second_array(const char *name)
+{
+	return !strcmp(name, "convert");
+}
+
+static const struct config_checks checks = {
+	.backend_exists = backend_exists,
+	.workload_exists = fixed_workload_exists,
+	.backend_has_second_array = second_array,
+};
+
+/* Sorted *.conf names in DIR; returns the count. */
+static size_t list_confs(const char *dir, char names[][256], size_t max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 5 && !strcmp(de->d_name + len - 5, ".conf") && n < max)
+			snprintf(names[n++], 256, "%s", de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, 256, (int (*)(const void *, const void *))strcmp);
+	return n;
+}
+
+static void test_valid_folder(void **state)
+{
+	static char names[128][256];
+	size_t n = list_confs(TEST_DATA_DIR "/config-valid", names, 128);
+	size_t nr_expects = 0;
+
+	(void)state;
+	assert_true(n >= 6);
+	for (size_t i = 0; i < n; i++) {
+		char path[512], err[512], line[1024];
+		struct sweep_config cfg;
+		json_t *js;
+		FILE *f;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/config-valid/%s", TEST_DATA_DIR, names[i]);
+		rc = config_load(path, &checks, &cfg, err, sizeof(err));
+		if (rc)
+			print_error("%s: rc %d: %s\n", path, rc, err);
+		assert_int_equal(rc, 0);
+		assert_int_equal(config_to_json(&cfg, &js), 0);
+
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f)) {
+			char *key, *eq, *val, *got_s;
+			json_t *want, *got;
+			json_error_t jerr;
+
+			if (strncmp(line, "# expect ", 9))
+				continue;
+			key = line + 9;
+			eq = strstr(key, " = ");
+			assert_non_null(eq);
+			*eq = '\0';
+			val = eq + 3;
+			val[strcspn(val, "\r\n")] = '\0';
+			want = json_loads(val, JSON_DECODE_ANY, &jerr);
+			assert_non_null(want);
+			got = json_object_get(js, key);
+			got_s = got ? json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+			if (!got || !json_equal(got, want))
+				print_error("%s: %s: expected %s, got %s\n", path, key, val,
+					    got_s ? got_s : "(missing)");
+			assert_non_null(got);
+			assert_true(json_equal(got, want));
+			free(got_s);
+			json_decref(want);
+			nr_expects++;
+		}
+		fclose(f);
+		/* the raw text is kept byte for byte */
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		assert_int_equal((size_t)ftell(f), cfg.text_len);
+		fclose(f);
+		assert_int_equal(strlen(cfg.text), cfg.text_len);
+		json_decref(js);
+		config_free(&cfg);
+		assert_null(cfg.text);
+	}
+	assert_true(nr_expects >= 30);
+}
+
+static void test_invalid_folder(void **state)
+{
+	static char names[128][256];
+	size_t n = list_confs(TEST_DATA_DIR "/config-invalid", names, 128);
+
+	(void)state;
+	assert_true(n >= 30);
+	for (size_t i = 0; i < n; i++) {
+		char path[512], err[512], line[512], *expect;
+		struct sweep_config cfg;
+		FILE *f;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/config-invalid/%s", TEST_DATA_DIR, names[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		if (strncmp(line, "# expect: ", 10))
+			print_error("%s: first line is not '# expect: ...'\n", path);
+		assert_int_equal(strncmp(line, "# expect: ", 10), 0);
+		expect = line + 10;
+		expect[strcspn(expect, "\r\n")] = '\0';
+		assert_true(strlen(expect) > 3);
+
+		rc = config_load(path, &checks, &cfg, err, sizeof(err));
+		if (rc != -EINVAL || !strstr(err, expect) || strncmp(err, path, strlen(path)))
+			print_error("%s: rc %d, message '%s', expected -EINVAL and '%s'\n", path, rc, err,
+				    expect);
+		assert_int_equal(rc, -EINVAL);
+		assert_int_equal(strncmp(err, path, strlen(path)), 0);
+		assert_non_null(strstr(err, expect));
+		/* the message says what to do: a parenthesised hint */
+		assert_non_null(strchr(err, '('));
+		/* nothing is left allocated */
+		assert_null(cfg.text);
+		assert_null(cfg.backends);
+		assert_null(cfg.npages);
+	}
+}
+
+/* Does the file have a line that is exactly TEXT (ignoring the newline)? */
+static bool file_has_line(const char *path, const char *text)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		found = !strcmp(line, text);
+	}
+	fclose(f);
+	return found;
+}
+
+/* quick.conf must stay small: fewer cases than this */
+static const size_t config_nr_cases_default_bound = 64;
+
+static void test_shipped_configs(void **state)
+{
+	static char names[32][256];
+	size_t n = list_confs(PFNBENCH_SOURCE_DIR "/configs", names, 32);
+	size_t nr_sweeps = 0;
+	unsigned seen = 0;
+
+	(void)state;
+	assert_true(n >= 4);
+	for (size_t i = 0; i < n; i++) {
+		char path[512], err[512];
+		struct sweep_config cfg;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/configs/%s", PFNBENCH_SOURCE_DIR, names[i]);
+		/* configs/ also holds files of other modules (compare thresholds) */
+		if (!file_has_line(path, "[sweep]"))
+			continue;
+		nr_sweeps++;
+		rc = config_load(path, &checks, &cfg, err, sizeof(err));
+		if (rc)
+			print_error("%s: rc %d: %s\n", path, rc, err);
+		assert_int_equal(rc, 0);
+		assert_true(config_nr_cases(&cfg) >= 1);
+		if (!strcmp(names[i], "default.conf")) {
+			/* every backend, every workload, 2^0 .. 2^20 */
+			seen |= 1;
+			assert_int_equal(cfg.nr_backends, 4);
+			assert_int_equal(cfg.nr_workloads, 5);
+			assert_int_equal(cfg.nr_npages, 21);
+			assert_int_equal(cfg.npages[0], 1);
+			assert_int_equal(cfg.npages[20], 1UL << 20);
+			assert_int_equal(config_nr_cases(&cfg), 4 * 5 * 21);
+		}
+		if (!strcmp(names[i], "drivers.conf")) {
+			seen |= 2;
+			assert_int_equal(cfg.nr_batch, 5);
+			assert_int_equal(cfg.batch[0], 1);
+			assert_int_equal(cfg.batch[4], CONFIG_BATCH_WHOLE);
+		}
+		if (!strcmp(names[i], "numa.conf")) {
+			seen |= 4;
+			assert_int_equal(cfg.nr_placements, 6);
+		}
+		if (!strcmp(names[i], "quick.conf")) {
+			seen |= 8;
+			assert_true(config_nr_cases(&cfg) < config_nr_cases_default_bound);
+		}
+		config_free(&cfg);
+	}
+	assert_int_equal(seen, 15);   /* default, drivers, numa, quick */
+	assert_true(nr_sweeps >= 4);
+}
+
+static bool real_backend_exists(const char *name)
+{
+	return pfn_backend_find(name) != NULL;
+}
+
+static bool real_second_array(const char *name)
+{
+	const struct pfn_backend_ops *ops = pfn_backend_find(name);
+
+	return ops && (ops->caps & PFN_CAP_SECOND_ARRAY);
+}
+
+/* The names in configs/ are the names the emulator and workloads know. */
+static void test_shipped_configs_real_tables(void **state)
+{
+	static const char *const files[] = { "default.conf", "quick.conf", "numa.conf", "drivers.conf" };
+	const struct config_checks real = { real_backend_exists, workload_exists, real_second_array };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[512], err[512];
+		struct sweep_config cfg;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/configs/%s", PFNBENCH_SOURCE_DIR, files[i]);
+		rc = config_load(path, &real, &cfg, err, sizeof(err));
+		if (rc)
+			print_error("%s: rc %d: %s\n", path, rc, err);
+		assert_int_equal(rc, 0);
+		config_free(&cfg);
+	}
+	/* and a wrong name is caught by the real table */
+	assert_false(real_backend_exists("cnovert"));
+	assert_true(real_second_array("convert"));
+	assert_false(real_second_array("direct"));
+}
+
+static void test_not_a_file(void **state)
+{
+	char dir[] = "/tmp/test_config.XXXXXX", path[256], err[512];
+	struct sweep_config cfg;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+
+	/* a directory */
+	snprintf(path, sizeof(path), "%s/sub.conf", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(config_load(path, &checks, &cfg, err, sizeof(err)), -EISDIR);
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	assert_non_null(strstr(err, ": is a directory"));
+	rmdir(path);
+
+	/* a missing file */
+	snprintf(path, sizeof(path), "%s/missing.conf", dir);
+	assert_int_equal(config_load(path, &checks, &cfg, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "missing.conf: cannot read"));
+
+	/* a NUL byte on line 3 */
+	snprintf(path, sizeof(path), "%s/nul.conf", dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite("[sweep]\nbackends = convert\nworkloads = mi\0rror\nnpages = 1\n", 1, 58, f);
+	fclose(f);
+	assert_int_equal(config_load(path, &checks, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "nul.conf:3: NUL byte"));
+	unlink(path);
+
+	/* a truly empty file */
+	snprintf(path, sizeof(path), "%s/empty.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(config_load(path, &checks, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "empty.conf:1: no settings"));
+	unlink(path);
+
+	/* no checks */
+	assert_int_equal(config_load(path, NULL, &cfg, err, sizeof(err)), -EINVAL);
+	rmdir(dir);
+}
+
+static void test_kept_without_caps_check(void **state)
+{
+	/* without backend_has_second_array, array = kept is not checked */
+	const struct config_checks no_caps = { backend_exists, fixed_workload_exists, NULL };
+	char err[512];
+	struct sweep_config cfg;
+	const char *path = TEST_DATA_DIR "/config-invalid/kept-no-convert.conf";
+
+	(void)state;
+	assert_int_equal(config_load(path, &no_caps, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nr_arrays, 1);
+	assert_int_equal(cfg.arrays[0], CONFIG_ARRAY_KEPT);
+	config_free(&cfg);
+}
+
+static void test_batch_effective(void **state)
+{
+	(void)state;
+	assert_int_equal(config_batch_effective(CONFIG_BATCH_WHOLE, 512), 512);
+	assert_int_equal(config_batch_effective(64, 512), 64);
+	assert_int_equal(config_batch_effective(1024, 512), 512);
+	assert_int_equal(config_batch_effective(512, 512), 512);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_folder),
+		cmocka_unit_test(test_invalid_folder),
+		cmocka_unit_test(test_shipped_configs),
+		cmocka_unit_test(test_shipped_configs_real_tables),
+		cmocka_unit_test(test_not_a_file),
+		cmocka_unit_test(test_kept_without_caps_check),
+		cmocka_unit_test(test_batch_effective),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
