@@ -16,7 +16,8 @@
  *              of twice the last-level cache for cache = cold
  *   [timed]    `inner` passes over the range, each pass one call per batch:
  *              requests, hmm_range_fault(), the second array and the
- *              conversion pass where the backend has them, the free
+ *              conversion pass where the backend has them, with dma = yes
+ *              the DMA mapping of every host page (iommu.h), the free
  *   [untimed]  perf counters stop, the iteration time goes to Google
  *              Benchmark (manual time)
  *
@@ -42,6 +43,7 @@
 
 #include "backend.h"
 #include "gbench_bridge.h"
+#include "iommu.h"
 #include "perf.h"
 #include "placement.h"
 #include "results.h"
@@ -49,6 +51,8 @@
 #include "workloads.h"
 
 #define SWEEP_MIN_PAGES_PER_ITER 4096UL
+/* pages faulted per repetition of a case whose workload asks for faults */
+#define SWEEP_FAULT_PAGES 16384UL
 /* pfns of workloads stay below 2^28; the device range ends at 0x11000000 */
 #define SWEEP_PFN_LIMIT (EMU_DEV_PFN_FIRST + EMU_DEV_PFN_NR)
 /* rewrite results.csv at most this often (and always at the end) */
@@ -84,6 +88,7 @@ struct sweep_case {
 	enum config_array array;
 	const char *placement;        /* spec as written */
 	unsigned threads;
+	bool may_fault;               /* its requests can fault (not a snapshot) */
 	char key[RESULT_STR_LONG];    /* the "case" column */
 };
 
@@ -139,6 +144,7 @@ struct bench_thread {
 	struct placement_ctx *place;
 	struct emu_mm *mm;
 	struct pfn_backend *b;
+	struct emu_iommu *io;         /* dma = yes: the DMA-map stage */
 	struct perf_counters *pc;
 	struct emu_page_desc *pages;
 	unsigned long base, mm_npages;
@@ -150,6 +156,7 @@ struct bench_thread {
 static void bench_thread_free(struct bench_thread *t)
 {
 	pfn_backend_destroy(t->b);
+	emu_iommu_destroy(t->io);
 	emu_mm_destroy(t->mm);
 	placement_ctx_destroy(t->place);
 	perf_counters_close(t->pc);
@@ -245,6 +252,13 @@ static int bench_thread_setup(struct sweep_bench *sb, struct gb_state *st, struc
 		snprintf(why, whylen, "cannot create backend %s: %s", sb->ops->name, strerror(-ret));
 		return ret;
 	}
+	if (cfg->dma && (sb->ops->caps & PFN_CAP_FAULTS)) {
+		ret = emu_iommu_create(mp.mem, sc->npages, &t->io);
+		if (ret) {
+			snprintf(why, whylen, "cannot create the IOMMU model: %s", strerror(-ret));
+			return ret;
+		}
+	}
 	if (cfg->counters) {
 		ret = perf_counters_open(&t->pc, cfg->counters & PC_MASK_ALL);
 		if (ret) {
@@ -275,11 +289,22 @@ static int bench_pass(struct bench_thread *t, const struct sweep_case *sc, bool 
 		};
 		int ret;
 
+		/*
+		 * The device words go to gp100_vmm_pgt_pfn() (dma = yes) before
+		 * the driver frees its array, as in nouveau_svm_fault().
+		 */
 		if (staged) {
 			ret = pfn_backend_range_fault_staged(t->b, &c, now_ns, stage_ns);
+			if (!ret && t->io) {
+				uint64_t t0 = now_ns();
+				ret = emu_iommu_map_words(t->io, c.dev_words, c.npages, off);
+				stage_ns[PFN_STAGE_DMA] += now_ns() - t0;
+			}
 			pfn_backend_call_done_staged(t->b, &c, now_ns, stage_ns);
 		} else {
 			ret = pfn_backend_range_fault(t->b, &c);
+			if (!ret && t->io)
+				ret = emu_iommu_map_words(t->io, c.dev_words, c.npages, off);
 			pfn_backend_call_done(t->b, &c);
 		}
 		if (ret)
@@ -307,7 +332,7 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	uint64_t iters = 0;
 	double ctr_total[PC_NR] = { 0 };
 	bool ctr_valid[PC_NR] = { 0 };
-	bool may_fault, dirty, thread0 = gb_thread_index(st) == 0;
+	bool dirty, counting = false, thread0 = gb_thread_index(st) == 0;
 	int ret;
 
 	if (sb->sw->opt->stop && *sb->sw->opt->stop) {
@@ -323,12 +348,10 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	}
 	/*
 	 * A pass that faulted changed the address space: it is rebuilt
-	 * (untimed) before the next one.  Passes that may fault run one per
-	 * iteration; the others repeat `inner` times per iteration.
+	 * (untimed) before the next one, and such passes run one per
+	 * iteration; passes that do not fault repeat `inner` times.
 	 */
-	may_fault = t.req != EMU_REQ_NONE && (sb->ops->caps & PFN_CAP_FAULTS);
 	calls_per_pass = (sc->npages + sc->batch - 1) / sc->batch;
-	inner = may_fault ? 1 : (SWEEP_MIN_PAGES_PER_ITER + sc->npages - 1) / sc->npages;
 
 	/* warm-up pass, untimed: fills caches and TLBs, checks the path works */
 	ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks);
@@ -342,39 +365,43 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	}
 	memset(stage_ns, 0, sizeof(stage_ns));
 	dirty = faults > 0;
+	/* a pass that did not fault leaves the space as it was: repeat it */
+	inner = dirty ? 1 : (SWEEP_MIN_PAGES_PER_ITER + sc->npages - 1) / sc->npages;
 	faults = walks = 0;
+	if (t.pc)
+		perf_counters_reset(t.pc);
 
+	/*
+	 * The counters run only while the clock does: they are stopped
+	 * around untimed work (rebuild, cache flush), and otherwise left
+	 * running from one iteration to the next, where only Google
+	 * Benchmark's loop bookkeeping runs between two timed regions.
+	 */
 	while (gb_keep_running(st)) {
 		uint64_t t0, t1;
 		unsigned long faults_before = faults;
 
-		if (dirty && rebuild(&t)) {
-			gb_skip(st, "rebuilding the address space failed");
-			break;
+		if (dirty || t.flush_buf) {
+			if (counting) {
+				perf_counters_disable(t.pc);
+				counting = false;
+			}
+			if (dirty && rebuild(&t)) {
+				gb_skip(st, "rebuilding the address space failed");
+				break;
+			}
+			if (t.flush_buf)
+				cache_flush(&t);
 		}
-		if (t.flush_buf)
-			cache_flush(&t);
-		if (t.pc) {
-			perf_counters_reset(t.pc);
+		if (t.pc && !counting) {
 			perf_counters_enable(t.pc);
+			counting = true;
 		}
 		t0 = now_ns();
 		ret = 0;
 		for (unsigned long k = 0; k < inner && !ret; k++)
 			ret = bench_pass(&t, sc, cfg->stages, stage_ns, &faults, &walks);
 		t1 = now_ns();
-		if (t.pc) {
-			double v[PC_NR];
-			bool valid[PC_NR];
-
-			perf_counters_disable(t.pc);
-			if (!perf_counters_read(t.pc, v, valid))
-				for (int i = 0; i < PC_NR; i++)
-					if (valid[i]) {
-						ctr_total[i] += v[i];
-						ctr_valid[i] = true;
-					}
-		}
 		if (ret) {
 			snprintf(why, sizeof(why), "backend %s returned %d (%s)", sb->ops->name, ret, strerror(-ret));
 			gb_skip(st, why);
@@ -383,6 +410,18 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
 		dirty = faults > faults_before;
 		iters++;
+	}
+	if (t.pc) {
+		double v[PC_NR];
+		bool valid[PC_NR];
+
+		if (counting)
+			perf_counters_disable(t.pc);
+		if (!perf_counters_read(t.pc, v, valid))
+			for (int i = 0; i < PC_NR; i++) {
+				ctr_total[i] = v[i];
+				ctr_valid[i] = valid[i];
+			}
 	}
 	if (iters) {
 		double pages = (double)iters * inner * sc->npages;
@@ -555,6 +594,44 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 
 /* ---- expansion ------------------------------------------------------- */
 
+/*
+ * Does a pass of this workload fault?  Decided by an untimed dry run of the
+ * convert backend on the first min(npages, 4096) pages of the workload's
+ * description (the generators are uniform over the range).
+ */
+static bool case_faults(const struct sweep_config *cfg, const char *workload, unsigned long npages)
+{
+	struct workload_params wp = { .seed = cfg->seed, .migrated_share = cfg->migrated_share };
+	struct emu_mm_params mp = { .pfn_limit = SWEEP_PFN_LIMIT };
+	struct emu_page_desc *pages = NULL;
+	struct emu_mm *mm = NULL;
+	struct pfn_backend *b = NULL;
+	unsigned long base, n = npages < 4096 ? npages : 4096;
+	enum emu_req req = EMU_REQ_NONE;
+	bool faulted = true; /* when in doubt, rebuild */
+
+	if (workload_generate(workload, n, &wp, &base, &pages, &req) || emu_mm_create(&mp, &mm))
+		goto out;
+	req = request_of(cfg->request, req);
+	if (emu_mm_populate(mm, base, pages, workload_mm_npages(workload, n), NULL))
+		goto out;
+	{
+		struct pfn_backend_params bp = { .mm = mm, .max_npages = n };
+		struct pfn_call c = { .start = base, .npages = n, .default_req = req };
+
+		if (pfn_backend_create(pfn_backend_find("convert"), &bp, &b))
+			goto out;
+		if (pfn_backend_range_fault(b, &c) == 0)
+			faulted = c.nr_faults > 0;
+		pfn_backend_call_done(b, &c);
+	}
+out:
+	pfn_backend_destroy(b);
+	emu_mm_destroy(mm);
+	free(pages);
+	return faulted;
+}
+
 static int expand(struct sweep *sw)
 {
 	const struct sweep_config *cfg = sw->cfg;
@@ -595,6 +672,7 @@ static int expand(struct sweep *sw)
 			size_t l = strlen(sc->key);
 			snprintf(sc->key + l, sizeof(sc->key) - l, "/threads:%u", sc->threads);
 		}
+		sc->may_fault = case_faults(cfg, sc->workload, sc->npages);
 		/* a clamped batch can make two cases the same: keep one */
 		for (size_t i = 0; i < sw->nr_cases && !dup; i++)
 			dup = !strcmp(sw->cases[i].key, sc->key);
@@ -695,7 +773,16 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 		goto out;
 	}
 	for (size_t i = 0; i < sw.nr_benches; i++) {
-		gbo.threads = sw.benches[i].sc->threads > 1 ? (int)sw.benches[i].sc->threads : 0;
+		const struct sweep_case *sc = sw.benches[i].sc;
+
+		gbo.threads = sc->threads > 1 ? (int)sc->threads : 0;
+		/*
+		 * Cases that fault rebuild the space (untimed) before every
+		 * iteration: a fixed count of SWEEP_FAULT_PAGES pages per
+		 * repetition instead of min_time, which would take ~10^5
+		 * rebuilds at npages = 1.
+		 */
+		gbo.iterations = sc->may_fault ? (int64_t)((SWEEP_FAULT_PAGES + sc->npages - 1) / sc->npages) : 0;
 		ret = gb_register(sw.benches[i].name, sweep_bench_fn, &sw.benches[i], &gbo);
 		if (ret) {
 			snprintf(err, errlen, "cannot register %s: %s", sw.benches[i].name, strerror(-ret));

@@ -37,8 +37,22 @@
 
 struct pfn_backend;
 
+/*
+ * A page-table source other than the emulated walk, e.g. the real kernel
+ * read through /proc/self/pagemap (harness/kernel_source.c).  range_fault
+ * fills range->hmm_pfns for [range->start, range->end) in encoding enc with
+ * hmm_range_fault()'s semantics (requests, restart after faults) and
+ * returns as it does.  Struct pages of the pfns it reports must exist in
+ * params.mm's memmap, since the conversion passes read them.
+ */
+struct pfn_walk_source {
+	int (*range_fault)(void *ctx, struct hmm_range *range, const struct hmm_encoding *enc);
+	void *ctx;
+};
+
 struct pfn_backend_params {
 	struct emu_mm *mm;
+	const struct pfn_walk_source *source; /* NULL: the emulated hmm_range_fault() */
 	unsigned long max_npages;   /* largest batch a call will ask for */
 	bool keep_array;            /* convert: preallocate the second array */
 };

@@ -62,7 +62,8 @@ static int convert_prepare(struct pfn_backend *b, struct pfn_call *c)
 static int convert_walk(struct pfn_backend *b, struct pfn_call *c)
 {
 	struct pfn_backend_range *r = b->priv;
-	int ret = hmm_range_fault(&r->range);
+	const struct pfn_walk_source *src = b->params.source;
+	int ret = src ? src->range_fault(src->ctx, &r->range, &hmm_encoding_fixed) : hmm_range_fault(&r->range);
 
 	c->nr_walks = r->range.nr_walks;
 	c->nr_faults = r->range.nr_faults;

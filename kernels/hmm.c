@@ -41,12 +41,6 @@ const struct hmm_encoding hmm_encoding_fixed = {
 	.dev_pfn_offset = 0,
 };
 
-enum {
-	HMM_NEED_FAULT = 1 << 0,
-	HMM_NEED_WRITE_FAULT = 1 << 1,
-	HMM_NEED_ALL_BITS = HMM_NEED_FAULT | HMM_NEED_WRITE_FAULT,
-};
-
 struct hmm_vma_walk {
 	struct hmm_range *range;
 	const struct hmm_encoding *enc;
@@ -86,24 +80,9 @@ hmm_inline int hmm_vma_fault(struct hmm_vma_walk *w, unsigned long addr, unsigne
 	return -EBUSY;
 }
 
-hmm_inline unsigned hmm_pte_need_fault(const struct hmm_vma_walk *w, uint64_t pfn_req_flags,
-						   uint64_t cpu_flags)
+hmm_inline unsigned hmm_walk_need_fault(const struct hmm_vma_walk *w, uint64_t pfn_req_flags, uint64_t cpu_flags)
 {
-	const struct hmm_range *range = w->range;
-	const struct hmm_encoding *enc = w->enc;
-
-	pfn_req_flags &= range->pfn_flags_mask;
-	pfn_req_flags |= range->default_flags;
-	/* We aren't asked to do anything ... */
-	if (!(pfn_req_flags & ENC_VALID(enc)))
-		return 0;
-	/* Need to write fault ? */
-	if ((pfn_req_flags & ENC_WRITE(enc)) && !(cpu_flags & ENC_WRITE(enc)))
-		return HMM_NEED_FAULT | HMM_NEED_WRITE_FAULT;
-	/* If CPU page table is not valid then we need to fault */
-	if (!(cpu_flags & ENC_VALID(enc)))
-		return HMM_NEED_FAULT;
-	return 0;
+	return hmm_pte_need_fault(w->range, w->enc, pfn_req_flags, cpu_flags);
 }
 
 hmm_inline unsigned hmm_range_need_fault(const struct hmm_vma_walk *w, const uint64_t *hmm_pfns,
@@ -116,7 +95,7 @@ hmm_inline unsigned hmm_range_need_fault(const struct hmm_vma_walk *w, const uin
 	if (!((range->default_flags | range->pfn_flags_mask) & ENC_VALID(w->enc)))
 		return 0;
 	for (unsigned long i = 0; i < npages; ++i) {
-		required_fault |= hmm_pte_need_fault(w, hmm_pfns[i], cpu_flags);
+		required_fault |= hmm_walk_need_fault(w, hmm_pfns[i], cpu_flags);
 		if (required_fault == HMM_NEED_ALL_BITS)
 			return required_fault;
 	}
@@ -180,7 +159,7 @@ hmm_inline int hmm_vma_handle_pte(struct hmm_vma_walk *w, unsigned long addr, un
 	uint64_t pfn_req_flags = *hmm_pfn;
 
 	if (pte_none(pte)) {
-		required_fault = hmm_pte_need_fault(w, pfn_req_flags, 0);
+		required_fault = hmm_walk_need_fault(w, pfn_req_flags, 0);
 		if (required_fault)
 			goto fault;
 		*hmm_pfn = enc->values[HMM_PFN_VALUE_NONE];
@@ -198,7 +177,7 @@ hmm_inline int hmm_vma_handle_pte(struct hmm_vma_walk *w, unsigned long addr, un
 			*hmm_pfn = ((uint64_t)(swp_offset(entry) - enc->dev_pfn_offset) << enc->pfn_shift) | cpu_flags;
 			return 0;
 		}
-		required_fault = hmm_pte_need_fault(w, pfn_req_flags, 0);
+		required_fault = hmm_walk_need_fault(w, pfn_req_flags, 0);
 		if (!required_fault) {
 			*hmm_pfn = enc->values[HMM_PFN_VALUE_NONE];
 			return 0;
@@ -212,13 +191,13 @@ hmm_inline int hmm_vma_handle_pte(struct hmm_vma_walk *w, unsigned long addr, un
 	}
 
 	cpu_flags = pte_write(pte) ? (ENC_VALID(enc) | ENC_WRITE(enc)) : ENC_VALID(enc);
-	required_fault = hmm_pte_need_fault(w, pfn_req_flags, cpu_flags);
+	required_fault = hmm_walk_need_fault(w, pfn_req_flags, cpu_flags);
 	if (required_fault)
 		goto fault;
 
 	/* The zero page is special on x86 but is reported as a normal page. */
 	if (pte_special(pte) && pte_pfn(pte) != EMU_ZERO_PFN) {
-		if (hmm_pte_need_fault(w, pfn_req_flags, 0))
+		if (hmm_walk_need_fault(w, pfn_req_flags, 0))
 			return -EFAULT;
 		*hmm_pfn = enc->values[HMM_PFN_VALUE_SPECIAL];
 		return 0;

@@ -81,6 +81,37 @@ struct hmm_range {
 	unsigned long nr_faults;            /* handle_mm_fault() calls */
 };
 
+/* hmm_pte_need_fault() results. */
+enum {
+	HMM_NEED_FAULT = 1 << 0,
+	HMM_NEED_WRITE_FAULT = 1 << 1,
+	HMM_NEED_ALL_BITS = HMM_NEED_FAULT | HMM_NEED_WRITE_FAULT,
+};
+
+/*
+ * hmm_pte_need_fault(): does a page whose CPU state is cpu_flags (VALID,
+ * WRITE in enc's terms) need a fault for request pfn_req_flags?  The one
+ * definition of the request semantics, used by the emulated walk and by
+ * any other page-table source.
+ */
+static inline __attribute__((always_inline)) unsigned
+hmm_pte_need_fault(const struct hmm_range *range, const struct hmm_encoding *enc, uint64_t pfn_req_flags,
+		   uint64_t cpu_flags)
+{
+	pfn_req_flags &= range->pfn_flags_mask;
+	pfn_req_flags |= range->default_flags;
+	/* We aren't asked to do anything ... */
+	if (!(pfn_req_flags & enc->flags[HMM_PFN_FLAG_VALID]))
+		return 0;
+	/* Need to write fault ? */
+	if ((pfn_req_flags & enc->flags[HMM_PFN_FLAG_WRITE]) && !(cpu_flags & enc->flags[HMM_PFN_FLAG_WRITE]))
+		return HMM_NEED_FAULT | HMM_NEED_WRITE_FAULT;
+	/* If CPU page table is not valid then we need to fault */
+	if (!(cpu_flags & enc->flags[HMM_PFN_FLAG_VALID]))
+		return HMM_NEED_FAULT;
+	return 0;
+}
+
 /*
  * Fill range->hmm_pfns in the v5.9 fixed format.  Returns 0, -EFAULT (a
  * fault was requested where none is possible, or a fault failed), -EPERM

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "mm.h"
@@ -25,13 +26,11 @@ int emu_memmap_init(struct emu_memmap *mm, unsigned long pfn_limit, const struct
 	pfn_limit = (pfn_limit + PAGES_PER_SECTION - 1) & ~(PAGES_PER_SECTION - 1);
 	mm->nr_sections = pfn_limit / PAGES_PER_SECTION;
 	mm->section_present = calloc(mm->nr_sections, 1);
-	mm->dirty = calloc(mm->nr_sections, sizeof(*mm->dirty));
-	mm->nr_dirty = 0;
-	if (!mm->section_present || !mm->dirty) {
-		free(mm->section_present);
-		free(mm->dirty);
+	mm->dirty = NULL;
+	mm->nr_dirty = mm->cap_dirty = 0;
+	mm->dirty_overflow = false;
+	if (!mm->section_present)
 		return -ENOMEM;
-	}
 	bytes = pfn_limit * sizeof(struct page);
 	p = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
@@ -55,9 +54,43 @@ void emu_memmap_destroy(struct emu_memmap *mm)
 		munmap(mm->vmemmap, mm->pfn_limit * sizeof(struct page));
 	free(mm->section_present);
 	free(mm->present_secs);
+	free(mm->dirty);
 	mm->present_secs = NULL;
+	mm->dirty = NULL;
 	mm->vmemmap = NULL;
 	mm->section_present = NULL;
+}
+
+#define DIRTY_LIST_MAX (1UL << 24) /* 128 MiB of list; past it, clear whole sections */
+
+void emu_memmap_dirty_slow(struct emu_memmap *mm, unsigned long pfn)
+{
+	if (!mm->dirty_overflow && mm->cap_dirty < DIRTY_LIST_MAX) {
+		unsigned long cap = mm->cap_dirty ? 2 * mm->cap_dirty : 4096;
+		unsigned long *n = realloc(mm->dirty, cap * sizeof(*n));
+
+		if (n) {
+			mm->dirty = n;
+			mm->cap_dirty = cap;
+			mm->dirty[mm->nr_dirty++] = pfn;
+			return;
+		}
+	}
+	mm->dirty_overflow = true;
+}
+
+void emu_memmap_clear(struct emu_memmap *mm)
+{
+	if (mm->dirty_overflow) {
+		for (unsigned long k = 0; k < mm->nr_present; k++)
+			memset(mm->vmemmap + mm->present_secs[k] * PAGES_PER_SECTION, 0,
+			       PAGES_PER_SECTION * sizeof(struct page));
+		mm->dirty_overflow = false;
+	} else {
+		for (unsigned long i = 0; i < mm->nr_dirty; i++)
+			memset(&mm->vmemmap[mm->dirty[i]], 0, sizeof(struct page));
+	}
+	mm->nr_dirty = 0;
 }
 
 int emu_memmap_populate(struct emu_memmap *mm, unsigned long pfn, unsigned long nr)

@@ -343,10 +343,8 @@ void emu_mm_clear(struct emu_mm *mm)
 	mm->pt_chunk = mm->nr_pt_chunks ? mm->pt_chunks[0] : NULL;
 	mm->pt_chunk_used = PAGE_SIZE; /* keep the pgd */
 	mm->pt_chunk_size = PT_CHUNK_SIZE;
-	/* drop struct pages: the sections stay mapped and read as zeroes */
-	for (unsigned long k = 0; k < mm->memmap.nr_present; k++)
-		madvise(mm->memmap.vmemmap + mm->memmap.present_secs[k] * PAGES_PER_SECTION,
-			PAGES_PER_SECTION * sizeof(struct page), MADV_DONTNEED);
+	/* zero the struct pages written since the last clear (they stay resident) */
+	emu_memmap_clear(&mm->memmap);
 	mm->nr_vmas = 0;
 	mm->next_pfn = EMU_FRAME_FIRST;
 	mm->free_list = 0;

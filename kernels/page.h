@@ -81,9 +81,10 @@ struct emu_mem_ops;
 struct emu_memmap {
 	struct page *vmemmap;            /* reserved for [0, pfn_limit) */
 	unsigned long pfn_limit;
-	uint8_t *section_present;        /* per section: 0 unbacked, 1 backed, 2 written since clear */
-	unsigned long *dirty;            /* sections with section_present == 2 */
-	unsigned long nr_dirty;
+	uint8_t *section_present;        /* per section: 0 unbacked, 1 backed */
+	unsigned long *dirty;            /* pfns whose struct page was written since the last clear */
+	unsigned long nr_dirty, cap_dirty;
+	bool dirty_overflow;             /* too many to list: clear every backed section */
 	unsigned long nr_sections;
 	unsigned long nr_present;        /* sections backed */
 	unsigned long *present_secs;     /* the nr_present backed sections (emu_mm_clear walks these) */
@@ -99,17 +100,21 @@ int emu_memmap_init(struct emu_memmap *mm, unsigned long pfn_limit, const struct
 void emu_memmap_destroy(struct emu_memmap *mm);
 /* Back the sections of [pfn, pfn + nr); 0, -ERANGE past pfn_limit, -ENOMEM. */
 int emu_memmap_populate(struct emu_memmap *mm, unsigned long pfn, unsigned long nr);
-/* Note that the struct pages of pfn's section were written (for emu_mm_clear()). */
+/*
+ * Note that pfn's struct page is about to be written, so that
+ * emu_memmap_clear() zeroes it.  Listing pfns (rather than dropping whole
+ * sections with MADV_DONTNEED) keeps the memmap resident: a rebuilt address
+ * space must not make the next timed pass take real page faults.
+ */
+void emu_memmap_dirty_slow(struct emu_memmap *mm, unsigned long pfn);
 static inline void emu_memmap_dirty(struct emu_memmap *mm, unsigned long pfn)
 {
-	unsigned long sec = pfn / PAGES_PER_SECTION;
-
-	if (mm->section_present[sec] == 1) {
-		mm->section_present[sec] = 2;
-		mm->dirty[mm->nr_dirty++] = sec;
-	}
+	if (mm->nr_dirty < mm->cap_dirty)
+		mm->dirty[mm->nr_dirty++] = pfn;
+	else
+		emu_memmap_dirty_slow(mm, pfn);
 }
-/* Zero the struct pages of every section written since the last call. */
+/* Zero every struct page written since the last call. */
 void emu_memmap_clear(struct emu_memmap *mm);
 /* True when pfn has a backed struct page. */
 static inline bool emu_pfn_valid(const struct emu_memmap *mm, unsigned long pfn)

@@ -1,0 +1,187 @@
+/*
+ * iommu.c - IOVA allocation, a 4-level I/O page table and the GPU PTE
+ * programming of gp100_vmm_pgt_pfn(); see iommu.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu.h"
+#include "nouveau.h"
+
+#define IOPT_CHUNK (2UL << 20)
+#define IOPTE_TABLE (1UL << 62) /* software marker: entry points to a table */
+
+static uint64_t *iopt_page_alloc(struct emu_iommu *io)
+{
+	uint8_t *p;
+
+	if (!io->nr_chunks || io->chunk_used + PAGE_SIZE > IOPT_CHUNK) {
+		if (io->nr_chunks == io->cap_chunks) {
+			unsigned long cap = io->cap_chunks ? 2 * io->cap_chunks : 8;
+			uint8_t **n = realloc(io->chunks, cap * sizeof(*n));
+			if (!n)
+				return NULL;
+			io->chunks = n;
+			io->cap_chunks = cap;
+		}
+		p = emu_mem_alloc(io->mem, IOPT_CHUNK, EMU_MEM_PGTABLE);
+		if (!p)
+			return NULL;
+		io->chunks[io->nr_chunks++] = p;
+		io->chunk_used = 0;
+	}
+	p = io->chunks[io->nr_chunks - 1] + io->chunk_used;
+	io->chunk_used += PAGE_SIZE;
+	io->stats.iopt_pages++;
+	return (uint64_t *)p;
+}
+
+int emu_iommu_create(const struct emu_mem_ops *mem, unsigned long nr_gpu_pte, struct emu_iommu **out)
+{
+	struct emu_iommu *io;
+
+	*out = NULL;
+	if (nr_gpu_pte == 0)
+		return -EINVAL;
+	io = calloc(1, sizeof(*io));
+	if (!io)
+		return -ENOMEM;
+	io->mem = mem;
+	io->next_iova = EMU_IOVA_TOP;
+	io->nr_gpu_pte = nr_gpu_pte;
+	io->gpu_pte = calloc(nr_gpu_pte, sizeof(uint64_t));
+	io->iopgd = io->gpu_pte ? iopt_page_alloc(io) : NULL;
+	if (!io->iopgd) {
+		emu_iommu_destroy(io);
+		return -ENOMEM;
+	}
+	*out = io;
+	return 0;
+}
+
+void emu_iommu_destroy(struct emu_iommu *io)
+{
+	if (!io)
+		return;
+	for (unsigned long i = 0; i < io->nr_chunks; i++)
+		emu_mem_free(io->mem, io->chunks[i], IOPT_CHUNK, EMU_MEM_PGTABLE);
+	free(io->chunks);
+	free(io->rcache);
+	free(io->gpu_pte);
+	free(io);
+}
+
+/* The I/O PTE slot of iova, allocating tables when alloc. */
+static uint64_t *iopte_slot(struct emu_iommu *io, uint64_t iova, bool alloc)
+{
+	uint64_t *table = io->iopgd;
+
+	for (int shift = PGDIR_SHIFT; shift > PAGE_SHIFT; shift -= 9) {
+		uint64_t *e = &table[(iova >> shift) & 511];
+
+		if (!*e) {
+			uint64_t *t;
+
+			if (!alloc || !(t = iopt_page_alloc(io)))
+				return NULL;
+			*e = (uint64_t)(uintptr_t)t | IOPTE_TABLE;
+		}
+		table = (uint64_t *)(uintptr_t)(*e & ~IOPTE_TABLE);
+	}
+	return &table[(iova >> PAGE_SHIFT) & 511];
+}
+
+static int iova_alloc(struct emu_iommu *io, uint64_t *iova)
+{
+	if (io->rcache_n) {
+		*iova = io->rcache[--io->rcache_n];
+		io->stats.iova_cached++;
+		return 0;
+	}
+	if (io->next_iova <= PAGE_SIZE)
+		return -ENOSPC;
+	io->next_iova -= PAGE_SIZE;
+	*iova = io->next_iova;
+	io->stats.iova_fresh++;
+	return 0;
+}
+
+static int iova_free(struct emu_iommu *io, uint64_t iova)
+{
+	if (io->rcache_n == io->rcache_cap) {
+		unsigned long cap = io->rcache_cap ? 2 * io->rcache_cap : 256;
+		uint64_t *n = realloc(io->rcache, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		io->rcache = n;
+		io->rcache_cap = cap;
+	}
+	io->rcache[io->rcache_n++] = iova;
+	return 0;
+}
+
+/* GPU PTE encoding here: the device word with the address replaced by the IOVA. */
+#define GPU_PTE_DMA (1UL << 11) /* software: the address is an IOVA to unmap */
+
+static int gpu_pte_clear(struct emu_iommu *io, unsigned long idx)
+{
+	uint64_t old = io->gpu_pte[idx];
+
+	io->gpu_pte[idx] = 0;
+	if (old & GPU_PTE_DMA) {
+		uint64_t iova = old & NVIF_VMM_PFNMAP_V0_ADDR;
+		uint64_t *slot = iopte_slot(io, iova, false);
+
+		if (slot)
+			*slot = 0; /* iommu_unmap; the IOTLB flush is deferred */
+		io->stats.unmaps++;
+		return iova_free(io, iova);
+	}
+	return 0;
+}
+
+int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned long n, unsigned long first)
+{
+	if (first > io->nr_gpu_pte || n > io->nr_gpu_pte - first)
+		return -EINVAL;
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t w = words[i], iova, *slot;
+		unsigned long idx = first + i;
+		int ret = gpu_pte_clear(io, idx);
+
+		if (ret)
+			return ret;
+		if (!(w & NVIF_VMM_PFNMAP_V0_V))
+			continue;
+		if ((w & NVIF_VMM_PFNMAP_V0_APER) != NVIF_VMM_PFNMAP_V0_HOST) {
+			io->gpu_pte[idx] = w; /* VRAM: the address is already the device's */
+			continue;
+		}
+		/* dma_map_page(): page_to_phys(pfn_to_page(w >> 12)) through the IOMMU */
+		ret = iova_alloc(io, &iova);
+		if (ret)
+			return ret;
+		slot = iopte_slot(io, iova, true);
+		if (!slot)
+			return -ENOMEM;
+		*slot = (w & NVIF_VMM_PFNMAP_V0_ADDR) | EMU_IOPTE_R | ((w & NVIF_VMM_PFNMAP_V0_W) ? EMU_IOPTE_W : 0);
+		io->stats.maps++;
+		io->gpu_pte[idx] = iova | GPU_PTE_DMA | (w & ~NVIF_VMM_PFNMAP_V0_ADDR);
+	}
+	return 0;
+}
+
+uint64_t emu_iommu_iova_to_phys(const struct emu_iommu *io, uint64_t iova)
+{
+	const uint64_t *table = io->iopgd;
+
+	for (int shift = PGDIR_SHIFT; shift > PAGE_SHIFT; shift -= 9) {
+		uint64_t e = table[(iova >> shift) & 511];
+
+		if (!e)
+			return 0;
+		table = (const uint64_t *)(uintptr_t)(e & ~IOPTE_TABLE);
+	}
+	return table[(iova >> PAGE_SHIFT) & 511] & NVIF_VMM_PFNMAP_V0_ADDR;
+}

@@ -1,0 +1,57 @@
+# ratio.gp - convert/direct ratio of ns per page over npages, with its 95%
+# confidence interval as a band; one line per workload.
+#
+# Usage:
+#   gnuplot -e "datafile='ratio.dat'; outbase='ratio'; subtitle='machine'" plots/ratio.gp
+# writes outbase.png and outbase.svg.  With -e "dumb=1" it writes a plain
+# text plot (terminal dumb 78 20, no band) to outbase.txt instead.
+#
+# datafile: one block per workload (two blank lines between blocks); the
+# first line of a block is a header whose first word is the workload:
+#   mirror ratio lo hi
+#   1 1.168 1.150 1.190      <- npages, median(convert)/median(direct),
+#                               CI low, CI high
+# A ratio above 1 means convert is slower than direct.
+if (!exists("datafile") || !exists("outbase")) {
+    print "ratio.gp: set datafile and outbase with -e"; exit status 2
+}
+if (!exists("subtitle")) subtitle = ""
+if (!exists("dumb")) dumb = 0
+
+stats datafile using 1 nooutput
+nblocks = STATS_blocks
+
+set xlabel "npages (log scale)"
+set ylabel "convert / direct (ns per page)"
+set logscale x
+set format x "%.0f"
+set grid xtics ytics lc rgb "#dddddd"
+set key top left
+
+if (dumb) {
+    set terminal dumb 78 20
+    set output outbase.".txt"
+    unset grid
+    set title "convert/direct ratio over npages (1.0 = equal)"
+    plot for [i=0:nblocks-1] datafile index i using 1:2 with linespoints \
+         title columnheader(1), 1 with lines notitle
+    set output
+    exit
+}
+
+set title "convert / direct time per page, 95% CI band\n".subtitle noenhanced
+set style fill transparent solid 0.20 noborder
+do for [fmt in "png svg"] {
+    if (fmt eq "png") {
+        set terminal pngcairo size 1024,640 noenhanced font "sans,10"
+    } else {
+        set terminal svg size 1024,640 dynamic noenhanced font "sans,10"
+    }
+    set output outbase.".".fmt
+    plot for [i=0:nblocks-1] datafile index i using 1:3:4 \
+             with filledcurves lc i+1 notitle, \
+         for [i=0:nblocks-1] datafile index i using 1:2 \
+             with linespoints lw 2 pt 7 lc i+1 title columnheader(1), \
+         1 with lines dt 2 lc rgb "black" title "equal cost"
+    set output
+}

@@ -1,0 +1,88 @@
+#!/bin/bash
+# cli_compare.sh - `pfnbench compare` as a CI gate: the fixture against
+# itself passes (exit 0); a copy where convert allocates 10% more bytes per
+# page fails (exit 1) naming the case; an ungated slowdown passes but is
+# reported; convert 40% slower trips the ratio gate; bad input exits 2 with
+# file:line.
+#
+# usage: bash cli_compare.sh PFNBENCH_BIN TESTS_DATA_DIR
+set -u
+BIN=$1
+DATA=$2
+SRC=${PFNBENCH_SOURCE_DIR:-$(dirname "$0")/..}
+TH=$SRC/configs/thresholds.conf
+FIX=$DATA/results-fixture
+TMP=$(mktemp -d /tmp/cli_compare.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+ok() { echo "ok: $*"; }
+
+# variant NAME PYTHON-EXPR-ON-ROW: copy of the fixture with rows edited
+variant() {
+	mkdir -p "$TMP/$1"
+	cp "$FIX/meta.json" "$TMP/$1/"
+	python3 - "$FIX/results.csv" "$TMP/$1/results.csv" "$2" <<'PY'
+import csv, sys
+src, dst, code = sys.argv[1:4]
+rows = list(csv.DictReader(open(src)))
+for r in rows:
+    exec(code)
+w = csv.DictWriter(open(dst, 'w', newline=''), fieldnames=list(rows[0].keys()), lineterminator='\n')
+w.writeheader(); w.writerows(rows)
+PY
+}
+
+expect() {	# expect RC WHAT ARGS...
+	local want=$1 what=$2; shift 2
+	OUT=$("$BIN" compare "$@" 2>&1); RC=$?
+	if [ $RC -eq "$want" ]; then ok "$what: exit $RC"; else fail "$what: exit $RC, want $want"; echo "$OUT"; fi
+}
+
+expect 0 "fixture vs itself" "$FIX" "$FIX" --thresholds "$TH"
+echo "$OUT" | grep -q '^OK: no gated metric' && ok "says OK" || fail "no OK line"
+echo "$OUT" | grep -q '48 case names in common, 0 only in BASE, 0 only in NEW' \
+	&& ok "48 common cases" || fail "common case count"
+expect 0 "results.csv paths, default thresholds" "$FIX/results.csv" "$FIX/results.csv"
+
+variant bytes "if r['name'] == 'convert/mirror/npages:64/batch:64': r['bytes_alloc_per_page'] = '8.8'"
+expect 1 "convert allocates 10% more" "$FIX" "$TMP/bytes" --thresholds "$TH"
+echo "$OUT" | grep -q '^  convert/mirror/npages:64/batch:64 bytes_alloc_per_page: 8 -> 8.8 (+10.0%, threshold 0%, deterministic)$' \
+	&& ok "names the case and metric" || { fail "failure line"; echo "$OUT"; }
+echo "$OUT" | grep -q '^FAIL: 1 gated regression' && ok "one regression" || fail "regression count"
+expect 0 "the same change reversed is better" "$TMP/bytes" "$FIX" --thresholds "$TH"
+echo "$OUT" | grep -q 'bytes_alloc_per_page .* better' && ok "reported as better" || fail "better line"
+
+variant slow "if r['name'] == 'direct/thp/npages:64/batch:64': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.10)"
+expect 0 "ungated ns_per_page 10% worse" "$FIX" "$TMP/slow" --thresholds "$TH"
+echo "$OUT" | grep -Eq '^  ns_per_page +[0-9.]+ +[0-9.]+ +\+10\.0% +0\.0079  worse$' \
+	&& ok "reported as worse, not gated" || { fail "ungated worse line"; echo "$OUT"; }
+
+variant ratio "if r['backend'] == 'convert' and r['workload'] == 'mirror': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.4)"
+expect 1 "convert 40% slower: ratio gate" "$FIX" "$TMP/ratio" --thresholds "$TH"
+echo "$OUT" | grep -q '^FAIL: 6 gated regression' && ok "6 ratio regressions" || fail "ratio count"
+echo "$OUT" | grep -q '^  mirror/npages:512/batch:512 ratio_convert_direct: ' && ok "names the ratio case" || fail "ratio case"
+
+# thresholds that gate nothing let the same data pass
+printf '[ratio_convert_direct]\ngate = no\n' > "$TMP/nogate.conf"
+expect 0 "ratio gate off" "$FIX" "$TMP/ratio" --thresholds "$TMP/nogate.conf"
+
+# bad input
+expect 2 "missing directory" "$FIX" "$TMP/nope"
+echo "$OUT" | grep -q "$TMP/nope: No such file" && ok "names the missing path" || fail "missing path message"
+for f in truncated field-count open-quote not-a-number missing-column empty; do
+	mkdir -p "$TMP/bad-$f"
+	cp "$DATA/report-bad/$f.csv" "$TMP/bad-$f/results.csv"
+	expect 2 "malformed $f" "$FIX" "$TMP/bad-$f"
+	echo "$OUT" | grep -Eq "bad-$f/results.csv:[0-9]+: " && ok "$f: file:line" || { fail "$f message"; echo "$OUT"; }
+done
+variant other "r['name'] = r['name'].replace('npages:', 'pages:'); r['case'] = r['case'].replace('npages:', 'pages:')"
+expect 2 "different configurations" "$FIX" "$TMP/other"
+echo "$OUT" | grep -q 'no case name in common' && ok "says no common case" || fail "no-common message"
+printf '[compare]\nalpha = 2\n' > "$TMP/bad.conf"
+expect 2 "bad thresholds file" "$FIX" "$FIX" --thresholds "$TMP/bad.conf"
+echo "$OUT" | grep -q 'bad.conf:2: alpha must be' && ok "thresholds file:line" || fail "thresholds message"
+expect 2 "one argument" "$FIX"
+
+echo "$FAILS failure(s)"
+[ $FAILS -eq 0 ]

@@ -1,0 +1,228 @@
+#!/bin/bash
+# cli_report.sh - `pfnbench report` on a copy of tests/data/results-fixture:
+# report.txt is written atomically, every line <= 80 columns, one table per
+# workload, the header and the findings reflect the data, every PNG is a
+# real picture (signature, CRC, IHDR size, decoded pixels with more than a
+# few colours) and every SVG draws paths.  Then a 2-node variant draws the
+# placement figure, and bad input exits 2 with file:line.
+#
+# usage: bash cli_report.sh PFNBENCH_BIN TESTS_DATA_DIR
+set -u
+BIN=$1
+DATA=$2
+TMP=$(mktemp -d /tmp/cli_report.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+ok() { echo "ok: $*"; }
+flat() { tr '\n' ' ' < "$1" | tr -s ' '; }	# the report as one line
+
+# check_png FILE WIDTH HEIGHT: decode the PNG and look at its pixels.
+check_png() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import struct, sys, zlib
+path, want_w, want_h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data = open(path, 'rb').read()
+assert data[:8] == b'\x89PNG\r\n\x1a\n', 'bad signature'
+pos, idat, ihdr = 8, b'', None
+while pos < len(data):
+    (n,) = struct.unpack('>I', data[pos:pos + 4])
+    kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
+    (crc,) = struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])
+    assert zlib.crc32(kind + body) & 0xffffffff == crc, 'bad CRC in %r' % kind
+    if kind == b'IHDR':
+        ihdr = struct.unpack('>IIBBBBB', body)
+    elif kind == b'IDAT':
+        idat += body
+    pos += 12 + n
+w, h, depth, ctype = ihdr[0], ihdr[1], ihdr[2], ihdr[3]
+assert (w, h) == (want_w, want_h), 'size %dx%d, want %dx%d' % (w, h, want_w, want_h)
+assert depth == 8 and ctype in (2, 6), 'depth %d colour type %d' % (depth, ctype)
+bpp = 3 if ctype == 2 else 4
+raw = zlib.decompress(idat)
+stride = w * bpp
+assert len(raw) == h * (stride + 1), 'IDAT size'
+prev = bytearray(stride)
+colours = {}
+for y in range(h):
+    f = raw[y * (stride + 1)]
+    line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b = prev[i]
+        c = prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            line[i] = (line[i] + pr) & 255
+        else: assert f == 0, 'filter %d' % f
+    for x in range(0, stride, bpp):
+        k = bytes(line[x:x + bpp])
+        colours[k] = colours.get(k, 0) + 1
+    prev = line
+bg = max(colours.values())
+ink = w * h - bg
+assert len(colours) >= 4, 'only %d colours' % len(colours)
+assert ink > w * h // 200, 'almost blank: %d non-background pixels' % ink
+print('%s: %dx%d, %d colours, %d non-background pixels' % (path.split('/')[-1], w, h, len(colours), ink))
+PY
+}
+
+RUN=$TMP/run
+cp -r "$DATA/results-fixture" "$RUN"
+OUT=$("$BIN" report "$RUN" 2>&1); RC=$?
+echo "$OUT"
+[ $RC -eq 0 ] && ok "report exit 0" || fail "report exit $RC"
+R=$RUN/report.txt
+[ -s "$R" ] && ok "report.txt written" || fail "no report.txt"
+[ ! -e "$R.tmp" ] && ok "no report.txt.tmp left" || fail "report.txt.tmp left"
+LONG=$(awk 'length > 80 { print FNR": "length }' "$R")
+[ -z "$LONG" ] && ok "all lines <= 80 columns" || fail "lines > 80: $LONG"
+[ "$(grep -c '^ npages  batch   convert    direct     diff  diff %  ratio  95% CI ratio$' "$R")" = 2 ] \
+	&& ok "two comparison tables" || fail "comparison table count"
+grep -q '^== mirror ==$' "$R" && grep -q '^== thp ==$' "$R" \
+	&& ok "a table per workload" || fail "workload headings"
+grep -q '^Machine:   AMD EPYC 7B13 64-Core Processor, 2 CPUs, 1 NUMA node' "$R" \
+	&& ok "machine line" || fail "machine line"
+grep -q '^Counters:  real: page_faults, task_clock, context_switches$' "$R" \
+	&& grep -q 'unavailable: instructions, cycles, llc_misses' "$R" \
+	&& grep -q 'perf_event_open: ENOENT' "$R" \
+	&& ok "counters real/unavailable with reason" || fail "counters lines"
+grep -q '^  \$ pfnbench run --config configs/sweep.conf --repetitions 5 --out results$' "$R" \
+	&& ok "reproduce command" || fail "reproduce command"
+# a row with its values: thp npages 1 has direct slower (ratio < 1, marked)
+grep -Eq '^      1      1    563\.44    606\.23   -42\.79   -7\.1%  0\.929 \[0\.9[0-9]{2},0\.9[0-9]{2}\] \*$' "$R" \
+	&& ok "thp npages 1 row" || fail "thp npages 1 row"
+flat "$R" | grep -q 'Direct is significantly SLOWER than convert at npages 1\.' \
+	&& ok "finding: direct slower" || fail "finding: direct slower"
+flat "$R" | grep -q 'The last significant difference is at npages 4096; from npages 262144 on it is not significant.' \
+	&& ok "finding: significance ends" || fail "finding: significance ends"
+grep -q 'convert/direct ratio over npages (1.0 = equal)' "$R" \
+	&& ok "text plot embedded" || fail "no text plot"
+grep -q '^Stage shares' "$R" && ok "stage table" || fail "no stage table"
+grep -q 'single node: no placement figure' "$R" \
+	&& ok "placement note" || fail "no placement note"
+[ ! -e "$RUN/placement.png" ] && ok "no placement figure" || fail "placement.png on 1 node"
+
+check_figures() {
+	local dir=$1; shift
+	while [ $# -gt 0 ]; do
+		local name=$1 w=$2 h=$3; shift 3
+		if check_png "$dir/$name.png" "$w" "$h"; then
+			ok "$name.png valid"
+		else
+			fail "$name.png"
+		fi
+		if [ -s "$dir/$name.svg" ] && grep -q '<path' "$dir/$name.svg" \
+			&& tail -c 20 "$dir/$name.svg" | grep -q '</svg>'; then
+			ok "$name.svg valid"
+		else
+			fail "$name.svg"
+		fi
+	done
+}
+check_figures "$RUN" ratio 1024 640 ns_per_page-mirror 1024 640 \
+	ns_per_page-thp 1024 640 counters-mirror 1024 480 counters-thp 1024 480 \
+	memory-mirror 800 500 memory-thp 800 500 stages-mirror-convert 1024 520
+
+# a 2-node run: remote rows for npages 4096 make a placement figure
+TWO=$TMP/two
+cp -r "$DATA/results-fixture" "$TWO"
+python3 - "$TWO" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+m = json.load(open(d + '/meta.json')); m['machine']['numa_nodes'] = 2
+json.dump(m, open(d + '/meta.json', 'w'))
+rows = list(csv.DictReader(open(d + '/results.csv')))
+extra = []
+for r in rows:
+    if r['npages'] == '4096':
+        x = dict(r)
+        x['placement_req'] = 'pt=1,memmap=1,hmm=0,drv=0,cpu=0'
+        x['placement_actual'] = 'pt=1,memmap=1,hmm=0,drv=0,cpu=0'
+        x['case'] += '/remote'
+        x['name'] += '/remote'
+        x['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.3)
+        extra.append(x)
+w = csv.DictWriter(open(d + '/results.csv', 'w', newline=''), fieldnames=list(rows[0].keys()), lineterminator='\n')
+w.writeheader(); w.writerows(rows + extra)
+PY
+OUT=$("$BIN" report "$TWO" 2>&1); RC=$?
+[ $RC -eq 0 ] && ok "2-node report exit 0" || fail "2-node report exit $RC: $OUT"
+check_figures "$TWO" placement 800 500
+grep -q '^== mirror/remote ==$' "$TWO/report.txt" && ok "variant table" || fail "variant table"
+LONG=$(awk 'length > 80' "$TWO/report.txt")
+[ -z "$LONG" ] && ok "2-node lines <= 80" || fail "2-node long lines"
+if grep -q 'local' "$TWO/plotdata/placement.dat" && \
+   awk 'NR > 1 && $3 <= $2 { bad = 1 } END { exit bad }' "$TWO/plotdata/placement.dat"; then
+	ok "placement data: remote slower"
+else
+	fail "placement data"
+fi
+
+grep -q '^9 figures, each as .png and .svg' "$R" && ok "figure list" || fail "figure list"
+
+# no instructions, LLC misses or page faults: no counters figure, a note
+NOCNT=$TMP/nocnt
+mkdir -p "$NOCNT"
+cp "$DATA/results-fixture/meta.json" "$NOCNT/"
+python3 - "$DATA/results-fixture/results.csv" "$NOCNT/results.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    r['page_faults_per_page'] = ''
+w = csv.DictWriter(open(sys.argv[2], 'w', newline=''), fieldnames=list(rows[0].keys()), lineterminator='\n')
+w.writeheader(); w.writerows(rows)
+PY
+OUT=$("$BIN" report "$NOCNT" 2>&1); RC=$?
+if [ $RC -eq 0 ] && ! ls "$NOCNT"/counters-* >/dev/null 2>&1 && \
+   flat "$NOCNT/report.txt" | grep -q 'mirror: no instructions, LLC misses or page faults measured: no counters figure' && \
+   ! grep -q 'page faults per page' "$NOCNT/report.txt"; then
+	ok "no counters measured: figure skipped with a note"
+else
+	fail "no-counters variant: rc $RC"
+fi
+
+# gnuplot missing: the report is still written, figures are noted
+NOGP=$TMP/nogp
+cp -r "$DATA/results-fixture" "$NOGP"
+OUT=$("$BIN" report --gnuplot /nonexistent/gnuplot "$NOGP" 2>&1); RC=$?
+[ $RC -eq 0 ] && [ -s "$NOGP/report.txt" ] && ! ls "$NOGP"/*.png >/dev/null 2>&1 \
+	&& grep -q 'no text plot' "$NOGP/report.txt" \
+	&& ok "no gnuplot: report only" || fail "no gnuplot: rc $RC"
+
+# bad input: exit 2 and file:line
+bad() {
+	local what=$1 csv=$2 want=$3 dir=$TMP/bad-$1
+	mkdir -p "$dir"
+	cp "$DATA/results-fixture/meta.json" "$dir/"
+	cp "$csv" "$dir/results.csv"
+	OUT=$("$BIN" report "$dir" 2>&1); RC=$?
+	if [ $RC -eq 2 ] && echo "$OUT" | grep -q -- "$want" && [ ! -e "$dir/report.txt" ]; then
+		ok "$what: exit 2, $want"
+	else
+		fail "$what: rc $RC: $OUT"
+	fi
+}
+bad truncated "$DATA/report-bad/truncated.csv" "results.csv:3: quoted field not closed"
+bad field-count "$DATA/report-bad/field-count.csv" "results.csv:3: 39 fields"
+bad not-a-number "$DATA/report-bad/not-a-number.csv" "results.csv:3: column 'ns_per_page': '12.5ns'"
+bad missing-column "$DATA/report-bad/missing-column.csv" "results.csv:1: missing column 'ns_per_page'"
+bad empty "$DATA/report-bad/empty.csv" "results.csv:1: empty file"
+mkdir -p "$TMP/badmeta"
+cp "$DATA/results-fixture/results.csv" "$TMP/badmeta/"
+printf '{\n  "machine": {\n    "numa_nodes": 1,\n' > "$TMP/badmeta/meta.json"
+OUT=$("$BIN" report "$TMP/badmeta" 2>&1); RC=$?
+[ $RC -eq 2 ] && echo "$OUT" | grep -q 'meta.json:4:' && ok "bad meta.json: exit 2 with line" \
+	|| fail "bad meta.json: rc $RC: $OUT"
+OUT=$("$BIN" report "$TMP/does-not-exist" 2>&1); RC=$?
+[ $RC -eq 2 ] && ok "missing dir: exit 2" || fail "missing dir: rc $RC"
+"$BIN" report >/dev/null 2>&1; RC=$?
+[ $RC -eq 2 ] && ok "no argument: exit 2" || fail "no argument: rc $RC"
+
+echo "$FAILS failure(s)"
+[ $FAILS -eq 0 ]

@@ -1,0 +1,350 @@
+/*
+ * test_compare.c - compare.c on the fixed results in
+ * tests/data/results-fixture: identical runs pass; a gated metric made
+ * worse fails and names the case; an ungated one is reported but does not
+ * fail; noise is called noisy; the thresholds file is read and its errors
+ * carry file:line.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "compare.h"
+#include "report_data.h"
+
+#define FIXTURE TEST_DATA_DIR "/results-fixture/results.csv"
+
+static struct rdata *load_fixture(void)
+{
+	struct rdata *t = NULL;
+	char err[256] = "";
+
+	if (rdata_load(FIXTURE, &t, err, sizeof(err)))
+		fail_msg("%s", err);
+	return t;
+}
+
+/* Set column @col of every ok row with name @name (NULL: any) and backend
+ * @backend (NULL: any) to f(old value). */
+static size_t edit(struct rdata *t, const char *name, const char *backend,
+		   const char *workload, const char *col, double mul, double add)
+{
+	int cn = rdata_col(t, "name"), cb = rdata_col(t, "backend");
+	int cw = rdata_col(t, "workload"), cc = rdata_col(t, col);
+	size_t n = 0;
+
+	assert_true(cc >= 0);
+	for (size_t r = 0; r < t->nr_rows; r++) {
+		char buf[64];
+		double v;
+
+		if ((name && strcmp(rdata_get(t, r, cn), name)) ||
+		    (backend && strcmp(rdata_get(t, r, cb), backend)) ||
+		    (workload && strcmp(rdata_get(t, r, cw), workload)))
+			continue;
+		assert_int_equal(rdata_double(t, r, cc, &v, NULL, 0), 0);
+		snprintf(buf, sizeof(buf), "%.6f", v * mul + add);
+		free(t->cells[r][cc]);
+		t->cells[r][cc] = strdup(buf);
+		n++;
+	}
+	return n;
+}
+
+static const struct cmp_row *find(const struct cmp_result *r, const char *key,
+				  const char *metric)
+{
+	for (size_t i = 0; i < r->nr_rows; i++)
+		if (!strcmp(r->rows[i].key, key) &&
+		    !strcmp(r->rows[i].metric->name, metric))
+			return &r->rows[i];
+	fail_msg("no row %s %s", key, metric);
+	return NULL;
+}
+
+static void test_self(void **state)
+{
+	struct rdata *a = load_fixture(), *b = load_fixture();
+	struct cmp_thresholds th;
+	struct cmp_result *r = NULL;
+	char err[256] = "";
+
+	(void)state;
+	cmp_thresholds_default(&th);
+	assert_int_equal(cmp_run(a, b, &th, &r, err, sizeof(err)), 0);
+	assert_int_equal(r->nr_common, 48);
+	assert_int_equal(r->nr_only_base, 0);
+	assert_int_equal(r->nr_only_new, 0);
+	/* 48 names x (ns, bytes alloc, bytes persistent) + 12 case ratios;
+	 * instructions and callgrind are empty in both, so not compared */
+	assert_int_equal(r->nr_rows, 48 * 3 + 12);
+	assert_int_equal(r->nr_failures, 0);
+	for (size_t i = 0; i < r->nr_rows; i++) {
+		assert_int_equal(r->rows[i].verdict, CMP_SAME);
+		assert_float_equal(r->rows[i].change_pct, 0, 0);
+	}
+	/* bytes are deterministic: no test, no p-value */
+	const struct cmp_row *row = find(r, "convert/mirror/npages:64/batch:64",
+					 "bytes_alloc_per_page");
+	assert_true(row->deterministic);
+	assert_true(isnan(row->p));
+	assert_float_equal(row->base_median, 8, 0);
+	cmp_result_free(r);
+	rdata_free(a);
+	rdata_free(b);
+}
+
+static void test_gated_bytes_worse(void **state)
+{
+	struct rdata *a = load_fixture(), *b = load_fixture();
+	struct cmp_thresholds th;
+	struct cmp_result *r = NULL;
+	const struct cmp_row *row;
+
+	(void)state;
+	assert_int_equal(edit(b, "convert/mirror/npages:64/batch:64", NULL, NULL,
+			      "bytes_alloc_per_page", 1.1, 0), 5);
+	cmp_thresholds_default(&th);
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_failures, 1);
+	row = find(r, "convert/mirror/npages:64/batch:64", "bytes_alloc_per_page");
+	assert_true(row->fails);
+	assert_int_equal(row->verdict, CMP_WORSE);
+	assert_true(row->deterministic);
+	assert_float_equal(row->new_median, 8.8, 1e-9);
+	assert_float_equal(row->change_pct, 10.0, 1e-6);
+	cmp_result_free(r);
+
+	/* the same change the other way is better, and passes */
+	rdata_free(b);
+	b = load_fixture();
+	edit(b, "convert/mirror/npages:64/batch:64", NULL, NULL,
+	     "bytes_alloc_per_page", 0.5, 0);
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_failures, 0);
+	row = find(r, "convert/mirror/npages:64/batch:64", "bytes_alloc_per_page");
+	assert_int_equal(row->verdict, CMP_BETTER);
+	cmp_result_free(r);
+	rdata_free(a);
+	rdata_free(b);
+}
+
+static void test_ungated_time_and_ratio(void **state)
+{
+	struct rdata *a = load_fixture(), *b = load_fixture();
+	struct cmp_thresholds th;
+	struct cmp_result *r = NULL;
+	const struct cmp_row *row;
+
+	(void)state;
+	cmp_thresholds_default(&th);
+	/* direct 10% slower at one case: ns_per_page is not gated; the ratio
+	 * moves by -9%, within its 25% */
+	edit(b, "direct/mirror/npages:512/batch:512", NULL, NULL, "ns_per_page",
+	     1.10, 0);
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	row = find(r, "direct/mirror/npages:512/batch:512", "ns_per_page");
+	assert_int_equal(row->verdict, CMP_WORSE);
+	assert_false(row->fails);
+	assert_true(row->exact);
+	assert_float_equal(row->p, 2.0 / 252.0, 1e-12);
+	assert_float_equal(row->change_pct, 10.0, 1e-3);
+	row = find(r, "mirror/npages:512/batch:512", "ratio_convert_direct");
+	assert_int_equal(row->verdict, CMP_SAME);
+	assert_int_equal(r->nr_failures, 0);
+	cmp_result_free(r);
+
+	/* convert 40% slower in thp: the within-run ratio gate fails for each
+	 * of the 6 thp cases */
+	rdata_free(b);
+	b = load_fixture();
+	assert_int_equal(edit(b, NULL, "convert", "thp", "ns_per_page", 1.4, 0), 30);
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_failures, 6);
+	row = find(r, "thp/npages:4096/batch:512", "ratio_convert_direct");
+	assert_true(row->fails);
+	assert_float_equal(row->change_pct, 40.0, 1e-3);
+	cmp_result_free(r);
+
+	/* with the ratio gate off, the same data passes */
+	for (size_t i = 0; i < th.nr_metrics; i++)
+		if (!strcmp(th.metrics[i].name, "ratio_convert_direct"))
+			th.metrics[i].gated = 0;
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_failures, 0);
+	cmp_result_free(r);
+	rdata_free(a);
+	rdata_free(b);
+}
+
+static void set_values(struct rdata *t, const char *name, const double *v)
+{
+	int cn = rdata_col(t, "name"), cc = rdata_col(t, "ns_per_page");
+	size_t k = 0;
+
+	for (size_t r = 0; r < t->nr_rows; r++) {
+		char buf[32];
+
+		if (strcmp(rdata_get(t, r, cn), name))
+			continue;
+		snprintf(buf, sizeof(buf), "%g", v[k++]);
+		free(t->cells[r][cc]);
+		t->cells[r][cc] = strdup(buf);
+	}
+	assert_int_equal(k, 5);
+}
+
+static void test_noisy(void **state)
+{
+	static const double base[] = { 10, 11, 12, 13, 14 };
+	static const double new_[] = { 8, 12.5, 13.5, 15, 16 };
+	struct rdata *a = load_fixture(), *b = load_fixture();
+	struct cmp_thresholds th;
+	struct cmp_result *r = NULL;
+	const struct cmp_row *row;
+
+	(void)state;
+	set_values(a, "null/thp/npages:64/batch:64", base);
+	set_values(b, "null/thp/npages:64/batch:64", new_);
+	cmp_thresholds_default(&th);
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	row = find(r, "null/thp/npages:64/batch:64", "ns_per_page");
+	/* median 12 -> 13.5 (+12.5%); scipy.stats.mannwhitneyu(new, base,
+	 * method="exact") gives U1 17, p 0.42063492063492064 */
+	assert_float_equal(row->change_pct, 12.5, 1e-9);
+	assert_float_equal(row->p, 0.42063492063492064, 1e-12);
+	assert_int_equal(row->verdict, CMP_NOISY);
+	assert_string_equal(cmp_verdict_name(row->verdict), "noisy");
+	/* 5 vs 5 can reach p = 2/252 < 0.05 */
+	assert_false(row->untestable);
+	assert_int_equal(r->nr_untestable, 0);
+	cmp_result_free(r);
+	rdata_free(a);
+	rdata_free(b);
+}
+
+/* With 3 repetitions a side the best exact p is 2/20 = 0.1: a 40% slower
+ * convert cannot be called significant, only noisy, and compare says so. */
+static void test_too_few_repetitions(void **state)
+{
+	struct rdata *a = load_fixture(), *b = load_fixture();
+	int cr = rdata_col(a, "repetition"), cs = rdata_col(a, "status");
+	struct cmp_thresholds th;
+	struct cmp_result *r = NULL;
+	const struct cmp_row *row;
+
+	(void)state;
+	for (size_t i = 0; i < a->nr_rows; i++) {
+		/* repetitions 3 and 4 become "skipped" rows */
+		if (strcmp(rdata_get(a, i, cr), "3") >= 0) {
+			free(a->cells[i][cs]);
+			a->cells[i][cs] = strdup("skipped");
+			free(b->cells[i][cs]);
+			b->cells[i][cs] = strdup("skipped");
+		}
+	}
+	edit(b, NULL, "convert", "thp", "ns_per_page", 1.4, 0);
+	cmp_thresholds_default(&th);
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	row = find(r, "thp/npages:4096/batch:512", "ratio_convert_direct");
+	assert_int_equal(row->n_base, 3);
+	assert_float_equal(row->p, 0.1, 1e-12);
+	assert_int_equal(row->verdict, CMP_NOISY);
+	assert_true(row->untestable);
+	assert_int_equal(r->nr_failures, 0);
+	assert_true(r->nr_untestable > 0);
+	cmp_result_free(r);
+	rdata_free(a);
+	rdata_free(b);
+}
+
+static void test_no_common_case(void **state)
+{
+	struct rdata *a = load_fixture(), *b = load_fixture();
+	struct cmp_thresholds th;
+	struct cmp_result *r = NULL;
+	int cn = rdata_col(b, "name");
+	char err[512] = "";
+
+	(void)state;
+	for (size_t i = 0; i < b->nr_rows; i++)
+		b->cells[i][cn][0] = 'X';
+	cmp_thresholds_default(&th);
+	assert_int_equal(cmp_run(a, b, &th, &r, err, sizeof(err)), -EINVAL);
+	assert_null(r);
+	assert_non_null(strstr(err, "no case name in common"));
+	rdata_free(a);
+	rdata_free(b);
+}
+
+static void test_thresholds_file(void **state)
+{
+	char path[] = "/tmp/test_compare.XXXXXX", err[512] = "";
+	struct cmp_thresholds th;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	cmp_thresholds_default(&th);
+	assert_int_equal(cmp_thresholds_load(PFNBENCH_SOURCE_DIR
+					     "/configs/thresholds.conf", &th,
+					     err, sizeof(err)), 0);
+	assert_float_equal(th.alpha, 0.05, 0);
+	for (size_t i = 0; i < th.nr_metrics; i++) {
+		const struct cmp_metric_conf *m = &th.metrics[i];
+
+		if (!strcmp(m->name, "ns_per_page"))
+			assert_false(m->gated);
+		if (!strcmp(m->name, "callgrind_ir_per_page")) {
+			assert_true(m->gated);
+			assert_float_equal(m->threshold_pct, 2, 0);
+		}
+		if (!strcmp(m->name, "ratio_convert_direct")) {
+			assert_true(m->gated);
+			assert_float_equal(m->threshold_pct, 25, 0);
+		}
+	}
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "[compare]\nalpha = 0.01\n\n[ns_per_page]\ngate = yes\n"
+		"threshold_pct = ten\n");
+	fclose(f);
+	assert_int_equal(cmp_thresholds_load(path, &th, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, ":6: threshold_pct must be a number"));
+	assert_float_equal(th.alpha, 0.01, 0);
+
+	f = fopen(path, "w");
+	fprintf(f, "; comment\n[cycles_per_page]\ngate = yes\n");
+	fclose(f);
+	assert_int_equal(cmp_thresholds_load(path, &th, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, ":3: unknown section [cycles_per_page]"));
+	unlink(path);
+	assert_int_equal(cmp_thresholds_load(path, &th, err, sizeof(err)),
+			 -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_self),
+		cmocka_unit_test(test_gated_bytes_worse),
+		cmocka_unit_test(test_ungated_time_and_ratio),
+		cmocka_unit_test(test_noisy),
+		cmocka_unit_test(test_too_few_repetitions),
+		cmocka_unit_test(test_no_common_case),
+		cmocka_unit_test(test_thresholds_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
