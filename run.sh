@@ -5,10 +5,14 @@
 #   ./run.sh --quick             configs/quick.conf (under a minute)
 #   ./run.sh --config FILE       any config; further options go to `pfnbench run`
 #   ./run.sh test                build (warnings are errors) and run every test,
-#                                then the same tests under ASan+UBSan
+#                                the same tests under ASan+UBSan, then the CI
+#                                gate against results/baseline (see README)
+#   ./run.sh baseline            remake results/baseline (after an intended change)
 #
-# Environment: BUILD_DIR (default ./build), JOBS (default nproc),
-# PFNBENCH_SKIP_INSTALL=1 to never call apt-get.
+# Build trees: BUILD_DIR/release (measurements), BUILD_DIR/test (tests and
+# the gate: the baseline's instruction counts are of this build type),
+# BUILD_DIR/asan.  Environment: BUILD_DIR (default ./build), JOBS (default
+# nproc), PFNBENCH_SKIP_INSTALL=1 to never call apt-get.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -50,18 +54,53 @@ run_tests() { # run_tests DIR
 	(cd "$1" && ctest --output-on-failure -j "$JOBS" --timeout 900)
 }
 
+build_test() {
+	build "$BUILD_DIR/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPFNBENCH_WERROR=ON
+}
+
+# The gate: exact instructions and bytes per page (callgrind) and the
+# within-run convert/direct ratio (quick sweep) against results/baseline.
+gate() {
+	local bin="$BUILD_DIR/test/pfnbench" out dir
+	out=$(mktemp -d)
+	echo "== CI gate 1/2: instructions and bytes per page under callgrind ==" >&2
+	dir=$("$bin" callgrind --config configs/gate.conf --out "$out")
+	"$bin" compare results/baseline/callgrind "$dir" --thresholds configs/thresholds.conf
+	echo "== CI gate 2/2: convert/direct ratio within one run (quick sweep) ==" >&2
+	dir=$(setarch "$(uname -m)" -R "$bin" run --config configs/quick.conf --out "$out")
+	"$bin" compare results/baseline/quick "$dir" --thresholds configs/thresholds.conf
+	rm -rf "$out"
+}
+
 if [ "${1:-}" = test ]; then
 	shift
 	install_missing
 	echo "== build (RelWithDebInfo, -Werror) ==" >&2
-	build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPFNBENCH_WERROR=ON
+	build_test
 	echo "== tests ==" >&2
-	run_tests "$BUILD_DIR"
+	run_tests "$BUILD_DIR/test"
 	echo "== build (ASan+UBSan) ==" >&2
-	build "$BUILD_DIR-asan" -DCMAKE_BUILD_TYPE=Debug -DPFNBENCH_WERROR=ON -DPFNBENCH_SANITIZE=ON
+	build "$BUILD_DIR/asan" -DCMAKE_BUILD_TYPE=Debug -DPFNBENCH_WERROR=ON -DPFNBENCH_SANITIZE=ON
 	echo "== tests under ASan+UBSan ==" >&2
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		run_tests "$BUILD_DIR-asan"
+		run_tests "$BUILD_DIR/asan"
+	gate
+	exit 0
+fi
+
+if [ "${1:-}" = baseline ]; then
+	install_missing
+	build_test
+	bin="$BUILD_DIR/test/pfnbench"
+	tmp=$(mktemp -d)
+	dir=$("$bin" callgrind --config configs/gate.conf --out "$tmp")
+	q=$(setarch "$(uname -m)" -R "$bin" run --config configs/quick.conf --out "$tmp")
+	rm -rf results/baseline.new && mkdir -p results/baseline.new
+	mv "$dir" results/baseline.new/callgrind && mv "$q" results/baseline.new/quick
+	rm -rf results/baseline.new/callgrind/callgrind
+	rm -rf results/baseline && mv results/baseline.new results/baseline
+	rm -rf "$tmp"
+	echo "results/baseline remade by: ./run.sh baseline" >&2
 	exit 0
 fi
 
@@ -78,15 +117,18 @@ while [ $# -gt 0 ]; do
 done
 
 install_missing
-build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DPFNBENCH_WERROR=OFF >&2
-bin="$BUILD_DIR/pfnbench"
-
-if ! "$bin" help 2>/dev/null | grep -q 'pfnbench run'; then
-	# The sweep is not built yet: check the emulator instead.
-	exec "$bin" verify --cases 10000 "${args[@]}"
-fi
+build "$BUILD_DIR/release" -DCMAKE_BUILD_TYPE=Release -DPFNBENCH_WERROR=OFF >&2
+bin="$BUILD_DIR/release/pfnbench"
 
 # Address-space layout randomisation off for the measuring process, so that
 # alignment of the arrays does not change from run to run.
 echo "run.sh: running with ASLR disabled (setarch -R)" >&2
-setarch "$(uname -m)" -R "$bin" run --config "$config" --out "$top/results" "${args[@]}"
+set +e
+dir=$(setarch "$(uname -m)" -R "$bin" run --config "$config" --out "$top/results" "${args[@]}")
+rc=$?
+set -e
+[ -n "$dir" ] || exit "$rc"
+"$bin" report "$dir" >&2 || rc=$?
+echo "$dir"
+echo "run.sh: report: $dir/report.txt" >&2
+exit "$rc"

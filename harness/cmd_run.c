@@ -97,6 +97,8 @@ int cmd_run(int argc, char **argv)
 	struct sweep_options opt = { .config_path = config_path, .out_parent = out, .command_line = cmdline,
 				     .console = console, .stop = &stop_requested };
 	ret = sweep_run(&cfg, &opt, dir, sizeof(dir), err, sizeof(err));
+	if (dir[0] && ret != 0)
+		printf("%s\n", dir); /* what was written is kept: say where */
 	if (ret == -EINTR) {
 		fprintf(stderr, "pfnbench run: interrupted; finished cases are in %s (meta.json: complete=false)\n", dir);
 		status = 130;
@@ -109,4 +111,56 @@ int cmd_run(int argc, char **argv)
 	config_free(&cfg);
 	free(gb_argv);
 	return status;
+}
+
+/*
+ * `pfnbench callgrind --config FILE [--out DIR]`: exact instruction counts
+ * per page under callgrind, for the CI gate (see sweep_count()).  Exit 0,
+ * 2 bad usage or config, 1 the count failed.
+ */
+int cmd_callgrind(int argc, char **argv)
+{
+	const char *config_path = NULL, *out = "results", *inside = NULL;
+	struct sweep_config cfg = { 0 };
+	char err[1024], dir[4096] = "";
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			config_path = argv[++i];
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--inside") && i + 1 < argc)
+			inside = argv[++i];
+		else {
+			fprintf(stderr, "pfnbench callgrind: unknown argument '%s'\n"
+					"usage: pfnbench callgrind --config FILE [--out DIR]\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!config_path) {
+		fprintf(stderr, "usage: pfnbench callgrind --config FILE [--out DIR]\n");
+		return 2;
+	}
+	ret = config_load(config_path, &sweep_config_checks, &cfg, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	struct sweep_options opt = { .config_path = config_path, .out_parent = out, .command_line = NULL };
+	char cmdline[4096] = "pfnbench";
+	for (int i = 0; i < argc; i++) {
+		size_t l = strlen(cmdline);
+		snprintf(cmdline + l, sizeof(cmdline) - l, " %s", argv[i]);
+	}
+	opt.command_line = cmdline;
+	ret = sweep_count(&cfg, &opt, inside, dir, sizeof(dir), err, sizeof(err));
+	config_free(&cfg);
+	if (ret) {
+		fprintf(stderr, "pfnbench callgrind: %s\n", err);
+		return 1;
+	}
+	if (!inside)
+		printf("%s\n", dir);
+	return 0;
 }

@@ -12,6 +12,7 @@ int cmd_list(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_callgrind(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -133,9 +134,13 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Copy src into dst[len], truncating (the fields are for people to read). */
 static void copy_str(char *dst, size_t len, const char *src)
 {
-	snprintf(dst, len, "%s", src ? src : "");
+	size_t n = src ? strnlen(src, len - 1) : 0;
+
+	memcpy(dst, src ? src : "", n);
+	dst[n] = 0;
 }
 
 /* ---- per-thread resources of one benchmark run ----------------------- */
@@ -187,7 +192,7 @@ static enum emu_req request_of(enum config_request r, enum emu_req workload_defa
 }
 
 /* Set up what one thread needs; on failure fills why and returns -errno. */
-static int bench_thread_setup(struct sweep_bench *sb, struct gb_state *st, struct bench_thread *t, char *why,
+static int bench_thread_setup(struct sweep_bench *sb, int thread_index, struct bench_thread *t, char *why,
 			      size_t whylen)
 {
 	const struct sweep_case *sc = sb->sc;
@@ -215,7 +220,7 @@ static int bench_thread_setup(struct sweep_bench *sb, struct gb_state *st, struc
 		int cpus[1024];
 		nodes = topo_cpus_of_node(sb->sw->topo, cpu_node, cpus, 1024);
 		if (nodes > 0) {
-			ret = topo_bind_thread(sb->sw->topo, cpu_node, gb_thread_index(st) % nodes, why, whylen);
+			ret = topo_bind_thread(sb->sw->topo, cpu_node, thread_index % nodes, why, whylen);
 			if (ret && ret != -ENOTSUP)
 				return ret;
 		}
@@ -339,7 +344,7 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 		gb_skip(st, "interrupted before this case started");
 		return;
 	}
-	ret = bench_thread_setup(sb, st, &t, why, sizeof(why));
+	ret = bench_thread_setup(sb, gb_thread_index(st), &t, why, sizeof(why));
 	if (ret) {
 		if (thread0)
 			copy_str(sb->skip_reason, sizeof(sb->skip_reason), why);
@@ -816,6 +821,278 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	if (ret)
 		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
 out:
+	results_csv_destroy(sw.csv);
+	json_decref(sw.skipped);
+	json_decref(sw.counters);
+	topo_close(sw.topo);
+	free(sw.cases);
+	free(sw.benches);
+	return ret;
+}
+
+/* ---- exact instruction counts under callgrind ------------------------ */
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <valgrind/callgrind.h>
+
+extern char **environ;
+
+/*
+ * Inside valgrind (--collect-atstart=no): run every case once per backend
+ * with collection switched on only around the passes themselves (not the
+ * setup, the warm-up pass or the rebuilds), and dump the counts of each
+ * case under its name.  counted.tsv says how many pages each dump covers.
+ */
+static int count_inside(struct sweep *sw, FILE *tsv)
+{
+	for (size_t i = 0; i < sw->nr_benches; i++) {
+		struct sweep_bench *sb = &sw->benches[i];
+		const struct sweep_case *sc = sb->sc;
+		struct bench_thread t = { 0 };
+		uint64_t stage_ns[PFN_STAGE_NR] = { 0 };
+		unsigned long faults = 0, walks = 0, pages = 0, calls = 0;
+		unsigned long target = sc->npages > SWEEP_MIN_PAGES_PER_ITER ? sc->npages : SWEEP_MIN_PAGES_PER_ITER;
+		char why[RESULT_STR_LONG] = "";
+		bool dirty;
+		int ret = bench_thread_setup(sb, 0, &t, why, sizeof(why));
+
+		if (!ret)
+			ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks);
+		if (ret) {
+			if (!why[0])
+				snprintf(why, sizeof(why), "backend %s returned %d (%s)", sb->ops->name, ret, strerror(-ret));
+			fprintf(tsv, "%s\tskipped\t%s\n", sb->name, why);
+			bench_thread_free(&t);
+			continue;
+		}
+		dirty = faults > 0;
+		faults = walks = 0;
+		while (pages < target && !ret) {
+			if (dirty && (ret = rebuild(&t)))
+				break;
+			CALLGRIND_TOGGLE_COLLECT;
+			unsigned long before = faults;
+			ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks);
+			CALLGRIND_TOGGLE_COLLECT;
+			dirty = faults > before;
+			pages += sc->npages;
+			calls += (sc->npages + sc->batch - 1) / sc->batch;
+		}
+		CALLGRIND_DUMP_STATS_AT(sb->name);
+		if (ret)
+			fprintf(tsv, "%s\tskipped\tbackend %s returned %d\n", sb->name, sb->ops->name, ret);
+		else
+			fprintf(tsv, "%s\tok\t%lu\t%lu\t%.9g\t%.9g\t%.9g\t%.9g\n", sb->name, pages, calls,
+				t.b->stats.pages ? (double)t.b->stats.bytes_allocated / t.b->stats.pages : 0.0,
+				(double)t.b->stats.bytes_persistent / sc->batch, (double)faults / pages,
+				(double)walks / calls);
+		bench_thread_free(&t);
+	}
+	return fflush(tsv) ? -errno : 0;
+}
+
+/* Ir of every dump in dir/callgrind/, by dump name; -errno. */
+static int read_dumps(const char *dir, json_t *ir_by_name)
+{
+	char path[PATH_MAX + 64];
+
+	for (unsigned n = 1;; n++) {
+		char line[1024], name[RESULT_STR_LONG] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/callgrind/out.%u", dir, n);
+		f = fopen(path, "r");
+		if (!f)
+			return n > 1 ? 0 : -ENOENT;
+		while (fgets(line, sizeof(line), f)) {
+			if (!strncmp(line, "desc: Trigger: Client Request: ", 31)) {
+				copy_str(name, sizeof(name), line + 31);
+				name[strcspn(name, "\n")] = 0;
+			} else if (!strncmp(line, "summary: ", 9) && name[0]) {
+				json_object_set_new(ir_by_name, name, json_real(strtod(line + 9, NULL)));
+			}
+		}
+		fclose(f);
+	}
+}
+
+int sweep_count(const struct sweep_config *cfg_in, const struct sweep_options *opt, const char *inside_dir,
+		char *dir_out, size_t dir_len, char *err, size_t errlen)
+{
+	struct sweep_config cfg = *cfg_in;
+	struct sweep sw = { .cfg = &cfg, .opt = opt };
+	char path[PATH_MAX + 64], self[PATH_MAX];
+	json_t *ir = NULL;
+	FILE *tsv = NULL;
+	int ret;
+
+	/* no perf counters, no stage clocks: only the passes are counted */
+	cfg.counters = 0;
+	cfg.stages = false;
+	sw.t_start_ns = now_ns();
+	sw.started = time(NULL);
+	sw.skipped = json_array();
+	ret = topo_open(&sw.topo);
+	if (!ret)
+		ret = expand(&sw);
+	if (ret) {
+		snprintf(err, errlen, "cannot set up the sweep: %s", strerror(-ret));
+		goto out;
+	}
+	if (inside_dir) {
+		if (!RUNNING_ON_VALGRIND) {
+			snprintf(err, errlen, "--inside is for the run under valgrind that `pfnbench callgrind` starts");
+			ret = -EINVAL;
+			goto out;
+		}
+		snprintf(path, sizeof(path), "%s/counted.tsv", inside_dir);
+		tsv = fopen(path, "w");
+		if (!tsv) {
+			ret = -errno;
+			snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+			goto out;
+		}
+		ret = count_inside(&sw, tsv);
+		goto out;
+	}
+
+	/* outside: a results directory, valgrind on ourselves, then the rows */
+	ret = results_dir_create(opt->out_parent, sw.dir, sizeof(sw.dir));
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot create a results directory: %s", opt->out_parent, strerror(-ret));
+		goto out;
+	}
+	copy_str(dir_out, dir_len, sw.dir);
+	ret = results_write_atomic(sw.dir, "config.conf", cfg.text, cfg.text_len);
+	snprintf(path, sizeof(path), "%s/callgrind", sw.dir);
+	if (!ret && mkdir(path, 0755))
+		ret = -errno;
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot write: %s", sw.dir, strerror(-ret));
+		goto out;
+	}
+	{
+		ssize_t l = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		char outfile[PATH_MAX + 64];
+		char *argv[16];
+		int argc = 0, status;
+		pid_t pid;
+
+		if (l < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot find this executable: %s", strerror(-ret));
+			goto out;
+		}
+		self[l] = 0;
+		snprintf(outfile, sizeof(outfile), "--callgrind-out-file=%s/callgrind/out", sw.dir);
+		argv[argc++] = "valgrind";
+		argv[argc++] = "--tool=callgrind";
+		argv[argc++] = "--collect-atstart=no";
+		argv[argc++] = outfile;
+		argv[argc++] = "-q";
+		argv[argc++] = self;
+		argv[argc++] = "callgrind";
+		argv[argc++] = "--inside";
+		argv[argc++] = sw.dir;
+		argv[argc++] = "--config";
+		argv[argc++] = (char *)cfg.path;
+		argv[argc] = NULL;
+		fprintf(stderr, "pfnbench callgrind: %zu cases x %zu backends under valgrind -> %s\n", sw.nr_cases,
+			cfg.nr_backends, sw.dir);
+		/* hwloc's x86 CPUID backend cannot run under valgrind: use the others */
+		setenv("HWLOC_COMPONENTS", "-x86", 0);
+		ret = posix_spawnp(&pid, "valgrind", NULL, NULL, argv, environ);
+		if (ret) {
+			snprintf(err, errlen, "cannot run valgrind: %s (install the valgrind package)", strerror(ret));
+			ret = -ret;
+			goto out;
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+			snprintf(err, errlen, "the run under valgrind failed (status %d); see its messages above", status);
+			ret = -EIO;
+			goto out;
+		}
+	}
+	ir = json_object();
+	ret = read_dumps(sw.dir, ir);
+	if (ret) {
+		snprintf(err, errlen, "%s/callgrind: no dumps: %s", sw.dir, strerror(-ret));
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/counted.tsv", sw.dir);
+	tsv = fopen(path, "r");
+	ret = results_csv_create(&sw.csv);
+	if (!tsv || ret) {
+		ret = ret ? ret : -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		goto out;
+	}
+	{
+		char line[2048];
+
+		while (fgets(line, sizeof(line), tsv)) {
+			char *f[9] = { 0 };
+			int nf = 0;
+			struct sweep_bench *sb;
+			struct result_row row;
+			json_t *v;
+
+			line[strcspn(line, "\n")] = 0;
+			for (char *p = strtok(line, "\t"); p && nf < 9; p = strtok(NULL, "\t"))
+				f[nf++] = p;
+			sb = nf >= 2 ? bench_by_name(&sw, f[0]) : NULL;
+			if (!sb)
+				continue;
+			memset(&row, 0, sizeof(row));
+			copy_str(row.case_name, sizeof(row.case_name), sb->sc->key);
+			copy_str(row.name, sizeof(row.name), sb->name);
+			copy_str(row.backend, sizeof(row.backend), sb->ops->name);
+			copy_str(row.workload, sizeof(row.workload), sb->sc->workload);
+			copy_str(row.source, sizeof(row.source), config_source_name(sb->sc->source));
+			row.npages = sb->sc->npages;
+			row.batch = sb->sc->batch;
+			copy_str(row.cache, sizeof(row.cache), config_cache_name(sb->sc->cache));
+			row.clear_data = cfg.clear_data;
+			copy_str(row.array, sizeof(row.array), config_array_name(sb->sc->array));
+			row.threads = 1;
+			copy_str(row.placement_req, sizeof(row.placement_req), sb->sc->placement);
+			copy_str(row.placement_actual, sizeof(row.placement_actual), "?");
+			if (strcmp(f[1], "ok") || nf < 8 || !(v = json_object_get(ir, f[0]))) {
+				copy_str(row.status, sizeof(row.status), "skipped");
+				copy_str(row.skip_reason, sizeof(row.skip_reason),
+					 nf >= 3 ? f[2] : "no callgrind dump for this case");
+				json_array_append_new(sw.skipped, json_pack("{s:s, s:s}", "case", sb->name, "reason",
+									    row.skip_reason));
+			} else {
+				double pages = strtod(f[2], NULL);
+
+				copy_str(row.status, sizeof(row.status), "ok");
+				row.iterations = (struct result_opt){ 1, true };
+				row.callgrind_ir_per_page = (struct result_opt){ json_real_value(v) / pages, true };
+				row.bytes_alloc_per_page = (struct result_opt){ strtod(f[4], NULL), true };
+				row.bytes_persistent_per_page = (struct result_opt){ strtod(f[5], NULL), true };
+				row.faults_per_page = (struct result_opt){ strtod(f[6], NULL), true };
+				row.walks_per_call = (struct result_opt){ strtod(f[7], NULL), true };
+			}
+			ret = results_csv_append(sw.csv, &row);
+			if (ret)
+				goto out;
+		}
+	}
+	ret = results_csv_commit(sw.csv, sw.dir);
+	if (!ret) {
+		sw.counters = json_pack("{s:{s:b, s:s}}", "callgrind_ir", "available", 1, "how",
+					"valgrind --tool=callgrind --collect-atstart=no, collection toggled around "
+					"each pass (CALLGRIND_TOGGLE_COLLECT), one dump per case");
+		ret = write_meta(&sw, true, NULL);
+	}
+	if (ret)
+		snprintf(err, errlen, "%s: cannot write results: %s", sw.dir, strerror(-ret));
+out:
+	if (tsv)
+		fclose(tsv);
+	json_decref(ir);
 	results_csv_destroy(sw.csv);
 	json_decref(sw.skipped);
 	json_decref(sw.counters);

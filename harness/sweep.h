@@ -28,6 +28,17 @@ struct sweep_options {
 int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, char *dir_out,
 	      size_t dir_len, char *err, size_t errlen);
 
+/*
+ * `pfnbench callgrind`: the cases of cfg counted under valgrind's callgrind
+ * (exact instructions per page of the measured passes only) into a new
+ * results directory whose results.csv has callgrind_ir_per_page and the
+ * bytes per page.  Starts valgrind on this executable with inside_dir set;
+ * that run (inside_dir != NULL) counts and writes counted.tsv.  Returns 0 or
+ * -errno with err filled.
+ */
+int sweep_count(const struct sweep_config *cfg, const struct sweep_options *opt, const char *inside_dir,
+		char *dir_out, size_t dir_len, char *err, size_t errlen);
+
 /* config_checks with the real backend and workload tables. */
 extern const struct config_checks sweep_config_checks;
 

@@ -498,7 +498,16 @@ static int populate_one(struct emu_mm *mm, unsigned long va, const struct emu_pa
 		break;
 	}
 	case EMU_PAGE_SPECIAL:
-		/* vmf_insert_mixed() of a pfn without struct page: pte_mkspecial */
+		/*
+		 * vmf_insert_mixed() of a pfn without struct page: pte_mkspecial.
+		 * Nothing reads its struct page, but the frame allocator must not
+		 * hand the pfn out (spec: faults use pfns not named in the file),
+		 * so it is claimed and marked reserved.
+		 */
+		ret = claim_page(mm, d->arg, &page);
+		if (ret)
+			return fail(err, i, ret == -EEXIST ? "pfn used twice" : "pfn cannot be backed", ret);
+		page->flags = PG_reserved;
 		*pte = pte_mkspecial(pfn_pte(d->arg, true));
 		break;
 	default:

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The CI gate can fail: a build with -DPFNBENCH_EXTRA_WORK_CONVERT=ON (one
+# more load per page in convert's conversion pass) must make
+# `pfnbench compare` exit 1 and name the convert case, while a second count
+# of the unchanged build must exit 0.
+#   usage: cli_gate.sh PFNBENCH_BIN TESTS_DATA_DIR
+set -euo pipefail
+bin=$1
+data=$2
+src=${PFNBENCH_SOURCE_DIR:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+command -v valgrind >/dev/null || { echo "cli_gate: valgrind is not installed" >&2; exit 1; }
+
+# the regression: a second build tree with the option on
+cmake -S "$src" -B "$tmp/xw" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPFNBENCH_EXTRA_WORK_CONVERT=ON >/dev/null
+cmake --build "$tmp/xw" --target pfnbench -j 2 >/dev/null
+
+base=$("$bin" callgrind --config "$data/gate-small.conf" --out "$tmp/r" 2>/dev/null)
+same=$("$bin" callgrind --config "$data/gate-small.conf" --out "$tmp/r" 2>/dev/null)
+slow=$("$tmp/xw/pfnbench" callgrind --config "$data/gate-small.conf" --out "$tmp/r" 2>/dev/null)
+
+fail=0
+# unchanged build: identical counts, exit 0
+if ! "$bin" compare "$base" "$same" --thresholds "$src/configs/thresholds.conf" >"$tmp/same.txt"; then
+	echo "FAIL: compare of two counts of the same build did not exit 0" >&2
+	cat "$tmp/same.txt" >&2
+	fail=1
+fi
+# regressed build: exit 1, names convert's case, and not direct's
+set +e
+"$bin" compare "$base" "$slow" --thresholds "$src/configs/thresholds.conf" >"$tmp/slow.txt" 2>&1
+rc=$?
+set -e
+if [ "$rc" -ne 1 ]; then
+	echo "FAIL: compare against the EXTRA_WORK_CONVERT build exited $rc, expected 1" >&2
+	fail=1
+fi
+if ! grep -q 'convert/mirror/npages:512' "$tmp/slow.txt"; then
+	echo "FAIL: the regressed case convert/mirror/npages:512 is not named" >&2
+	fail=1
+fi
+cat "$tmp/slow.txt"
+# the counts themselves: the extra load really adds instructions per page
+b=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} $3=="convert"{print $c["callgrind_ir_per_page"]}' "$base/results.csv")
+s=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} $3=="convert"{print $c["callgrind_ir_per_page"]}' "$slow/results.csv")
+echo "convert instructions/page: unchanged $b, with extra work $s"
+awk -v b="$b" -v s="$s" 'BEGIN{exit !(s > b * 1.02)}' || { echo "FAIL: extra work did not add >2% instructions" >&2; fail=1; }
+if [ "$fail" -eq 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
+exit "$fail"
