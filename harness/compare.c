@@ -53,7 +53,7 @@ void cmp_thresholds_default(struct cmp_thresholds *t)
 		{ "callgrind_ir_per_page", 1, 2.0, CMP_WORSE_HIGHER },
 		{ "bytes_alloc_per_page", 1, 0.0, CMP_WORSE_HIGHER },
 		{ "bytes_persistent_per_page", 1, 0.0, CMP_WORSE_HIGHER },
-		{ RATIO_METRIC, 1, 25.0, CMP_WORSE_HIGHER },
+		{ RATIO_METRIC, 1, 40.0, CMP_WORSE_HIGHER },
 	};
 
 	memset(t, 0, sizeof(*t));

@@ -18,7 +18,7 @@ static const struct command commands[] = {
 	{ "encode", "encode --backend NAME [--request none|read|write] [--stage device|hmm] FILE", cmd_encode },
 	{ "run", "run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]", cmd_run },
 	{ "callgrind", "callgrind --config FILE [--out DIR]   (exact instructions per page, for the CI gate)", cmd_callgrind },
-	{ "verify", "verify [--cases N] [--seed S] [--out DIR]", cmd_verify },
+	{ "verify", "verify [--cases N] [--seed S] [--case K] [--out DIR] [--max-pfn P]", cmd_verify },
 	{ "report", "report [--no-figures] RESULTS_DIR", cmd_report },
 	{ "compare", "compare BASE NEW [--thresholds FILE] [--all]", cmd_compare },
 };

@@ -1395,14 +1395,14 @@ static int group_tables(struct ctx *c, struct rgroup *g)
 	fprintf(f, "== %s ==\n", g->name);
 	fprintf(f, "ns per page, median of up to %zu repetitions; * = 95%% CI "
 		"of the ratio\nexcludes 1.0\n\n", reps);
-	fprintf(f, " npages  batch   convert    direct     diff  diff %%  "
+	fprintf(f, "  npages   batch   convert    direct     diff  diff %%  "
 		"ratio  95%% CI ratio\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &c->cases[g->cases[i]];
 		const struct rratio *r = &g->ratio[i];
 		double v;
 
-		fprintf(f, "%7ld%7ld", rc->npages, rc->batch);
+		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
 		ret = median_of(c, rc, B_CONVERT, c->col_ns, &v);
 		if (ret && ret != -ENODATA)
 			return ret;
@@ -1425,7 +1425,7 @@ static int group_tables(struct ctx *c, struct rgroup *g)
 
 	fprintf(f, "\nOther backends: direct-fixup vs direct, null = harness "
 		"alone\n\n");
-	fprintf(f, " npages  batch    direct  d-fixup  fixup-direct      null"
+	fprintf(f, "  npages   batch    direct  d-fixup  fixup-direct      null"
 		"  null/direct\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &c->cases[g->cases[i]];
@@ -1439,7 +1439,7 @@ static int group_tables(struct ctx *c, struct rgroup *g)
 		    (rn && rn != -ENODATA))
 			return rd && rd != -ENODATA ? rd :
 			       rx && rx != -ENODATA ? rx : rn;
-		fprintf(f, "%7ld%7ld", rc->npages, rc->batch);
+		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
 		cell(f, 10, "%.2f", !rd, d);
 		cell(f, 9, "%.2f", !rx, x);
 		cell(f, 14, "%+.1f%%", !rd && !rx && d > 0, (x - d) / d * 100);
@@ -1457,14 +1457,14 @@ static int backend_table(struct ctx *c, struct rgroup *g, int col,
 {
 	FILE *f = c->out;
 
-	fprintf(f, "%s\n\n npages  batch", title);
+	fprintf(f, "%s\n\n  npages   batch", title);
 	for (int b = 0; b < NR_BACKENDS; b++)
 		fprintf(f, "%14s", backend_names[b]);
 	fprintf(f, "\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &c->cases[g->cases[i]];
 
-		fprintf(f, "%7ld%7ld", rc->npages, rc->batch);
+		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
 		for (int b = 0; b < NR_BACKENDS; b++) {
 			char buf[32];
 			double v;
@@ -1518,14 +1518,14 @@ static int group_memory(struct ctx *c, struct rgroup *g)
 	if (!group_has(c, g, ca) && !group_has(c, g, cp))
 		return 0;
 	fprintf(f, "Memory per page, bytes: allocated per call / held for the "
-		"run\n\n npages  batch");
+		"run\n\n  npages   batch");
 	for (int b = 0; b < NR_BACKENDS; b++)
 		fprintf(f, "%14s", backend_names[b]);
 	fprintf(f, "\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &c->cases[g->cases[i]];
 
-		fprintf(f, "%7ld%7ld", rc->npages, rc->batch);
+		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
 		for (int b = 0; b < NR_BACKENDS; b++) {
 			char a[24] = "-", p[24] = "-", both[56];
 			double v;

@@ -45,6 +45,7 @@
 #include "backend.h"
 #include "gbench_bridge.h"
 #include "iommu.h"
+#include "kernel_source.h"
 #include "perf.h"
 #include "placement.h"
 #include "results.h"
@@ -123,6 +124,7 @@ struct sweep {
 	int commit_error;
 	json_t *skipped;
 	json_t *counters;             /* availability, from the first open */
+	json_t *kernel_source;        /* per workload: what the real kernel revealed */
 	char last_name[RESULT_STR_LONG];
 };
 
@@ -150,6 +152,7 @@ struct bench_thread {
 	struct emu_mm *mm;
 	struct pfn_backend *b;
 	struct emu_iommu *io;         /* dma = yes: the DMA-map stage */
+	struct kernel_source *ks;     /* source = kernel */
 	struct perf_counters *pc;
 	struct emu_page_desc *pages;
 	unsigned long base, mm_npages;
@@ -162,6 +165,7 @@ static void bench_thread_free(struct bench_thread *t)
 {
 	pfn_backend_destroy(t->b);
 	emu_iommu_destroy(t->io);
+	kernel_source_destroy(t->ks);
 	emu_mm_destroy(t->mm);
 	placement_ctx_destroy(t->place);
 	perf_counters_close(t->pc);
@@ -204,10 +208,6 @@ static int bench_thread_setup(struct sweep_bench *sb, int thread_index, struct b
 	struct emu_build_error berr = { 0 };
 	int ret, nodes, cpu_node;
 
-	if (sc->source != CONFIG_SOURCE_EMULATED) {
-		snprintf(why, whylen, "source=%s is not supported by this build", config_source_name(sc->source));
-		return -ENOTSUP;
-	}
 	ret = placement_req_parse(sc->placement, &req, why, whylen);
 	if (ret)
 		return ret;
@@ -231,6 +231,21 @@ static int bench_thread_setup(struct sweep_bench *sb, int thread_index, struct b
 		return ret;
 	mp.mem = placement_ctx_ops(t->place);
 
+	if (sc->source == CONFIG_SOURCE_KERNEL) {
+		/* the process's own memory, shaped by system calls (kernel_source.h) */
+		ret = emu_mm_create(&mp, &t->mm);
+		if (ret) {
+			snprintf(why, whylen, "cannot create the emulated mm: %s", strerror(-ret));
+			return ret;
+		}
+		ret = kernel_source_create(sc->workload, sc->npages, &wp, t->mm, &t->req, &t->ks, why, whylen);
+		if (ret)
+			return ret;
+		t->base = kernel_source_base(t->ks);
+		t->mm_npages = kernel_source_npages(t->ks);
+		t->req = request_of(cfg->request, t->req);
+		goto backend;
+	}
 	ret = workload_generate(sc->workload, sc->npages, &wp, &t->base, &t->pages, &t->req);
 	if (ret) {
 		snprintf(why, whylen, "workload %s: cannot generate %lu pages: %s", sc->workload, sc->npages,
@@ -250,8 +265,10 @@ static int bench_thread_setup(struct sweep_bench *sb, int thread_index, struct b
 			 berr.what ? berr.what : strerror(-ret));
 		return ret;
 	}
+backend:
 	bp = (struct pfn_backend_params){ .mm = t->mm, .max_npages = sc->batch,
-					  .keep_array = sc->array == CONFIG_ARRAY_KEPT };
+					  .keep_array = sc->array == CONFIG_ARRAY_KEPT,
+					  .source = t->ks ? kernel_source_walk(t->ks) : NULL };
 	ret = pfn_backend_create(sb->ops, &bp, &t->b);
 	if (ret) {
 		snprintf(why, whylen, "cannot create backend %s: %s", sb->ops->name, strerror(-ret));
@@ -283,8 +300,13 @@ static int bench_thread_setup(struct sweep_bench *sb, int thread_index, struct b
 }
 
 /* One pass over the range; returns the first call's error, or 0. */
+/*
+ * drv_node: when not NULL (the untimed warm-up pass), receives the node
+ * where a per-call second array really landed (it is malloc'ed, so it is
+ * placed by the thread's memory policy, not by the placement hooks).
+ */
 static int bench_pass(struct bench_thread *t, const struct sweep_case *sc, bool staged,
-		      uint64_t stage_ns[PFN_STAGE_NR], unsigned long *faults, unsigned long *walks)
+		      uint64_t stage_ns[PFN_STAGE_NR], unsigned long *faults, unsigned long *walks, int *drv_node)
 {
 	for (unsigned long off = 0; off < sc->npages; off += sc->batch) {
 		struct pfn_call c = {
@@ -310,6 +332,8 @@ static int bench_pass(struct bench_thread *t, const struct sweep_case *sc, bool 
 			ret = pfn_backend_range_fault(t->b, &c);
 			if (!ret && t->io)
 				ret = emu_iommu_map_words(t->io, c.dev_words, c.npages, off);
+			if (!ret && drv_node && (t->b->ops->caps & PFN_CAP_SECOND_ARRAY) && t->b->call_array)
+				placement_node_of_range(c.dev_words, c.npages * sizeof(uint64_t), drv_node);
 			pfn_backend_call_done(t->b, &c);
 		}
 		if (ret)
@@ -322,6 +346,8 @@ static int bench_pass(struct bench_thread *t, const struct sweep_case *sc, bool 
 
 static int rebuild(struct bench_thread *t)
 {
+	if (t->ks)
+		return kernel_source_reset(t->ks);
 	return emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
 }
 
@@ -338,6 +364,7 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	double ctr_total[PC_NR] = { 0 };
 	bool ctr_valid[PC_NR] = { 0 };
 	bool dirty, counting = false, thread0 = gb_thread_index(st) == 0;
+	int drv_node = PLACEMENT_NONE;
 	int ret;
 
 	if (sb->sw->opt->stop && *sb->sw->opt->stop) {
@@ -359,7 +386,7 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	calls_per_pass = (sc->npages + sc->batch - 1) / sc->batch;
 
 	/* warm-up pass, untimed: fills caches and TLBs, checks the path works */
-	ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks);
+	ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks, &drv_node);
 	if (ret) {
 		snprintf(why, sizeof(why), "backend %s returned %d (%s) on workload %s", sb->ops->name, ret,
 			 strerror(-ret), sc->workload);
@@ -405,7 +432,7 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 		t0 = now_ns();
 		ret = 0;
 		for (unsigned long k = 0; k < inner && !ret; k++)
-			ret = bench_pass(&t, sc, cfg->stages, stage_ns, &faults, &walks);
+			ret = bench_pass(&t, sc, cfg->stages, stage_ns, &faults, &walks, NULL);
 		t1 = now_ns();
 		if (ret) {
 			snprintf(why, sizeof(why), "backend %s returned %d (%s)", sb->ops->name, ret, strerror(-ret));
@@ -461,10 +488,20 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 		int actual[EMU_MEM_NR_KINDS];
 
 		sb->pages_per_iter = inner * sc->npages;
-		if (placement_verify(t.place, actual) == 0)
+		if (placement_verify(t.place, actual) == 0) {
+			if (actual[EMU_MEM_DRIVER_ARRAY] == PLACEMENT_NONE)
+				actual[EMU_MEM_DRIVER_ARRAY] = drv_node; /* the per-call array */
 			placement_format_actual(actual, sb->placement_actual, sizeof(sb->placement_actual));
+		}
 		else
 			copy_str(sb->placement_actual, sizeof(sb->placement_actual), "?");
+		if (t.ks && !json_object_get(sb->sw->kernel_source, sc->workload)) {
+			json_t *o = json_object();
+			if (o && kernel_source_describe(t.ks, o) == 0)
+				json_object_set_new(sb->sw->kernel_source, sc->workload, o);
+			else
+				json_decref(o);
+		}
 		if (t.pc && !sb->sw->counters) {
 			json_t *c = json_object();
 			if (c && perf_counters_describe(t.pc, c) == 0)
@@ -557,11 +594,16 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 		counter_get(r, "pages_per_iter", &pages_per_iter);
 		counter_get(r, "calls_per_iter", &calls_per_iter);
 		row.iterations = (struct result_opt){ (double)r->iterations, true };
+		/*
+		 * With T threads Google Benchmark's time per iteration is the
+		 * threads' mean time divided by T (iterations are summed over the
+		 * threads), so these are aggregate: wall time per page of the
+		 * machine's combined throughput, and combined pages per second.
+		 */
 		if (pages_per_iter > 0) {
 			row.ns_per_page = (struct result_opt){ r->real_time_ns / pages_per_iter, true };
 			row.pages_per_sec = (struct result_opt){
-				r->real_time_ns > 0 ? r->threads * pages_per_iter / (r->real_time_ns * 1e-9) : 0,
-				r->real_time_ns > 0 };
+				r->real_time_ns > 0 ? pages_per_iter / (r->real_time_ns * 1e-9) : 0, r->real_time_ns > 0 };
 		}
 		if (calls_per_iter > 0)
 			row.ns_per_call = (struct result_opt){ r->real_time_ns / calls_per_iter, true };
@@ -733,6 +775,8 @@ static int write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 						      "interleaving", "--benchmark_enable_random_interleaving=true",
 						      "min_pages_per_iteration", (int)SWEEP_MIN_PAGES_PER_ITER));
 	json_object_set_new(meta, "skipped", json_incref(sw->skipped));
+	if (sw->kernel_source && json_object_size(sw->kernel_source))
+		json_object_set_new(meta, "kernel_source", json_incref(sw->kernel_source));
 	ret = meta_write(sw->dir, meta);
 	json_decref(meta);
 	return ret;
@@ -750,6 +794,7 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	sw.t_start_ns = now_ns();
 	sw.started = time(NULL);
 	sw.skipped = json_array();
+	sw.kernel_source = json_object();
 	ret = topo_open(&sw.topo);
 	if (ret) {
 		snprintf(err, errlen, "hwloc: cannot read the topology: %s", strerror(-ret));
@@ -824,6 +869,7 @@ out:
 	results_csv_destroy(sw.csv);
 	json_decref(sw.skipped);
 	json_decref(sw.counters);
+	json_decref(sw.kernel_source);
 	topo_close(sw.topo);
 	free(sw.cases);
 	free(sw.benches);
@@ -858,7 +904,7 @@ static int count_inside(struct sweep *sw, FILE *tsv)
 		int ret = bench_thread_setup(sb, 0, &t, why, sizeof(why));
 
 		if (!ret)
-			ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks);
+			ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks, NULL);
 		if (ret) {
 			if (!why[0])
 				snprintf(why, sizeof(why), "backend %s returned %d (%s)", sb->ops->name, ret, strerror(-ret));
@@ -873,7 +919,7 @@ static int count_inside(struct sweep *sw, FILE *tsv)
 				break;
 			CALLGRIND_TOGGLE_COLLECT;
 			unsigned long before = faults;
-			ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks);
+			ret = bench_pass(&t, sc, false, stage_ns, &faults, &walks, NULL);
 			CALLGRIND_TOGGLE_COLLECT;
 			dirty = faults > before;
 			pages += sc->npages;

@@ -82,7 +82,7 @@ R=$RUN/report.txt
 [ ! -e "$R.tmp" ] && ok "no report.txt.tmp left" || fail "report.txt.tmp left"
 LONG=$(awk 'length > 80 { print FNR": "length }' "$R")
 [ -z "$LONG" ] && ok "all lines <= 80 columns" || fail "lines > 80: $LONG"
-[ "$(grep -c '^ npages  batch   convert    direct     diff  diff %  ratio  95% CI ratio$' "$R")" = 2 ] \
+[ "$(grep -c '^  npages   batch   convert    direct     diff  diff %  ratio  95% CI ratio$' "$R")" = 2 ] \
 	&& ok "two comparison tables" || fail "comparison table count"
 grep -q '^== mirror ==$' "$R" && grep -q '^== thp ==$' "$R" \
 	&& ok "a table per workload" || fail "workload headings"
@@ -95,7 +95,7 @@ grep -q '^Counters:  real: page_faults, task_clock, context_switches$' "$R" \
 grep -q '^  \$ pfnbench run --config configs/sweep.conf --repetitions 5 --out results$' "$R" \
 	&& ok "reproduce command" || fail "reproduce command"
 # a row with its values: thp npages 1 has direct slower (ratio < 1, marked)
-grep -Eq '^      1      1    563\.44    606\.23   -42\.79   -7\.1%  0\.929 \[0\.9[0-9]{2},0\.9[0-9]{2}\] \*$' "$R" \
+grep -Eq '^       1       1    563\.44    606\.23   -42\.79   -7\.1%  0\.929 \[0\.9[0-9]{2},0\.9[0-9]{2}\] \*$' "$R" \
 	&& ok "thp npages 1 row" || fail "thp npages 1 row"
 flat "$R" | grep -q 'Direct is significantly SLOWER than convert at npages 1\.' \
 	&& ok "finding: direct slower" || fail "finding: direct slower"

@@ -1,0 +1,185 @@
+/*
+ * cmd_verify.c - `pfnbench verify`: run verify.c's random cases and report.
+ *
+ *   pfnbench verify [--cases N] [--seed S] [--out DIR] [--max-pfn P] [--case K]
+ *
+ * N cases (default 10000) from seed S (default 1), pfns below P (default
+ * 2^40; use 0x10000000 under valgrind).  --case K runs case K alone (to
+ * reproduce one).  For each case that disagrees it prints the case, the
+ * page, its state and every backend's word, and writes the case as a page
+ * file DIR/verify-sS-cK.page (at most 10 files) with a comment header that
+ * says how to replay it with `pfnbench encode`.  The last line is
+ * "verify: N cases, M pages, K mismatches, T s".  Exit 0 when nothing
+ * disagrees, 1 on a mismatch, 2 on bad usage or when a case cannot be run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "pagefile.h"
+#include "verify.h"
+
+#define MAX_REPORTED 10
+
+static const char verify_usage[] =
+	"usage: pfnbench verify [--cases N] [--seed S] [--out DIR] [--max-pfn P] [--case K]\n";
+
+static int parse_ulong(const char *s, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-')
+		return -EINVAL;
+	*out = (unsigned long)v;
+	return 0;
+}
+
+static const char *req_word(enum emu_req r)
+{
+	return r == EMU_REQ_READ ? "read" : r == EMU_REQ_WRITE ? "write" : "none";
+}
+
+static void report(const struct verify_ctx *ctx, const struct verify_case *vc, const struct verify_mismatch *m,
+		   uint64_t seed, const char *out_dir, unsigned nr_reported)
+{
+	printf("verify: MISMATCH in case %lu (seed %" PRIu64 ", %lu pages at 0x%lx, default request %s%s): %s\n",
+	       vc->index, seed, vc->npages, vc->base, req_word(vc->default_req),
+	       vc->has_page_req ? ", per-page requests" : "", m->what);
+	if (m->page != VERIFY_NO_PAGE && m->page < vc->npages) {
+		const struct emu_page_desc *d = &vc->pages[m->page];
+		printf("  page %lu at 0x%lx: %s 0x%llx %s\n", m->page, vc->base + (m->page << 12),
+		       emu_page_state_name((enum emu_page_state)d->state), (unsigned long long)d->arg,
+		       pagefile_req_token((enum emu_req)d->req));
+		for (unsigned k = 0; k < ctx->nr_backends; k++)
+			printf("  %-14s rc=%d device %016llx hmm %016llx\n", ctx->ops[k]->name, ctx->rc[k],
+			       (unsigned long long)ctx->dev[k][m->page], (unsigned long long)ctx->hmm[k][m->page]);
+	} else {
+		for (unsigned k = 0; k < ctx->nr_backends; k++)
+			printf("  %-14s rc=%d faults %lu walks %lu\n", ctx->ops[k]->name, ctx->rc[k], ctx->nr_faults[k],
+			       ctx->nr_walks[k]);
+	}
+	if (nr_reported >= MAX_REPORTED)
+		return;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/verify-s%" PRIu64 "-c%lu.page", out_dir, seed, vc->index);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		printf("  (cannot write %s: %s)\n", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "# pfnbench verify --seed %" PRIu64 " --case %lu: default request %s\n", seed, vc->index,
+		req_word(vc->default_req));
+	fprintf(f, "# mismatch: %s\n", m->what);
+	if (m->page != VERIFY_NO_PAGE)
+		fprintf(f, "# page index %lu (counting from 0 after the base line)\n", m->page);
+	fprintf(f, "# replay: pfnbench encode --backend NAME --request %s THIS_FILE\n", req_word(vc->default_req));
+	int ret = pagefile_write(f, vc->base, vc->pages, vc->npages);
+	if (fclose(f) || ret)
+		printf("  (error writing %s)\n", path);
+	else
+		printf("  case written to %s\n", path);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cases", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "max-pfn", required_argument, NULL, 'p' },
+		{ "case", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long cases = 10000, seed = 1, max_pfn = EMU_PFN_MAX, only = 0;
+	bool have_only = false;
+	const char *out_dir = ".";
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		unsigned long *dst = NULL;
+		switch (opt) {
+		case 'n': dst = &cases; break;
+		case 's': dst = &seed; break;
+		case 'p': dst = &max_pfn; break;
+		case 'c': dst = &only; have_only = true; break;
+		case 'o': out_dir = optarg; break;
+		case 'h': fputs(verify_usage, stdout); return 0;
+		default:
+			fprintf(stderr, "pfnbench verify: bad option '%s'\n%s", argv[optind - 1], verify_usage);
+			return 2;
+		}
+		if (dst && parse_ulong(optarg, dst)) {
+			fprintf(stderr, "pfnbench verify: '%s' is not a number (give a decimal or 0x hex number)\n%s",
+				optarg, verify_usage);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "pfnbench verify: unexpected argument '%s'\n%s", argv[optind], verify_usage);
+		return 2;
+	}
+	if (max_pfn < 0x10000 || max_pfn > EMU_PFN_MAX) {
+		fprintf(stderr, "pfnbench verify: --max-pfn must be between 0x10000 and 2^40\n");
+		return 2;
+	}
+
+	struct verify_params vp = { .seed = seed, .max_pfn = max_pfn, .max_npages = 2048 };
+	struct verify_ctx *ctx;
+	int ret = verify_ctx_create(&vp, &ctx);
+	if (ret) {
+		fprintf(stderr, "pfnbench verify: cannot set up: %s\n", strerror(-ret));
+		return 2;
+	}
+	if (ctx->nr_backends < 2)
+		printf("verify: only %u backend can fault; checking it against the oracle alone\n", ctx->nr_backends);
+
+	double t0 = now_s();
+	unsigned long first = have_only ? only : 0, last = have_only ? only + 1 : cases;
+	unsigned long nr_cases = 0, nr_pages = 0, nr_bad = 0, nr_snap = 0, nr_faulted = 0, nr_err = 0;
+	int status = 0;
+	for (unsigned long i = first; i < last; i++) {
+		struct verify_case vc;
+		struct verify_mismatch m;
+		verify_case_generate(ctx, i, &vc);
+		ret = verify_case_run(ctx, &vc, &m);
+		nr_cases++;
+		nr_pages += vc.npages;
+		if (ret < 0) {
+			fprintf(stderr, "pfnbench verify: case %lu (seed %lu) could not run: %s\n", i, seed, m.what);
+			status = 2;
+			break;
+		}
+		nr_snap += vc.snapshot;
+		nr_faulted += !vc.snapshot && ctx->rc[0] == 0;
+		nr_err += ctx->rc[0] != 0;
+		if (ret > 0) {
+			report(ctx, &vc, &m, seed, out_dir, (unsigned)nr_bad);
+			nr_bad++;
+			status = 1;
+		}
+	}
+	printf("verify: %lu snapshot cases, %lu with faults and rc=0, %lu with rc<0; backends:", nr_snap, nr_faulted,
+	       nr_err);
+	for (unsigned k = 0; k < ctx->nr_backends; k++)
+		printf(" %s", ctx->ops[k]->name);
+	printf("\n");
+	printf("verify: %lu cases, %lu pages, %lu mismatches, %.1f s\n", nr_cases, nr_pages, nr_bad, now_s() - t0);
+	verify_ctx_destroy(ctx);
+	return status;
+}

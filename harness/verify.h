@@ -1,0 +1,104 @@
+/*
+ * verify.h - differential checking of the backends on random address spaces.
+ *
+ * A case is a random page-by-page description (every page-file state, THP
+ * runs, per-page requests, a default request) generated from (seed, case
+ * number) alone, so any case can be regenerated.  Every backend with
+ * PFN_CAP_FAULTS runs one call over the whole case on the same state (the
+ * one emu_mm is rebuilt from the description before each backend, since
+ * faults change it; the frame allocator is deterministic, so pages that
+ * faults allocate must get the same pfns in every backend).  Then:
+ *
+ *  - cross-check: rc equal; fault and walk counts equal; when rc is 0 the
+ *    device words equal, except that a backend with PFN_CAP_ENCODED writes
+ *    0xfffffffffffffffe where the others write 0 for special, novma,
+ *    noread and pfnmap pages; a backend without a second array must leave
+ *    the same words in its HMM array;
+ *  - oracle from the description alone: the exact rc (the first page in
+ *    address order whose request cannot be met decides: a write on rovma
+ *    -EPERM, any fault on special/novma/noread/pfnmap -EFAULT); for cases
+ *    where no page asks for a fault, the exact device word and HMM-stage
+ *    word of every page (spec/page-file.md's tables) and no fault; for
+ *    cases with faults, what every word may be (the requested access
+ *    granted, a pfn that is the page's own, the zero page, or a new one
+ *    not named by the case and not reserved, unique in the case).
+ *
+ * Left out: timing, and backends without PFN_CAP_FAULTS (null).
+ */
+#ifndef PFNBENCH_VERIFY_H
+#define PFNBENCH_VERIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "mm.h"
+
+#define VERIFY_MAX_BACKENDS 8
+#define VERIFY_REGIONS 8
+#define VERIFY_NO_PAGE (~0UL)
+
+struct verify_params {
+	uint64_t seed;               /* run seed: case k depends on (seed, k) only */
+	unsigned long max_pfn;       /* pfns of the cases are below this; 0: 2^40 */
+	unsigned long max_npages;    /* largest case; 0: 2048 */
+};
+
+/* One generated case (the arrays belong to the context). */
+struct verify_case {
+	unsigned long index;         /* case number */
+	unsigned long base;          /* address of pages[0] */
+	unsigned long npages;
+	struct emu_page_desc *pages;
+	enum emu_req default_req;
+	bool has_page_req;           /* some page has its own request (page_req passed) */
+	bool snapshot;               /* no page asks for a fault */
+};
+
+/* The first disagreement found in a case. */
+struct verify_mismatch {
+	unsigned long page;          /* page index, or VERIFY_NO_PAGE */
+	char what[320];              /* what disagreed, with the words */
+};
+
+struct verify_ctx {
+	struct verify_params params;
+	struct emu_mm *mm;           /* one mm: a 2^40 memmap reservation fits once */
+	unsigned nr_backends;
+	const struct pfn_backend_ops *ops[VERIFY_MAX_BACKENDS];
+	struct pfn_backend *b[VERIFY_MAX_BACKENDS];
+	/* results of the last verify_case_run(), per backend */
+	int rc[VERIFY_MAX_BACKENDS];
+	unsigned long nr_faults[VERIFY_MAX_BACKENDS], nr_walks[VERIFY_MAX_BACKENDS];
+	uint64_t *dev[VERIFY_MAX_BACKENDS];  /* copies of the device words */
+	uint64_t *hmm[VERIFY_MAX_BACKENDS];  /* copies of the HMM array */
+	/* pfn regions cases draw from: [first, first + len), section aligned */
+	unsigned long region_first[VERIFY_REGIONS], region_len[VERIFY_REGIONS];
+	/* case storage */
+	struct emu_page_desc *pages;
+	uint8_t *page_req;
+	uint64_t *set;               /* pfns named by the current case (key + 1, open addressing) */
+	uint64_t *new_set;           /* pfns the faults handed out */
+	unsigned long set_cap;
+};
+
+/*
+ * Reserve the mm and create every PFN_CAP_FAULTS backend.  Returns 0,
+ * -EINVAL (max_pfn below 0x10000 or above 2^40, max_npages 0 after
+ * defaults or above 2^20), -ENOMEM.  *out is NULL on error.
+ */
+int verify_ctx_create(const struct verify_params *params, struct verify_ctx **out);
+void verify_ctx_destroy(struct verify_ctx *ctx);
+
+/* Generate case number index into ctx's storage (always succeeds). */
+void verify_case_generate(struct verify_ctx *ctx, unsigned long index, struct verify_case *vc);
+
+/*
+ * Run every backend on vc and check.  Returns 0 (all agree with each other
+ * and with the oracle), 1 (mismatch: *m says where and what), or -errno
+ * when the case could not be run (emu_mm_populate() or a backend failed to
+ * set up: -EINVAL, -ENOMEM; m->what says which).
+ */
+int verify_case_run(struct verify_ctx *ctx, const struct verify_case *vc, struct verify_mismatch *m);
+
+#endif

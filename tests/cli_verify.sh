@@ -1,0 +1,44 @@
+#!/bin/bash
+# cli_verify.sh PFNBENCH_BIN TESTS_DATA_DIR
+#
+# pfnbench verify: 10000 cases of seed 1 agree (exit 0, summary line with
+# 0 mismatches), the run is deterministic, a low --max-pfn works, and bad
+# usage exits 2.  (A failing verify needs a broken build: the gate test for
+# that lives with the CI options, not here.)
+set -u
+BIN=$1
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+out=$("$BIN" verify --cases 10000 --seed 1 --out "$tmp")
+rc=$?
+echo "$out" | tail -2
+[ $rc -eq 0 ] || { echo "FAIL: verify exit $rc"; fail=1; }
+echo "$out" | tail -1 | grep -qE '^verify: 10000 cases, [0-9]+ pages, 0 mismatches, [0-9.]+ s$' ||
+	{ echo "FAIL: summary line"; fail=1; }
+# every kind of case occurred
+echo "$out" | grep -qE '^verify: [1-9][0-9]* snapshot cases, [1-9][0-9]* with faults and rc=0, [1-9][0-9]* with rc<0' ||
+	{ echo "FAIL: case mix"; fail=1; }
+[ -z "$(ls "$tmp")" ] || { echo "FAIL: files written without a mismatch"; fail=1; }
+
+# deterministic: the same seed gives the same pages
+a=$("$BIN" verify --cases 500 --seed 9 --out "$tmp" | tail -1 | cut -d, -f2)
+b=$("$BIN" verify --cases 500 --seed 9 --out "$tmp" | tail -1 | cut -d, -f2)
+[ "$a" = "$b" ] || { echo "FAIL: not deterministic: $a vs $b"; fail=1; }
+c=$("$BIN" verify --cases 500 --seed 10 --out "$tmp" | tail -1 | cut -d, -f2)
+[ "$a" != "$c" ] || { echo "FAIL: seed ignored"; fail=1; }
+
+# pfns below 2^28 (the valgrind setting), one case alone
+"$BIN" verify --cases 2000 --seed 2 --max-pfn 0x10000000 --out "$tmp" >/dev/null || { echo "FAIL: --max-pfn"; fail=1; }
+"$BIN" verify --case 1234 --seed 1 --out "$tmp" | tail -1 | grep -q '^verify: 1 cases' || { echo "FAIL: --case"; fail=1; }
+
+for args in "--cases x" "--max-pfn 5" "--bogus" "extra"; do
+	# shellcheck disable=SC2086
+	"$BIN" verify $args >/dev/null 2>&1
+	r=$?
+	[ $r -eq 2 ] || { echo "FAIL: verify $args: exit $r, want 2"; fail=1; }
+done
+
+[ $fail -eq 0 ] && echo "cli_verify: ok"
+exit $fail

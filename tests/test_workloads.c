@@ -1,0 +1,180 @@
+/*
+ * test_workloads.c - the seeded address-space generators (harness/workloads.c):
+ * every workload builds (emu_mm_populate accepts it, pfns below 2^28),
+ * has the states and request it documents, is deterministic per seed,
+ * and 2^20 pages generate in well under a second.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "mm.h"
+#include "workloads.h"
+
+static struct emu_mm *g_mm;
+
+static int setup(void **state)
+{
+	(void)state;
+	struct emu_mm_params mp = { .pfn_limit = 0x11000000UL }; /* 2^28 plus the device range */
+	return emu_mm_create(&mp, &g_mm);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	emu_mm_destroy(g_mm);
+	return 0;
+}
+
+static unsigned long count_state(const struct emu_page_desc *p, unsigned long n, int s)
+{
+	unsigned long c = 0;
+	for (unsigned long i = 0; i < n; i++)
+		c += p[i].state == s;
+	return c;
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	int n = 0;
+	for (const char *const *w = workload_names; *w; w++, n++) {
+		assert_true(workload_exists(*w));
+		assert_non_null(workload_description(*w));
+	}
+	assert_int_equal(n, 5);
+	assert_false(workload_exists("nosuch"));
+	assert_null(workload_description("nosuch"));
+	unsigned long base;
+	struct emu_page_desc *p;
+	enum emu_req r;
+	assert_int_equal(workload_generate("nosuch", 10, NULL, &base, &p, &r), -EINVAL);
+	assert_int_equal(workload_generate("mirror", 0, NULL, &base, &p, &r), -EINVAL);
+}
+
+static void test_every_workload_builds(void **state)
+{
+	(void)state;
+	const unsigned long sizes[] = { 1, 16, 511, 512, 1000, 65536 };
+	for (const char *const *w = workload_names; *w; w++) {
+		for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+			struct workload_params wp = { .seed = 42, .migrated_share = 0.5 };
+			unsigned long base, n = workload_mm_npages(*w, sizes[si]);
+			struct emu_page_desc *p;
+			enum emu_req req;
+			struct emu_build_error be;
+			assert_int_equal(workload_generate(*w, sizes[si], &wp, &base, &p, &req), 0);
+			assert_true(n >= sizes[si]);
+			assert_int_equal(base & (PMD_SIZE - 1), 0);
+			int rc = emu_mm_populate(g_mm, base, p, n, &be);
+			if (rc)
+				print_error("%s %lu: %s at %lu\n", *w, sizes[si], be.what, be.index);
+			assert_int_equal(rc, 0);
+			for (unsigned long i = 0; i < n; i++) {
+				assert_int_equal(p[i].req, EMU_REQ_DEFAULT);
+				if (emu_page_state_has_arg(p[i].state) && p[i].state != EMU_PAGE_DEV)
+					assert_true(p[i].arg < (1UL << 28));
+			}
+			/* what each one documents */
+			if (!strcmp(*w, "mirror")) {
+				assert_int_equal(req, EMU_REQ_NONE);
+				assert_int_equal(count_state(p, n, EMU_PAGE_RW) + count_state(p, n, EMU_PAGE_RO), n);
+			} else if (!strcmp(*w, "first-touch")) {
+				assert_int_equal(req, EMU_REQ_WRITE);
+				assert_int_equal(count_state(p, n, EMU_PAGE_NONE), n);
+			} else if (!strcmp(*w, "thp")) {
+				assert_int_equal(req, EMU_REQ_NONE);
+				assert_int_equal(n % 512, 0);
+				assert_int_equal(count_state(p, n, EMU_PAGE_THP_RW), n);
+			} else if (!strcmp(*w, "migrated")) {
+				assert_int_equal(req, EMU_REQ_WRITE);
+				unsigned long dev = count_state(p, n, EMU_PAGE_DEV);
+				assert_int_equal(dev + count_state(p, n, EMU_PAGE_RW), n);
+				assert_true(dev + 1 >= n / 2 && dev <= n / 2 + 1);
+			} else {
+				assert_int_equal(req, EMU_REQ_NONE);
+				unsigned long thp = count_state(p, n, EMU_PAGE_THP_RW) + count_state(p, n, EMU_PAGE_THP_RO);
+				assert_int_equal(thp % 512, 0);
+				if (n - thp >= 1000) /* "mostly rw" among the 4 KiB pages */
+					assert_true(count_state(p, n, EMU_PAGE_RW) > (n - thp) / 2);
+			}
+			free(p);
+		}
+	}
+}
+
+static void test_mixed_has_its_mix(void **state)
+{
+	(void)state;
+	struct workload_params wp = { .seed = 5 };
+	unsigned long base;
+	struct emu_page_desc *p;
+	enum emu_req req;
+	const unsigned long n = 1UL << 16;
+	assert_int_equal(workload_generate("mixed", n, &wp, &base, &p, &req), 0);
+	const int want[] = { EMU_PAGE_RW,     EMU_PAGE_RO,	EMU_PAGE_ZERO, EMU_PAGE_SWAP, EMU_PAGE_NONE,
+			     EMU_PAGE_THP_RW, EMU_PAGE_THP_RO, EMU_PAGE_NOVMA, EMU_PAGE_DEV };
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_true(count_state(p, n, want[i]) > 0);
+	assert_int_equal(count_state(p, n, EMU_PAGE_SPECIAL), 0);
+	free(p);
+}
+
+static void test_deterministic(void **state)
+{
+	(void)state;
+	for (const char *const *w = workload_names; *w; w++) {
+		struct workload_params a = { .seed = 7 }, b = { .seed = 8 };
+		unsigned long base, n = workload_mm_npages(*w, 4096);
+		struct emu_page_desc *p1, *p2, *p3;
+		enum emu_req req;
+		assert_int_equal(workload_generate(*w, 4096, &a, &base, &p1, &req), 0);
+		assert_int_equal(workload_generate(*w, 4096, &a, &base, &p2, &req), 0);
+		assert_int_equal(workload_generate(*w, 4096, &b, &base, &p3, &req), 0);
+		assert_memory_equal(p1, p2, n * sizeof(*p1));
+		if (strcmp(*w, "first-touch")) /* all none: nothing to vary */
+			assert_memory_not_equal(p1, p3, n * sizeof(*p1));
+		free(p1);
+		free(p2);
+		free(p3);
+	}
+}
+
+static void test_large_is_fast(void **state)
+{
+	(void)state;
+	for (const char *const *w = workload_names; *w; w++) {
+		struct timespec t0, t1;
+		struct workload_params wp = { .seed = 1 };
+		unsigned long base;
+		struct emu_page_desc *p;
+		enum emu_req req;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		assert_int_equal(workload_generate(*w, 1UL << 20, &wp, &base, &p, &req), 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+		assert_true(s < 1.0); /* ~20 ms on the build machine; valgrind is slower */
+		free(p);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_every_workload_builds),
+		cmocka_unit_test(test_mixed_has_its_mix),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_large_is_fast),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
