@@ -53,6 +53,8 @@
 #include "workloads.h"
 
 #define SWEEP_MIN_PAGES_PER_ITER 4096UL
+/* the skip reason of cases cut short by a signal (they get no row) */
+#define SWEEP_INTERRUPTED "interrupted"
 /* pages faulted per repetition of a case whose workload asks for faults */
 #define SWEEP_FAULT_PAGES 16384UL
 /* pfns of workloads stay below 2^28; the device range ends at 0x11000000 */
@@ -195,6 +197,48 @@ static enum emu_req request_of(enum config_request r, enum emu_req workload_defa
 	}
 }
 
+/*
+ * What one case needs in memory: per thread, the page table (8 bytes a
+ * page plus upper levels), the memmap touched (64 bytes a page, twice for
+ * faults that allocate new frames), the HMM and driver arrays (8 bytes a
+ * page of batch each), the data pool (64 MiB) when faults clear pages, and
+ * for source = kernel the range itself.
+ */
+static uint64_t case_memory_bytes(const struct sweep_case *sc, const struct sweep_config *cfg)
+{
+	uint64_t pages = sc->npages < 512 ? 512 : sc->npages; /* thp rounds up */
+	uint64_t b = pages * (8 + 64 * 2) + 2 * sc->batch * 8 + (8UL << 20);
+
+	if (cfg->clear_data)
+		b += 64UL << 20;
+	if (sc->source == CONFIG_SOURCE_KERNEL)
+		b += pages * PAGE_SIZE;
+	return b * sc->threads;
+}
+
+/* Refuse a case the machine cannot hold (MemAvailable), with the numbers. */
+static int case_memory_check(const struct sweep_case *sc, const struct sweep_config *cfg, char *why,
+			     size_t whylen)
+{
+	uint64_t need = case_memory_bytes(sc, cfg), avail = 0;
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0; /* cannot tell: try */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %" SCNu64 " kB", &avail) == 1)
+			break;
+	fclose(f);
+	avail *= 1024;
+	if (avail && need > avail - avail / 10) {
+		snprintf(why, whylen, "needs about %" PRIu64 " MiB of memory, the machine has %" PRIu64
+			 " MiB available (lower npages or threads)", need >> 20, avail >> 20);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Set up what one thread needs; on failure fills why and returns -errno. */
 static int bench_thread_setup(struct sweep_bench *sb, int thread_index, struct bench_thread *t, char *why,
 			      size_t whylen)
@@ -208,6 +252,9 @@ static int bench_thread_setup(struct sweep_bench *sb, int thread_index, struct b
 	struct emu_build_error berr = { 0 };
 	int ret, nodes, cpu_node;
 
+	ret = case_memory_check(sc, cfg, why, whylen);
+	if (ret)
+		return ret;
 	ret = placement_req_parse(sc->placement, &req, why, whylen);
 	if (ret)
 		return ret;
@@ -368,7 +415,7 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	int ret;
 
 	if (sb->sw->opt->stop && *sb->sw->opt->stop) {
-		gb_skip(st, "interrupted before this case started");
+		gb_skip(st, SWEEP_INTERRUPTED " before this case started");
 		return;
 	}
 	ret = bench_thread_setup(sb, gb_thread_index(st), &t, why, sizeof(why));
@@ -412,6 +459,11 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	while (gb_keep_running(st)) {
 		uint64_t t0, t1;
 		unsigned long faults_before = faults;
+
+		if (sb->sw->opt->stop && *sb->sw->opt->stop) {
+			gb_skip(st, SWEEP_INTERRUPTED " while this case ran");
+			break;
+		}
 
 		if (dirty || t.flush_buf) {
 			if (counting) {
@@ -562,6 +614,9 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 
 	sw->nr_reports++;
 	if (!sb)
+		return;
+	/* a case cut short by SIGINT/SIGTERM is not a result: no row */
+	if (r->error_occurred && !strncmp(r->error_message, SWEEP_INTERRUPTED, strlen(SWEEP_INTERRUPTED)))
 		return;
 	memset(&row, 0, sizeof(row));
 	copy_str(row.case_name, sizeof(row.case_name), sb->sc->key);
