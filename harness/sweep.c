@@ -587,6 +587,28 @@ static bool counter_get(const struct gb_run_report *r, const char *name, double 
 	return false;
 }
 
+/* The columns that describe the case (everything but the measurements). */
+static void row_init(struct result_row *row, const struct sweep_bench *sb)
+{
+	const struct sweep_case *sc = sb->sc;
+
+	memset(row, 0, sizeof(*row));
+	copy_str(row->case_name, sizeof(row->case_name), sc->key);
+	copy_str(row->name, sizeof(row->name), sb->name);
+	copy_str(row->backend, sizeof(row->backend), sb->ops->name);
+	copy_str(row->workload, sizeof(row->workload), sc->workload);
+	copy_str(row->source, sizeof(row->source), config_source_name(sc->source));
+	row->npages = sc->npages;
+	row->batch = sc->batch;
+	copy_str(row->cache, sizeof(row->cache), config_cache_name(sc->cache));
+	row->clear_data = sb->sw->cfg->clear_data;
+	copy_str(row->array, sizeof(row->array), config_array_name(sc->array));
+	row->threads = sc->threads;
+	copy_str(row->placement_req, sizeof(row->placement_req), sc->placement);
+	copy_str(row->placement_actual, sizeof(row->placement_actual),
+		 sb->placement_actual[0] ? sb->placement_actual : "?");
+}
+
 static void opt_from(const struct gb_run_report *r, const char *name, struct result_opt *o)
 {
 	o->valid = counter_get(r, name, &o->v);
@@ -618,21 +640,7 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 	/* a case cut short by SIGINT/SIGTERM is not a result: no row */
 	if (r->error_occurred && !strncmp(r->error_message, SWEEP_INTERRUPTED, strlen(SWEEP_INTERRUPTED)))
 		return;
-	memset(&row, 0, sizeof(row));
-	copy_str(row.case_name, sizeof(row.case_name), sb->sc->key);
-	copy_str(row.name, sizeof(row.name), sb->name);
-	copy_str(row.backend, sizeof(row.backend), sb->ops->name);
-	copy_str(row.workload, sizeof(row.workload), sb->sc->workload);
-	copy_str(row.source, sizeof(row.source), config_source_name(sb->sc->source));
-	row.npages = sb->sc->npages;
-	row.batch = sb->sc->batch;
-	copy_str(row.cache, sizeof(row.cache), config_cache_name(sb->sc->cache));
-	row.clear_data = sw->cfg->clear_data;
-	copy_str(row.array, sizeof(row.array), config_array_name(sb->sc->array));
-	row.threads = sb->sc->threads;
-	copy_str(row.placement_req, sizeof(row.placement_req), sb->sc->placement);
-	copy_str(row.placement_actual, sizeof(row.placement_actual),
-		 sb->placement_actual[0] ? sb->placement_actual : "?");
+	row_init(&row, sb);
 	row.repetition = (unsigned)r->repetition_index;
 	if (r->error_occurred) {
 		copy_str(row.status, sizeof(row.status), "skipped");
@@ -837,6 +845,35 @@ static int write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 	return ret;
 }
 
+/* A new results directory with a copy of the config; err says what failed. */
+static int open_results_dir(struct sweep *sw, const struct sweep_options *opt, char *dir_out, size_t dir_len,
+			    char *err, size_t errlen)
+{
+	int ret = results_dir_create(opt->out_parent, sw->dir, sizeof(sw->dir));
+
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot create a results directory: %s", opt->out_parent, strerror(-ret));
+		return ret;
+	}
+	copy_str(dir_out, dir_len, sw->dir);
+	ret = results_write_atomic(sw->dir, "config.conf", sw->cfg->text, sw->cfg->text_len);
+	if (ret)
+		snprintf(err, errlen, "%s: cannot write config.conf: %s", sw->dir, strerror(-ret));
+	return ret;
+}
+
+/* Free what sweep_run() and sweep_count() set up. */
+static void sweep_free(struct sweep *sw)
+{
+	results_csv_destroy(sw->csv);
+	json_decref(sw->skipped);
+	json_decref(sw->counters);
+	json_decref(sw->kernel_source);
+	topo_close(sw->topo);
+	free(sw->cases);
+	free(sw->benches);
+}
+
 int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, char *dir_out, size_t dir_len,
 	      char *err, size_t errlen)
 {
@@ -864,17 +901,12 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	ret = results_csv_create(&sw.csv);
 	if (ret)
 		goto out;
-	ret = results_dir_create(opt->out_parent, sw.dir, sizeof(sw.dir));
-	if (ret) {
-		snprintf(err, errlen, "%s: cannot create a results directory: %s", opt->out_parent, strerror(-ret));
+	ret = open_results_dir(&sw, opt, dir_out, dir_len, err, errlen);
+	if (ret)
 		goto out;
-	}
-	copy_str(dir_out, dir_len, sw.dir);
-	ret = results_write_atomic(sw.dir, "config.conf", cfg->text, cfg->text_len);
-	if (!ret)
-		ret = write_meta(&sw, false, "not started");
+	ret = write_meta(&sw, false, "not started");
 	if (ret) {
-		snprintf(err, errlen, "%s: cannot write: %s", sw.dir, strerror(-ret));
+		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
 		goto out;
 	}
 	for (size_t i = 0; i < sw.nr_benches; i++) {
@@ -921,13 +953,7 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	if (ret)
 		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
 out:
-	results_csv_destroy(sw.csv);
-	json_decref(sw.skipped);
-	json_decref(sw.counters);
-	json_decref(sw.kernel_source);
-	topo_close(sw.topo);
-	free(sw.cases);
-	free(sw.benches);
+	sweep_free(&sw);
 	return ret;
 }
 
@@ -1059,18 +1085,13 @@ int sweep_count(const struct sweep_config *cfg_in, const struct sweep_options *o
 	}
 
 	/* outside: a results directory, valgrind on ourselves, then the rows */
-	ret = results_dir_create(opt->out_parent, sw.dir, sizeof(sw.dir));
-	if (ret) {
-		snprintf(err, errlen, "%s: cannot create a results directory: %s", opt->out_parent, strerror(-ret));
+	ret = open_results_dir(&sw, opt, dir_out, dir_len, err, errlen);
+	if (ret)
 		goto out;
-	}
-	copy_str(dir_out, dir_len, sw.dir);
-	ret = results_write_atomic(sw.dir, "config.conf", cfg.text, cfg.text_len);
 	snprintf(path, sizeof(path), "%s/callgrind", sw.dir);
-	if (!ret && mkdir(path, 0755))
+	if (mkdir(path, 0755)) {
 		ret = -errno;
-	if (ret) {
-		snprintf(err, errlen, "%s: cannot write: %s", sw.dir, strerror(-ret));
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 		goto out;
 	}
 	{
@@ -1145,20 +1166,7 @@ int sweep_count(const struct sweep_config *cfg_in, const struct sweep_options *o
 			sb = nf >= 2 ? bench_by_name(&sw, f[0]) : NULL;
 			if (!sb)
 				continue;
-			memset(&row, 0, sizeof(row));
-			copy_str(row.case_name, sizeof(row.case_name), sb->sc->key);
-			copy_str(row.name, sizeof(row.name), sb->name);
-			copy_str(row.backend, sizeof(row.backend), sb->ops->name);
-			copy_str(row.workload, sizeof(row.workload), sb->sc->workload);
-			copy_str(row.source, sizeof(row.source), config_source_name(sb->sc->source));
-			row.npages = sb->sc->npages;
-			row.batch = sb->sc->batch;
-			copy_str(row.cache, sizeof(row.cache), config_cache_name(sb->sc->cache));
-			row.clear_data = cfg.clear_data;
-			copy_str(row.array, sizeof(row.array), config_array_name(sb->sc->array));
-			row.threads = 1;
-			copy_str(row.placement_req, sizeof(row.placement_req), sb->sc->placement);
-			copy_str(row.placement_actual, sizeof(row.placement_actual), "?");
+			row_init(&row, sb);
 			if (strcmp(f[1], "ok") || nf < 8 || !(v = json_object_get(ir, f[0]))) {
 				copy_str(row.status, sizeof(row.status), "skipped");
 				copy_str(row.skip_reason, sizeof(row.skip_reason),
@@ -1194,11 +1202,6 @@ out:
 	if (tsv)
 		fclose(tsv);
 	json_decref(ir);
-	results_csv_destroy(sw.csv);
-	json_decref(sw.skipped);
-	json_decref(sw.counters);
-	topo_close(sw.topo);
-	free(sw.cases);
-	free(sw.benches);
+	sweep_free(&sw);
 	return ret;
 }

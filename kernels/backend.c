@@ -175,3 +175,27 @@ void pfn_backend_setup_range(struct pfn_backend *b, struct pfn_call *c, struct h
 	for (unsigned long i = 0; i < c->npages; i++)
 		b->hmm_pfns[i] = req_bits[c->page_req[i] & 3];
 }
+
+void pfn_backend_encoded_fini(struct pfn_backend *b)
+{
+	free(b->priv);
+}
+
+int pfn_backend_encoded_prepare(struct pfn_backend *b, struct pfn_call *c)
+{
+	struct pfn_backend_range *r = b->priv;
+
+	pfn_backend_setup_range(b, c, &r->range, &r->enc);
+	return 0;
+}
+
+int pfn_backend_encoded_walk(struct pfn_backend *b, struct pfn_call *c)
+{
+	struct pfn_backend_range *r = b->priv;
+	const struct pfn_walk_source *src = b->params.source;
+	int ret = src ? src->range_fault(src->ctx, &r->range, &r->enc) : hmm_range_fault_encoded(&r->range);
+
+	c->nr_walks = r->range.nr_walks;
+	c->nr_faults = r->range.nr_faults;
+	return ret;
+}

@@ -34,36 +34,12 @@ static int direct_init(struct pfn_backend *b)
 	return 0;
 }
 
-static void direct_fini(struct pfn_backend *b)
-{
-	free(b->priv);
-}
-
-static int direct_prepare(struct pfn_backend *b, struct pfn_call *c)
-{
-	struct pfn_backend_range *r = b->priv;
-
-	pfn_backend_setup_range(b, c, &r->range, &r->enc);
-	return 0;
-}
-
-static int direct_walk(struct pfn_backend *b, struct pfn_call *c)
-{
-	struct pfn_backend_range *r = b->priv;
-	const struct pfn_walk_source *src = b->params.source;
-	int ret = src ? src->range_fault(src->ctx, &r->range, &r->enc) : hmm_range_fault_encoded(&r->range);
-
-	c->nr_walks = r->range.nr_walks;
-	c->nr_faults = r->range.nr_faults;
-	return ret;
-}
-
 const struct pfn_backend_ops pfn_backend_direct = {
 	.name = "direct",
 	.description = "2018 promise: driver encoding written by the walk, VRAM addresses included; one array, no pass",
 	.caps = PFN_CAP_FAULTS | PFN_CAP_ENCODED,
 	.init = direct_init,
-	.fini = direct_fini,
-	.prepare = direct_prepare,
-	.walk = direct_walk,
+	.fini = pfn_backend_encoded_fini,
+	.prepare = pfn_backend_encoded_prepare,
+	.walk = pfn_backend_encoded_walk,
 };

@@ -26,30 +26,6 @@ static int fixup_init(struct pfn_backend *b)
 	return 0;
 }
 
-static void fixup_fini(struct pfn_backend *b)
-{
-	free(b->priv);
-}
-
-static int fixup_prepare(struct pfn_backend *b, struct pfn_call *c)
-{
-	struct pfn_backend_range *r = b->priv;
-
-	pfn_backend_setup_range(b, c, &r->range, &r->enc);
-	return 0;
-}
-
-static int fixup_walk(struct pfn_backend *b, struct pfn_call *c)
-{
-	struct pfn_backend_range *r = b->priv;
-	const struct pfn_walk_source *src = b->params.source;
-	int ret = src ? src->range_fault(src->ctx, &r->range, &r->enc) : hmm_range_fault_encoded(&r->range);
-
-	c->nr_walks = r->range.nr_walks;
-	c->nr_faults = r->range.nr_faults;
-	return ret;
-}
-
 static int fixup_convert(struct pfn_backend *b, struct pfn_call *c)
 {
 	struct pfn_backend_range *r = b->priv;
@@ -79,8 +55,8 @@ const struct pfn_backend_ops pfn_backend_direct_fixup = {
 	.description = "v5.2-v5.6 nouveau as shipped: driver encoding, then nouveau_dmem_convert_pfn() in place",
 	.caps = PFN_CAP_FAULTS | PFN_CAP_ENCODED | PFN_CAP_PASS,
 	.init = fixup_init,
-	.fini = fixup_fini,
-	.prepare = fixup_prepare,
-	.walk = fixup_walk,
+	.fini = pfn_backend_encoded_fini,
+	.prepare = pfn_backend_encoded_prepare,
+	.walk = pfn_backend_encoded_walk,
 	.convert = fixup_convert,
 };
