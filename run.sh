@@ -5,14 +5,16 @@
 #   ./run.sh --quick             configs/quick.conf (under a minute)
 #   ./run.sh --config FILE       any config; further options go to `pfnbench run`
 #   ./run.sh test                build (warnings are errors) and run every test,
-#                                the same tests under ASan+UBSan, then the CI
-#                                gate against results/baseline (see README)
+#                                the same tests under ASan+UBSan, the fuzzers
+#                                (clang, FUZZ_SECONDS each, default 20), then
+#                                the CI gate against results/baseline (see README)
 #   ./run.sh baseline            remake results/baseline (after an intended change)
 #
 # Build trees: BUILD_DIR/release (measurements), BUILD_DIR/test (tests and
 # the gate: the baseline's instruction counts are of this build type),
-# BUILD_DIR/asan.  Environment: BUILD_DIR (default ./build), JOBS (default
-# nproc), PFNBENCH_SKIP_INSTALL=1 to never call apt-get.
+# BUILD_DIR/asan, BUILD_DIR/fuzz (clang, libFuzzer).  Environment: BUILD_DIR
+# (default ./build), JOBS (default nproc), FUZZ_SECONDS (default 20),
+# PFNBENCH_SKIP_INSTALL=1 to never call apt-get.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -84,6 +86,8 @@ if [ "${1:-}" = test ]; then
 	echo "== tests under ASan+UBSan ==" >&2
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_tests "$BUILD_DIR/asan"
+	echo "== fuzzing: config, page file and results readers, ${FUZZ_SECONDS:-20}s each ==" >&2
+	tests/fuzz/run.sh "$BUILD_DIR/fuzz" "${FUZZ_SECONDS:-20}" "$JOBS"
 	gate
 	exit 0
 fi

@@ -5,15 +5,18 @@
  * comparisons that are not "same" (all with --all), grouped by case, then a
  * summary.  Exit 1 when a gated metric is significantly worse by more than
  * its threshold (each one is named), 0 otherwise, 2 on bad usage or bad
- * input (missing file, malformed CSV, missing column, no common case).
+ * input (missing file, malformed CSV, missing column, no common case, a
+ * damaged meta.json next to the CSV; an incomplete run only warns).
  * Without --thresholds the built-in defaults apply; they are the values in
  * configs/thresholds.conf.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "compare.h"
@@ -26,19 +29,58 @@ static void compare_usage(FILE *f)
 		"  exit 0 no gated regression, 1 gated regression, 2 bad input\n");
 }
 
+/*
+ * meta.json next to the CSV, when there is one: a damaged file is bad
+ * input (exit 2), and an incomplete run (interrupted, or writing failed)
+ * gets a warning, since the cases it never reached only show up as "only
+ * in BASE/NEW" and would pass the gate silently.
+ */
+static int check_meta(const char *dir)
+{
+	char path[4200];
+	json_error_t je;
+	json_t *meta, *complete, *where;
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	if (access(path, F_OK))
+		return 0;
+	meta = json_load_file(path, 0, &je);
+	if (!meta || !json_is_object(meta)) {
+		char text[sizeof(je.text)];
+
+		snprintf(text, sizeof(text), "%s", meta ? "expected a JSON object" : je.text);
+		rdata_oneline(text);
+		fprintf(stderr, "pfnbench compare: %s:%d: %s (the file is damaged or cut short: rerun, "
+			"or delete it to compare results.csv alone)\n", path, meta ? 1 : je.line, text);
+		json_decref(meta);
+		return -EINVAL;
+	}
+	complete = json_object_get(meta, "complete");
+	where = json_object_get(meta, "stopped_at");
+	if (json_is_false(complete))
+		fprintf(stderr, "pfnbench compare: warning: %s: the run is incomplete (%s): cases it did not "
+			"reach are left out of the comparison\n", path,
+			json_is_string(where) ? json_string_value(where) : "stopped early");
+	json_decref(meta);
+	return 0;
+}
+
 static int load(const char *arg, struct rdata **t)
 {
 	char dir[4096], csv[4200], err[1024] = "";
 	int ret = rdata_paths(arg, dir, sizeof(dir), csv, sizeof(csv));
 
 	if (ret) {
-		fprintf(stderr, "pfnbench compare: %s: %s\n", arg, strerror(-ret));
+		fprintf(stderr, "pfnbench compare: %s: %s (give a results directory or its results.csv)\n",
+			arg, strerror(-ret));
 		return ret;
 	}
 	ret = rdata_load(csv, t, err, sizeof(err));
-	if (ret)
+	if (ret) {
 		fprintf(stderr, "pfnbench compare: %s\n", *err ? err : strerror(-ret));
-	return ret;
+		return ret;
+	}
+	return check_meta(dir);
 }
 
 static void fmt_change(char *buf, size_t len, double pct)

@@ -89,7 +89,13 @@ int cmd_run(int argc, char **argv)
 		free(gb_argv);
 		return 2;
 	}
+	/*
+	 * The first SIGINT/SIGTERM asks the sweep to stop after the current
+	 * iteration and write what finished; SA_RESETHAND makes a second one
+	 * kill at once (the files on disk stay whole: every write is renamed).
+	 */
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -104,7 +110,7 @@ int cmd_run(int argc, char **argv)
 		status = 130;
 	} else if (ret) {
 		fprintf(stderr, "pfnbench run: %s\n", err);
-		status = dir[0] ? 1 : 2;
+		status = (dir[0] && ret != -ESRCH) ? 1 : 2;
 	} else {
 		printf("%s\n", dir);
 	}

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define RATIO_METRIC "ratio_convert_direct"
 
@@ -43,6 +44,7 @@ static void seterr(char *err, size_t err_len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, err_len, fmt, ap);
 	va_end(ap);
+	rdata_oneline(err);	/* case names come from the file */
 }
 
 void cmp_thresholds_default(struct cmp_thresholds *t)
@@ -160,16 +162,34 @@ int cmp_thresholds_load(const char *path, struct cmp_thresholds *t,
 	FILE *f = fopen(path, "r");
 	int line, e;
 
+	struct stat sb;
+
 	if (!f) {
 		e = errno;
-		seterr(err, err_len, "%s: %s", path, strerror(e));
+		seterr(err, err_len, "%s: %s (check the path and permissions)",
+		       path, strerror(e));
 		return -e;
 	}
+	if (!fstat(fileno(f), &sb) && S_ISDIR(sb.st_mode)) {
+		fclose(f);
+		seterr(err, err_len, "%s: is a directory (give a thresholds "
+		       "file, e.g. configs/thresholds.conf)", path);
+		return -EISDIR;
+	}
+	errno = 0;
 	line = ini_parse_file(f, thresholds_ini_handler, &ic);
+	if (!line && ferror(f)) {
+		e = errno ? errno : EIO;
+		fclose(f);
+		seterr(err, err_len, "%s: %s (the read failed; check the path "
+		       "and the disk)", path, strerror(e));
+		return -e;
+	}
 	fclose(f);
 	if (line) {
 		seterr(err, err_len, "%s:%d: %s", path, line,
-		       *ic.why ? ic.why : "syntax error");
+		       *ic.why ? ic.why : "syntax error (expected 'key = "
+		       "value' or '[section]')");
 		return -EINVAL;
 	}
 	return 0;
@@ -500,7 +520,8 @@ int cmp_run(const struct rdata *base, const struct rdata *new_,
 	if (!r->nr_common) {
 		seterr(err, err_len,
 		       "%s and %s have no case name in common: different "
-		       "configurations cannot be compared",
+		       "configurations cannot be compared (compare two runs of "
+		       "one config)",
 		       base->path, new_->path);
 		ret = -EINVAL;
 		goto out;

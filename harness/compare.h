@@ -84,7 +84,8 @@ void cmp_thresholds_default(struct cmp_thresholds *t);
  * Read an INI file over the defaults in @t (call cmp_thresholds_default()
  * first).  Sections: [compare] alpha = X; [METRIC] (a metric name) with
  * gate = yes|no, threshold_pct = X, worse_if = higher|lower|either.
- * Returns 0, -errno when the file cannot be opened, -EINVAL with
+ * Returns 0, -errno when the file cannot be opened or read, -EISDIR for a
+ * directory, -EINVAL with
  * "file:line: ..." in @err for an unknown section, key or bad value.
  */
 int cmp_thresholds_load(const char *path, struct cmp_thresholds *t,

@@ -130,6 +130,10 @@ static int st_error(struct pstate *st, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(st->err + n, st->errlen - n, fmt, ap);
 	va_end(ap);
+	/* quoted names and values from the file: one printable line */
+	for (char *p = st->err + n; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
 	return st->rc;
 }
 
@@ -830,6 +834,16 @@ static char *config_reader(char *str, int num, void *stream)
 		st_error(st, st->lineno, "NUL byte in the line (the file must be text)");
 		strcpy(str, "\n");
 		return str;
+	}
+	for (size_t i = 0; i < linelen; i++) {
+		unsigned char ch = (unsigned char)line[i];
+
+		if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7f) {
+			st_error(st, st->lineno, "control character 0x%02x at column %zu (the file must be text; is this a config file?)",
+				 ch, i + 1);
+			strcpy(str, "\n");
+			return str;
+		}
 	}
 	if (linelen > (size_t)num - 1 || linelen - (nl ? 1 : 0) > CONFIG_MAX_LINE) {
 		st_error(st, st->lineno, "line longer than %d characters (continue the list on an indented next line)",

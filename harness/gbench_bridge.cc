@@ -286,7 +286,22 @@ extern "C" void gb_counter(struct gb_state *st, const char *name, double value, 
 
 extern "C" void gb_skip(struct gb_state *st, const char *reason)
 {
-	S(st).SkipWithError(reason && *reason ? reason : "skipped");
+	benchmark::State &s = S(st);
+	/* iterations() is 0 only before the loop has started */
+	bool started = s.iterations() != 0;
+
+	s.SkipWithError(reason && *reason ? reason : "skipped");
+	/*
+	 * 1.7.1 reports a run that never entered its loop with 0 iterations,
+	 * and ComputeStats() CHECKs (aborts) unless every repetition of a
+	 * benchmark has the same count: a case skipped before its loop (e.g.
+	 * interrupted) after earlier repetitions ran would kill the process.
+	 * Entering the loop after SkipWithError() runs it zero times and makes
+	 * the run report max_iterations like its siblings.
+	 */
+	if (!started)
+		while (s.KeepRunning())
+			;
 }
 
 extern "C" int gb_run(const char *json_path, unsigned flags, gb_report_fn cb, void *ctx)

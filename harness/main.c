@@ -2,6 +2,7 @@
  * main.c - pfnbench: the command table.  Only this file and the cmd_*
  * functions it calls choose exit codes.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,13 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/*
+	 * A file size limit (ulimit -f) or a full quota must be an error with
+	 * the file's name, not a silent death: with SIGXFSZ ignored, a write
+	 * past the limit fails with EFBIG and the atomic writers keep the
+	 * previous complete file.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

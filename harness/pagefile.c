@@ -429,7 +429,7 @@ int pagefile_parse(FILE *f, const char *name, struct pagefile *pf, char *err, si
 	}
 	if (ferror(f)) {
 		rc = errno ? -errno : -EIO;
-		set_err(err, errlen, "%s: %s", name, strerror(-rc));
+		set_err(err, errlen, "%s: %s (the read failed; check the path and the disk)", name, strerror(-rc));
 		goto out_free;
 	}
 	if (p.thp_state >= 0) {
@@ -463,7 +463,7 @@ int pagefile_load(const char *path, struct pagefile *pf, char *err, size_t errle
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		int rc = -errno;
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		set_err(err, errlen, "%s: %s (check the path and permissions)", path, strerror(errno));
 		return rc;
 	}
 	int rc = pagefile_parse(f, path, pf, err, errlen);

@@ -16,11 +16,20 @@
  * direct_i) with repetitions paired by their index (report_stats.c); a
  * case is marked significant when the interval excludes 1.0.
  *
+ * Groups are listed by name.  A workload run on both page-table sources
+ * is two groups ("mirror", "mirror/kernel") that the breakdown, the
+ * headline and the stage figures put side by side (struct rpair).  Stage
+ * shares are of the sum of the stage medians.  The memory floor is
+ * costmodel.c's bytes per page over meta.json's copy bandwidth for the
+ * case's npages; measured / floor below FLOOR_NEAR reads as limited by
+ * memory, above it by instructions.
+ *
  * Left out: rows whose status is not "ok" (counted, listed in meta.json),
  * backends other than the four known ones, any threshold logic (that is
  * compare.c's).
  */
 #include "report.h"
+#include "costmodel.h"
 #include "report_data.h"
 #include "report_stats.h"
 
@@ -120,6 +129,17 @@ struct rgroup {
 	struct rratio *ratio;	/* per case of the group */
 };
 
+/* Page-table sources, in the order the breakdown shows them. */
+enum { SRC_EMULATED, SRC_KERNEL, NR_SOURCES };
+static const char *const source_names[NR_SOURCES] = { "emulated", "kernel" };
+
+/* One workload (+ variant) with its group on each page-table source. */
+struct rpair {
+	char *name;		/* group name without "/kernel" */
+	char *file;		/* name made safe for file names */
+	long grp[NR_SOURCES];	/* index into ctx.groups, -1 when absent */
+};
+
 struct ctx {
 	const struct report_opts *o;
 	struct report_summary *s;
@@ -133,6 +153,8 @@ struct ctx {
 	size_t nr_cases;
 	struct rgroup *groups;
 	size_t nr_groups;
+	struct rpair *pairs;	/* groups side by side by source */
+	size_t nr_pairs;
 	size_t nr_skipped, nr_unknown_backend;
 	char datadir[4160];
 	char plots[4096];
@@ -152,6 +174,7 @@ static void seterr(struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->err, c->err_len, fmt, ap);
 	va_end(ap);
+	rdata_oneline(c->err);	/* cells and names come from the files */
 }
 
 static void note(struct ctx *c, const char *fmt, ...)
@@ -202,11 +225,14 @@ static int load_meta(struct ctx *c)
 	}
 	c->meta = json_load_file(path, 0, &je);
 	if (!c->meta) {
-		seterr(c, "%s:%d: %s", path, je.line, je.text);
+		seterr(c, "%s:%d: %s (the file is damaged or cut short: "
+		       "rerun, or delete it to report without machine details)",
+		       path, je.line, je.text);
 		return -EINVAL;
 	}
 	if (!json_is_object(c->meta)) {
-		seterr(c, "%s:1: expected a JSON object", path);
+		seterr(c, "%s:1: expected a JSON object (not a pfnbench "
+		       "meta.json: delete it or rerun)", path);
 		return -EINVAL;
 	}
 	return 0;
@@ -326,6 +352,12 @@ static int cmp_case(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static int cmp_group(const void *a, const void *b)
+{
+	return strcmp(((const struct rgroup *)a)->name,
+		      ((const struct rgroup *)b)->name);
+}
+
 static int build_index(struct ctx *c)
 {
 	struct rdata *t = c->t;
@@ -394,6 +426,11 @@ static int build_index(struct ctx *c)
 	for (size_t g = 0; g < c->nr_groups; g++)
 		qsort(c->groups[g].cases, c->groups[g].nr_cases,
 		      sizeof(size_t), cmp_case);
+	/* groups by name, not by the (interleaved) order of the rows */
+	qsort(c->groups, c->nr_groups, sizeof(*c->groups), cmp_group);
+	for (size_t g = 0; g < c->nr_groups; g++)
+		for (size_t i = 0; i < c->groups[g].nr_cases; i++)
+			c->cases[c->groups[g].cases[i]].group = g;
 	return 0;
 }
 
@@ -994,58 +1031,6 @@ static int fig_memory(struct ctx *c, struct rgroup *g)
 	return 0;
 }
 
-/* Optional stacked stage figure per backend with stage values. */
-static int fig_stages(struct ctx *c, struct rgroup *g)
-{
-	for (int b = 0; b < NR_BACKENDS; b++) {
-		char name[300], sub[400];
-		FILE *f = NULL;
-		int ret = 0;
-
-		for (size_t i = 0; i < g->nr_cases && !ret; i++) {
-			const struct rcase *rc = &c->cases[g->cases[i]];
-			double v[NR_STAGES];
-			int any = 0;
-
-			for (int k = 0; k < NR_STAGES && !ret; k++) {
-				ret = median_of(c, rc, b,
-						rdata_col(c->t, stage_cols[k]), &v[k]);
-				if (ret == -ENODATA) {
-					v[k] = 0;
-					ret = 0;
-				} else if (!ret) {
-					any = 1;
-				}
-			}
-			if (ret || !any)
-				continue;
-			if (!f) {
-				fmt_to(name, sizeof(name), "stages-%s-%s",
-					 g->file, backend_names[b]);
-				f = dat_open(c, name);
-				if (!f)
-					return -errno;
-				fprintf(f, "npages prepare walk alloc convert dma\n");
-			}
-			fprintf(f, "%ld %.6g %.6g %.6g %.6g %.6g\n", rc->npages,
-				v[0], v[1], v[2], v[3], v[4]);
-		}
-		if (f && dat_close(f) && !ret)
-			ret = -EIO;
-		if (ret)
-			return ret;
-		if (f) {
-			char what[300];
-
-			fmt_to(what, sizeof(what), "%s %s", g->name,
-				 backend_names[b]);
-			subtitle_for(c, sub, sizeof(sub), what);
-			figure(c, "stages.gp", name, sub, NULL);
-		}
-	}
-	return 0;
-}
-
 /*
  * "pt=0,memmap=0,hmm=0,drv=0,cpu=0": 1 if any structure is on a node other
  * than cpu's, 0 if all local, -1 if unknown.
@@ -1173,6 +1158,81 @@ out:
 }
 
 /* ---- report sections ---------------------------------------------- */
+
+/* skipped cases listed one by one in the header */
+#define REPORT_MAX_SKIPPED 40
+
+/* Print a case name at column 4, broken after '/' or ',' to fit PARA. */
+static void print_case(FILE *f, const char *name)
+{
+	size_t col = 4;
+
+	fprintf(f, "    ");
+	while (*name) {
+		size_t len = strcspn(name, "/,");
+
+		if (name[len])
+			len++;		/* keep the separator on this line */
+		if (col > 6 && col + len > PARA) {
+			fprintf(f, "\n      ");
+			col = 6;
+		}
+		for (size_t i = 0; i < len; i++)
+			fputc((unsigned char)name[i] < 0x20 ? '?' : name[i], f);
+		col += len;
+		name += len;
+	}
+	fputc('\n', f);
+}
+
+static int cmp_skipped(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	const char *rx = json_string_value(json_object_get(x, "reason"));
+	const char *ry = json_string_value(json_object_get(y, "reason"));
+	const char *cx = json_string_value(json_object_get(x, "case"));
+	const char *cy = json_string_value(json_object_get(y, "case"));
+	int d = strcmp(rx ? rx : "", ry ? ry : "");
+
+	return d ? d : strcmp(cx ? cx : "", cy ? cy : "");
+}
+
+/*
+ * meta.json's "skipped" (missing hardware, memory, permissions), grouped by
+ * reason, every case named, at most REPORT_MAX_SKIPPED of them.
+ */
+static void skipped_section(FILE *f, json_t *skipped)
+{
+	size_t n = json_array_size(skipped), shown = 0;
+	json_t **v = calloc(n, sizeof(*v));
+	const char *last = NULL;
+	char line[1024];
+
+	fprintf(f, "Skipped:   %zu case(s), by reason (meta.json \"skipped\"):\n", n);
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(skipped, i);
+	qsort(v, n, sizeof(*v), cmp_skipped);
+	for (size_t i = 0; i < n && shown < REPORT_MAX_SKIPPED; i++) {
+		const char *reason = json_string_value(json_object_get(v[i], "reason"));
+		const char *name = json_string_value(json_object_get(v[i], "case"));
+
+		reason = or_unknown(reason);
+		if (!last || strcmp(last, reason)) {
+			fmt_to(line, sizeof(line), "%s:", reason);
+			rdata_oneline(line);
+			fprintf(f, "  ");
+			wrap(f, line, 2, "    ");
+			last = reason;
+		}
+		print_case(f, or_unknown(name));
+		shown++;
+	}
+	if (n > shown)
+		fprintf(f, "  ... and %zu more in meta.json\n", n - shown);
+	free(v);
+}
 
 static void header(struct ctx *c)
 {
@@ -1328,14 +1388,8 @@ static void header(struct ctx *c)
 	} else {
 		fprintf(f, "Counters:  unknown (no counters in meta.json)\n");
 	}
-	if (json_is_array(skipped) && json_array_size(skipped)) {
-		fprintf(f, "Skipped:   %zu case(s) in meta.json, e.g. %s: %s\n",
-			json_array_size(skipped),
-			or_unknown(json_string_value(json_object_get(
-				json_array_get(skipped, 0), "case"))),
-			or_unknown(json_string_value(json_object_get(
-				json_array_get(skipped, 0), "reason"))));
-	}
+	if (json_is_array(skipped) && json_array_size(skipped))
+		skipped_section(f, skipped);
 	if (c->nr_skipped || c->nr_unknown_backend)
 		fprintf(f, "Rows left out: %zu not ok, %zu unknown backend\n",
 			c->nr_skipped, c->nr_unknown_backend);
@@ -1601,6 +1655,776 @@ static int group_stages(struct ctx *c, struct rgroup *g)
 	return 0;
 }
 
+/* ---- the whole path by source, the headline, the memory floor ------- */
+
+/*
+ * Issue 5's sections.  A workload run on both page-table sources is two
+ * groups ("mirror" and "mirror/kernel": the sweep marks kernel-source cases
+ * with a /kernel variant); a pair puts them side by side.  The source of a
+ * group is its rows' source column (the /kernel suffix when the column is
+ * missing).  Shares are of the sum of the stage medians, not of ns_per_page
+ * (the stage clocks add a few reads per call, backend.h).
+ */
+
+/* measured / floor below this: the curve is limited by memory traffic */
+#define FLOOR_NEAR 2.0
+
+static int group_source(struct ctx *c, const struct rgroup *g)
+{
+	int col = rdata_col(c->t, "source");
+	size_t len = strlen(g->name);
+
+	for (size_t i = 0; col >= 0 && i < g->nr_cases; i++) {
+		const struct rcase *rc = &c->cases[g->cases[i]];
+
+		for (int b = 0; b < NR_BACKENDS; b++) {
+			const char *s = rc->nr[b] ?
+				rdata_get(c->t, rc->rows[b][0], col) : "";
+
+			if (*s)
+				return strcmp(s, "kernel") ? SRC_EMULATED :
+							     SRC_KERNEL;
+		}
+	}
+	return len >= 7 && !strcmp(g->name + len - 7, "/kernel") ?
+	       SRC_KERNEL : SRC_EMULATED;
+}
+
+static int build_pairs(struct ctx *c)
+{
+	for (size_t gi = 0; gi < c->nr_groups; gi++) {
+		const struct rgroup *g = &c->groups[gi];
+		int src = group_source(c, g);
+		char base[512];
+		size_t len, k;
+
+		fmt_to(base, sizeof(base), "%s", g->name);
+		len = strlen(base);
+		if (src == SRC_KERNEL && len >= 7 &&
+		    !strcmp(base + len - 7, "/kernel"))
+			base[len - 7] = '\0';
+		for (k = 0; k < c->nr_pairs; k++)
+			if (!strcmp(c->pairs[k].name, base))
+				break;
+		if (k == c->nr_pairs) {
+			struct rpair *p = realloc(c->pairs, (k + 1) * sizeof(*p));
+
+			if (!p)
+				return -ENOMEM;
+			c->pairs = p;
+			p[k].name = strdup(base);
+			p[k].file = safe_name(base);
+			p[k].grp[SRC_EMULATED] = p[k].grp[SRC_KERNEL] = -1;
+			c->nr_pairs++;
+			if (!p[k].name || !p[k].file)
+				return -ENOMEM;
+		}
+		if (c->pairs[k].grp[src] < 0)
+			c->pairs[k].grp[src] = (long)gi;
+	}
+	return 0;
+}
+
+/*
+ * Medians of the stage columns of backend @b: 0 with @v (NAN for a stage
+ * without values) and *@sum, -ENODATA when no stage has a value, -EINVAL.
+ */
+static int stage_medians(struct ctx *c, const struct rcase *rc, int b,
+			 double v[NR_STAGES], double *sum)
+{
+	int have = 0;
+
+	*sum = 0;
+	for (int k = 0; k < NR_STAGES; k++) {
+		int ret = median_of(c, rc, b, rdata_col(c->t, stage_cols[k]),
+				    &v[k]);
+
+		if (ret == -ENODATA) {
+			v[k] = NAN;
+			continue;
+		}
+		if (ret)
+			return ret;
+		have = 1;
+		*sum += v[k];
+	}
+	return have && *sum > 0 ? 0 : -ENODATA;
+}
+
+/* The case of group @gi with @npages and @batch, or NULL. */
+static const struct rcase *group_case(struct ctx *c, long gi, long npages,
+				      long batch)
+{
+	const struct rgroup *g;
+
+	if (gi < 0)
+		return NULL;
+	g = &c->groups[gi];
+	for (size_t i = 0; i < g->nr_cases; i++) {
+		const struct rcase *rc = &c->cases[g->cases[i]];
+
+		if (rc->npages == npages && rc->batch == batch)
+			return rc;
+	}
+	return NULL;
+}
+
+/*
+ * Convert's conversion share in group @gi at a driver's batch: alloc +
+ * convert over the sum of the stages, in %, of the case with batch
+ * @batch (npages == batch preferred, else the largest npages); @batch < 0:
+ * the largest npages walked in one call.  0, -ENODATA, -EINVAL.
+ */
+static int conv_share(struct ctx *c, long gi, long batch, double *share,
+		      long *npages)
+{
+	const struct rcase *best = NULL;
+	double v[NR_STAGES], sum;
+	int ret;
+
+	if (gi < 0)
+		return -ENODATA;
+	for (size_t i = 0; i < c->groups[gi].nr_cases; i++) {
+		const struct rcase *rc = &c->cases[c->groups[gi].cases[i]];
+
+		if (batch < 0 ? rc->batch != rc->npages : rc->batch != batch)
+			continue;
+		if (!best || (best->npages != batch &&
+			      (rc->npages == batch || rc->npages > best->npages)))
+			best = rc;
+	}
+	if (!best)
+		return -ENODATA;
+	ret = stage_medians(c, best, B_CONVERT, v, &sum);
+	if (ret)
+		return ret;
+	if (isnan(v[2]) && isnan(v[3]))
+		return -ENODATA;
+	*share = ((isnan(v[2]) ? 0 : v[2]) + (isnan(v[3]) ? 0 : v[3])) /
+		 sum * 100;
+	*npages = best->npages;
+	return 0;
+}
+
+/* "----- title -----" centred in @width columns after 2 spaces. */
+static void rule_title(FILE *f, const char *title, int width)
+{
+	int len = (int)strlen(title) + 2;
+	int left = (width - 2 - len) / 2, right = width - 2 - len - left;
+
+	fprintf(f, "  ");
+	for (int i = 0; i < left; i++)
+		fputc('-', f);
+	fprintf(f, " %s ", title);
+	for (int i = 0; i < right; i++)
+		fputc('-', f);
+}
+
+struct np_batch {
+	long npages, batch;
+};
+
+static int cmp_np_batch(const void *a, const void *b)
+{
+	const struct np_batch *x = a, *y = b;
+
+	if (x->npages != y->npages)
+		return x->npages < y->npages ? -1 : 1;
+	return (x->batch > y->batch) - (x->batch < y->batch);
+}
+
+/* The stage table of backend @b for pair @p, both sources side by side. */
+static int breakdown_table(struct ctx *c, const struct rpair *p, int b)
+{
+	FILE *f = c->out;
+	struct np_batch *rows = NULL;
+	size_t nr = 0, cap = 0;
+	int any = 0, ret = 0;
+
+	for (int s = 0; s < NR_SOURCES; s++) {
+		const struct rgroup *g;
+
+		if (p->grp[s] < 0)
+			continue;
+		g = &c->groups[p->grp[s]];
+		for (size_t i = 0; i < g->nr_cases; i++) {
+			const struct rcase *rc = &c->cases[g->cases[i]];
+			double v[NR_STAGES], sum;
+			size_t k;
+
+			ret = stage_medians(c, rc, b, v, &sum);
+			if (ret == -ENODATA)
+				continue;
+			if (ret)
+				goto out;
+			any = 1;
+			for (k = 0; k < nr; k++)
+				if (rows[k].npages == rc->npages &&
+				    rows[k].batch == rc->batch)
+					break;
+			if (k < nr)
+				continue;
+			if (nr == cap) {
+				struct np_batch *q;
+
+				cap = cap ? 2 * cap : 16;
+				q = realloc(rows, cap * sizeof(*q));
+				if (!q) {
+					ret = -ENOMEM;
+					goto out;
+				}
+				rows = q;
+			}
+			rows[nr++] = (struct np_batch){ rc->npages, rc->batch };
+		}
+	}
+	ret = 0;
+	if (!any)
+		goto out;
+	qsort(rows, nr, sizeof(*rows), cmp_np_batch);
+	fprintf(f, "%s: %s, %% of the sum of its stage medians (ns/pg = that "
+		"sum)\n", p->name, backend_names[b]);
+	fprintf(f, "      ");
+	for (int s = 0; s < NR_SOURCES; s++)
+		rule_title(f, source_names[s], 37);
+	fprintf(f, "\nnpages");
+	for (int s = 0; s < NR_SOURCES; s++)
+		fprintf(f, "  prep  walk alloc  conv   dma  ns/pg");
+	fprintf(f, "\n");
+	for (size_t i = 0; i < nr; i++) {
+		fprintf(f, "%6ld", rows[i].npages);
+		for (int s = 0; s < NR_SOURCES; s++) {
+			const struct rcase *rc = group_case(c, p->grp[s],
+							    rows[i].npages,
+							    rows[i].batch);
+			double v[NR_STAGES], sum = 0;
+			int r = rc ? stage_medians(c, rc, b, v, &sum) : -ENODATA;
+
+			if (r && r != -ENODATA) {
+				ret = r;
+				goto out;
+			}
+			for (int k = 0; k < NR_STAGES; k++)
+				cell(f, 6, "%.1f", !r && !isnan(v[k]),
+				     !r ? v[k] / sum * 100 : 0);
+			cell(f, 7, sum >= 1000 ? "%.0f" : "%.1f", !r, sum);
+		}
+		fprintf(f, "\n");
+	}
+	for (int s = 0; s < NR_SOURCES; s++)
+		if (p->grp[s] < 0)
+			fprintf(f, "(no %s-source cases of %s in this run)\n",
+				source_names[s], p->name);
+	fprintf(f, "\n");
+out:
+	free(rows);
+	return ret;
+}
+
+/* The breakdown section: convert and direct-fixup per workload. */
+static int breakdown(struct ctx *c)
+{
+	int any = 0, ret;
+
+	for (int k = 0; k < NR_STAGES; k++)
+		any |= any_has(c, rdata_col(c->t, stage_cols[k]));
+	if (!any)
+		return 0;
+	fprintf(c->out, "Breakdown of the whole path, emulated and kernel "
+		"page-table source\n"
+		"-----------------------------------------------------------"
+		"--------\n");
+	wrap(c->out, "Stages: prep = request preparation, walk = "
+	     "hmm_range_fault() with its faults (kernel source: pagemap "
+	     "reads and MADV_POPULATE faults), alloc = the second array's "
+	     "malloc and free, conv = the conversion (convert) or fix-up "
+	     "(direct-fixup) pass, dma = the DMA map of every host page. "
+	     "Medians over the repetitions; - = not measured.", 0, "");
+	fprintf(c->out, "\n");
+	for (size_t i = 0; i < c->nr_pairs; i++) {
+		ret = breakdown_table(c, &c->pairs[i], B_CONVERT);
+		if (!ret)
+			ret = breakdown_table(c, &c->pairs[i], B_FIXUP);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static const struct rpair *pair_named(struct ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nr_pairs; i++)
+		if (!strcmp(c->pairs[i].name, name))
+			return &c->pairs[i];
+	return NULL;
+}
+
+/* The points of the headline: real drivers' batches, and one huge page. */
+static const struct {
+	const char *who;
+	long batch;		/* -1: the largest npages in one call */
+} hl_points[] = {
+	{ "nouveau v5.9+", 1 }, { "nouveau v5.8", 16 },
+	{ "dmirror v6.16+", 32 }, { "dmirror", 64 },
+	{ "one 2 MiB page", 512 }, { "amdgpu, whole", -1 },
+};
+#define NR_HL_POINTS (sizeof(hl_points) / sizeof(hl_points[0]))
+
+static const struct {
+	const char *workload, *label;
+	int huge;
+} hl_workloads[] = {
+	{ "mirror", "mirror (4 KiB)", 0 },
+	{ "first-touch", "1st-touch (4K)", 0 },
+	{ "thp", "thp (2 MiB)", 1 },
+};
+#define NR_HL_WORKLOADS 3
+
+/* One headline value: 0, or -ENODATA when not measured. */
+static int hl_value(struct ctx *c, size_t w, int s, long batch, double *v,
+		    long *np)
+{
+	const struct rpair *p = pair_named(c, hl_workloads[w].workload);
+
+	return p ? conv_share(c, p->grp[s], batch, v, np) : -ENODATA;
+}
+
+/* Append "mirror 9.1% (emulated) and 5.3% (kernel)" for batch @batch. */
+static int hl_point_text(struct ctx *c, char *text, size_t len, long batch)
+{
+	int any = 0;
+
+	for (int huge = 0; huge < 2; huge++) {
+		int first = 1;
+
+		fmt_to(text + strlen(text), len - strlen(text), "%s",
+		       huge ? "; for huge pages: " : ", for 4 KiB pages: ");
+		for (size_t w = 0; w < NR_HL_WORKLOADS; w++) {
+			if (hl_workloads[w].huge != huge)
+				continue;
+			fmt_to(text + strlen(text), len - strlen(text), "%s%s",
+			       first ? "" : ", ", hl_workloads[w].workload);
+			first = 0;
+			for (int s = 0; s < NR_SOURCES; s++) {
+				double v;
+				long np;
+				int ret = hl_value(c, w, s, batch, &v, &np);
+
+				if (ret && ret != -ENODATA)
+					return ret;
+				if (ret) {
+					fmt_to(text + strlen(text),
+					       len - strlen(text),
+					       "%snot measured (%s)",
+					       s ? " and " : " ",
+					       source_names[s]);
+					continue;
+				}
+				any = 1;
+				fmt_to(text + strlen(text), len - strlen(text),
+				       "%s%.1f%% (%s)", s ? " and " : " ", v,
+				       source_names[s]);
+			}
+		}
+	}
+	fmt_to(text + strlen(text), len - strlen(text), ".");
+	return any;
+}
+
+/* The headline: computed from the stage medians of convert. */
+static int headline(struct ctx *c)
+{
+	FILE *f = c->out;
+	char text[4096], where[128];
+	double lo[2][NR_SOURCES], hi[2][NR_SOURCES], vmax = -1, vmin = 1e300;
+	int have = 0, ret;
+	size_t missing = 0;
+
+	for (int h = 0; h < 2; h++)
+		for (int s = 0; s < NR_SOURCES; s++) {
+			lo[h][s] = INFINITY;
+			hi[h][s] = -INFINITY;
+		}
+	fprintf(f, "Headline: the conversion share of the whole path\n"
+		"------------------------------------------------\n");
+	wrap(f, "convert's second-array alloc + conversion pass, in % of the "
+	     "sum of all its stage medians (prepare, walk and faults, alloc, "
+	     "conversion, DMA map when measured), at the batch sizes of real "
+	     "drivers and of one 2 MiB huge page; - = not in this run.", 0,
+	     "");
+	fprintf(f, "\n%16s%7s", "", "");
+	for (size_t w = 0; w < NR_HL_WORKLOADS; w++)
+		fprintf(f, "  %-16s", hl_workloads[w].label);
+	fprintf(f, "\n%-16s%7s", "driver", "batch");
+	for (size_t w = 0; w < NR_HL_WORKLOADS; w++)
+		fprintf(f, "%10s%8s", "emulated", "kernel");
+	fprintf(f, "\n");
+	for (size_t i = 0; i < NR_HL_POINTS; i++) {
+		long shown = hl_points[i].batch;
+		char cells[NR_HL_WORKLOADS * NR_SOURCES][24];
+		size_t k = 0;
+
+		for (size_t w = 0; w < NR_HL_WORKLOADS; w++) {
+			for (int s = 0; s < NR_SOURCES; s++, k++) {
+				double v;
+				long np = 0;
+
+				ret = hl_value(c, w, s, hl_points[i].batch, &v,
+					       &np);
+				if (ret && ret != -ENODATA)
+					return ret;
+				if (ret) {
+					fmt_to(cells[k], sizeof(cells[k]), "-");
+					missing++;
+					continue;
+				}
+				have = 1;
+				if (hl_points[i].batch < 0 && np > shown)
+					shown = np;
+				fmt_to(cells[k], sizeof(cells[k]), "%.1f%%", v);
+				if (v < lo[hl_workloads[w].huge][s])
+					lo[hl_workloads[w].huge][s] = v;
+				if (v > hi[hl_workloads[w].huge][s])
+					hi[hl_workloads[w].huge][s] = v;
+				if (v > vmax) {
+					vmax = v;
+					fmt_to(where, sizeof(where), "%s, %s, "
+					       "npages %ld",
+					       hl_workloads[w].workload,
+					       source_names[s], np);
+				}
+				if (v < vmin)
+					vmin = v;
+			}
+		}
+		fprintf(f, "%-16s", hl_points[i].who);
+		if (shown < 0)
+			fprintf(f, "%7s", "-");
+		else
+			fprintf(f, "%7ld", shown);
+		for (k = 0; k < NR_HL_WORKLOADS * NR_SOURCES; k++)
+			fprintf(f, "%*s", k % 2 ? 8 : 10, cells[k]);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+	if (!have) {
+		wrap(f, "No convert case of mirror, first-touch or thp has "
+		     "stage times (stages = yes), so the share is not known "
+		     "for any point.", 0, "");
+		fprintf(f, "\n");
+		return 0;
+	}
+	/* the two points the issue asks for, then the ranges */
+	for (int k = 0; k < 2; k++) {
+		long np = k ? 512 : 16;
+
+		fmt_to(text, sizeof(text), "At npages %ld%s the conversion "
+		       "share is", np, k ? " (one 2 MiB page)" :
+		       " (nouveau's v5.8 window)");
+		ret = hl_point_text(c, text, sizeof(text), np);
+		if (ret < 0)
+			return ret;
+		wrap(f, text, 0, "");
+	}
+	text[0] = '\0';
+	for (int s = 0; s < NR_SOURCES; s++) {
+		int said = 0;
+
+		for (int h = 0; h < 2; h++) {
+			if (lo[h][s] > hi[h][s])
+				continue;
+			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
+			       "%s%.1f%% to %.1f%% for %s", said ? " and " :
+			       *text ? "; on the kernel source " :
+			       "Over these points the share is ",
+			       lo[h][s], hi[h][s],
+			       h ? "huge pages" : "4 KiB pages");
+			said = 1;
+		}
+		if (said && s == SRC_EMULATED)
+			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
+			       " on the emulated source");
+		if (!said)
+			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
+			       "%sthe %s source has no points",
+			       *text ? "; " : "", source_names[s]);
+	}
+	fmt_to(text + strlen(text), sizeof(text) - strlen(text), ". The "
+	       "largest share is %.1f%% (%s), the smallest %.1f%%.", vmax,
+	       where, vmin);
+	if (missing)
+		fmt_to(text + strlen(text), sizeof(text) - strlen(text),
+		       " %zu of the %zu points were not measured in this run "
+		       "(- in the table).", missing,
+		       NR_HL_POINTS * NR_HL_WORKLOADS * NR_SOURCES);
+	wrap(f, text, 0, "");
+	fprintf(f, "\n");
+	return 0;
+}
+
+/* meta.json's bandwidth for @npages, or NAN. */
+static double bandwidth_of(struct ctx *c, long npages)
+{
+	json_t *bw = c->meta ? json_object_get(c->meta, "bandwidth") : NULL;
+	char key[32];
+	json_t *v;
+
+	fmt_to(key, sizeof(key), "%ld", npages);
+	v = json_object_get(json_object_get(bw, key), "copy_bytes_per_s");
+	return json_is_number(v) && json_number_value(v) > 0 ?
+	       json_number_value(v) : NAN;
+}
+
+/* The floor table of group @g and one sentence per workload. */
+static int group_floor(struct ctx *c, struct rgroup *g)
+{
+	static const int bs[] = { B_CONVERT, B_DIRECT, B_FIXUP };
+	json_t *cfg = c->meta ? json_object_get(c->meta, "config") : NULL;
+	int col_f = rdata_col(c->t, "faults_per_page");
+	int src = group_source(c, g), rows = 0, nbw = 0;
+	const char *workload;
+	double rmin[3], rmax[3];
+	char near[3][512], below[3][512], text[4096];
+	FILE *f = c->out;
+
+	if (!g->nr_cases)
+		return 0;
+	{
+		const struct rcase *rc0 = &c->cases[g->cases[0]];
+		size_t r0 = 0;
+
+		for (int b = 0; b < NR_BACKENDS; b++)
+			if (rc0->nr[b]) {
+				r0 = rc0->rows[b][0];
+				break;
+			}
+		workload = rdata_get(c->t, r0, c->col_workload);
+	}
+	if (!c->meta || !json_is_object(json_object_get(c->meta,
+							"bandwidth"))) {
+		fprintf(f, "Memory floor: not computed (meta.json has no "
+			"\"bandwidth\")\n\n");
+		return 0;
+	}
+	{
+		struct costmodel_case probe = { .backend = "direct",
+			.workload = workload, .npages = 1,
+			.faults_per_page = -1 };
+		struct costmodel_traffic t;
+
+		if (costmodel_traffic_per_page(&probe, &t)) {
+			fprintf(f, "Memory floor: no cost model for workload "
+				"%s\n\n", workload);
+			return 0;
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		rmin[k] = INFINITY;
+		rmax[k] = -INFINITY;
+		near[k][0] = below[k][0] = '\0';
+	}
+	fprintf(f, "Memory floor: bytes per page the path must move "
+		"(harness/costmodel.c) over\nthe copy bandwidth measured for "
+		"the case's arrays (meta.json \"bandwidth\")\n\n");
+	fprintf(f, " npages  backend        measured ns   floor ns  "
+		"measured/floor\n");
+	for (size_t i = 0; i < g->nr_cases; i++) {
+		const struct rcase *rc = &c->cases[g->cases[i]];
+		double bw = bandwidth_of(c, rc->npages);
+
+		if (!isnan(bw))
+			nbw++;
+		for (int k = 0; k < 3; k++) {
+			struct costmodel_case cm = {
+				.backend = backend_names[bs[k]],
+				.workload = workload,
+				.npages = (unsigned long)rc->batch,
+				.kernel_source = src == SRC_KERNEL,
+				.dma = json_is_true(json_object_get(cfg, "dma")),
+				.no_clear = json_is_false(json_object_get(cfg,
+							"clear_data")),
+				.faults_per_page = -1,
+			};
+			double meas, fl, ratio, fpp;
+			int ret = median_of(c, rc, bs[k], c->col_ns, &meas);
+
+			if (ret == -ENODATA)
+				continue;
+			if (ret)
+				return ret;
+			ret = median_of(c, rc, bs[k], col_f, &fpp);
+			if (!ret)
+				cm.faults_per_page = fpp;
+			else if (ret != -ENODATA)
+				return ret;
+			fl = costmodel_floor_case(&cm, bw);
+			ratio = !isnan(fl) && fl > 0 ? meas / fl : NAN;
+			fprintf(f, "%7ld  %-13s", rc->npages, backend_names[bs[k]]);
+			cell(f, 13, "%.2f", 1, meas);
+			cell(f, 11, "%.3f", !isnan(fl), fl);
+			cell(f, 16, "%.1f", !isnan(ratio), ratio);
+			fprintf(f, "\n");
+			rows++;
+			if (isnan(ratio))
+				continue;
+			if (ratio < rmin[k])
+				rmin[k] = ratio;
+			if (ratio > rmax[k])
+				rmax[k] = ratio;
+			if (ratio < FLOOR_NEAR)
+				fmt_to(near[k] + strlen(near[k]),
+				       sizeof(near[k]) - strlen(near[k]),
+				       "%s%ld", *near[k] ? ", " : "",
+				       rc->npages);
+			if (ratio < 1)
+				fmt_to(below[k] + strlen(below[k]),
+				       sizeof(below[k]) - strlen(below[k]),
+				       "%s%ld", *below[k] ? ", " : "",
+				       rc->npages);
+		}
+	}
+	if (!rows)
+		fprintf(f, "(no convert, direct or direct-fixup rows)\n");
+	fprintf(f, "\n");
+	/* the sentence */
+	fmt_to(text, sizeof(text), "%s: ", g->name);
+	{
+		int any = 0, any_near = 0;
+
+		for (int k = 0; k < 3; k++) {
+			if (rmin[k] > rmax[k])
+				continue;
+			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
+			       "%s%s runs at %.*fx to %.*fx its floor",
+			       any ? ", " : "", backend_names[bs[k]],
+			       rmin[k] < 10 ? 1 : 0, rmin[k],
+			       rmax[k] < 10 ? 1 : 0, rmax[k]);
+			any = 1;
+			any_near |= *near[k] != '\0';
+		}
+		if (!any) {
+			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
+			       "no floor: %s.", nbw ? "no modelled backend "
+			       "measured" : "no bandwidth measured for these "
+			       "npages");
+		} else if (!any_near) {
+			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
+			       ". Every curve is limited by instructions, not "
+			       "by memory: no ratio is below %.0f.", FLOOR_NEAR);
+		} else {
+			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
+			       ".");
+			for (int k = 0; k < 3; k++) {
+				if (rmin[k] > rmax[k])
+					continue;
+				if (*near[k])
+					fmt_to(text + strlen(text),
+					       sizeof(text) - strlen(text),
+					       " %s is limited by memory "
+					       "(within %.0fx of its floor) at "
+					       "npages %s%s.",
+					       backend_names[bs[k]], FLOOR_NEAR,
+					       near[k], rmax[k] >= FLOOR_NEAR ?
+					       ", by instructions elsewhere" :
+					       "");
+				else
+					fmt_to(text + strlen(text),
+					       sizeof(text) - strlen(text),
+					       " %s is limited by instructions "
+					       "at every npages.",
+					       backend_names[bs[k]]);
+			}
+		}
+		for (int k = 0; k < 3; k++)
+			if (*below[k])
+				fmt_to(text + strlen(text),
+				       sizeof(text) - strlen(text),
+				       " %s is BELOW its floor at npages %s: "
+				       "the model counts bytes that this run "
+				       "did not move there.",
+				       backend_names[bs[k]], below[k]);
+	}
+	wrap(f, text, 0, "");
+	fprintf(f, "\n");
+	return 0;
+}
+
+
+/*
+ * Stacked stage figures: per workload, for convert and direct-fixup, one
+ * cluster of bars per page-table source (plots/stages.gp, blocks=N).
+ */
+static int fig_stages(struct ctx *c)
+{
+	static const int bs[] = { B_CONVERT, B_FIXUP };
+
+	for (size_t i = 0; i < c->nr_pairs; i++) {
+		const struct rpair *p = &c->pairs[i];
+
+		for (int k = 0; k < 2; k++) {
+			char name[300], sub[400], what[300], extra[600] = "";
+			char key[16];
+			FILE *f = NULL;
+			int blocks = 0, ret = 0;
+
+			fmt_to(name, sizeof(name), "stages-%s-%s", p->file,
+			       backend_names[bs[k]]);
+			for (int s = 0; s < NR_SOURCES && !ret; s++) {
+				const struct rgroup *g;
+				int started = 0;
+
+				if (p->grp[s] < 0)
+					continue;
+				g = &c->groups[p->grp[s]];
+				for (size_t j = 0; j < g->nr_cases; j++) {
+					const struct rcase *rc =
+						&c->cases[g->cases[j]];
+					double v[NR_STAGES], sum;
+
+					ret = stage_medians(c, rc, bs[k], v, &sum);
+					if (ret == -ENODATA) {
+						ret = 0;
+						continue;
+					}
+					if (ret)
+						break;
+					if (!f && !(f = dat_open(c, name)))
+						return -errno;
+					if (!started) {
+						fprintf(f, "%snpages prepare walk+faults "
+							"alloc conversion dma-map\n",
+							blocks ? "\n\n" : "");
+						fmt_to(key, sizeof(key), "block%d",
+						       blocks++);
+						fmt_to(what, sizeof(what), "%s source",
+						       source_names[s]);
+						gp_set(extra, sizeof(extra), key, what);
+						started = 1;
+					}
+					fprintf(f, "%ld", rc->npages);
+					for (int st = 0; st < NR_STAGES; st++)
+						fprintf(f, " %.6g", isnan(v[st]) ?
+							0 : v[st]);
+					fprintf(f, "\n");
+				}
+			}
+			if (f && dat_close(f) && !ret)
+				ret = -EIO;
+			if (ret)
+				return ret;
+			if (!f)
+				continue;
+			fmt_to(extra + strlen(extra),
+			       sizeof(extra) - strlen(extra), "blocks=%d",
+			       blocks);
+			fmt_to(what, sizeof(what), "%s %s", p->name,
+			       backend_names[bs[k]]);
+			subtitle_for(c, sub, sizeof(sub), what);
+			figure(c, "stages.gp", name, sub, extra);
+		}
+	}
+	return 0;
+}
 static void list_npages(char *buf, size_t len, const struct ctx *c,
 			const struct rgroup *g, const int *pick)
 {
@@ -1792,7 +2616,14 @@ static void footer(struct ctx *c)
 	     "repetitions paired by index i (exp(mean +- t(n-1) * sd / "
 	     "sqrt(n))); no bootstrap. * marks a CI that excludes 1.0. "
 	     "Counter tables show only counters with values in "
-	     "results.csv.", 0, "");
+	     "results.csv. Stage shares are of the sum of the stage "
+	     "medians; the conversion share is convert's alloc + conversion "
+	     "stages over that sum. Memory floor = the bytes per page the "
+	     "path must move (harness/costmodel.c: page-table entries, the "
+	     "HMM entry, struct page, the driver's array, faults, DMA map) / "
+	     "the copy bandwidth measured in this run for the case's arrays; "
+	     "below 2x the floor a curve counts as limited by memory, above "
+	     "as limited by instructions.", 0, "");
 	fprintf(f, "\nRedraw a figure:\n  gnuplot -e \"datafile='plotdata/"
 		"NAME.dat'; outbase='NAME'\" plots/SCRIPT.gp\n");
 	fprintf(f, "Generated by pfnbench report from %s\n", c->t->path);
@@ -1864,6 +2695,11 @@ static void ctx_free(struct ctx *c)
 		free(c->groups[g].ratio);
 	}
 	free(c->groups);
+	for (size_t i = 0; i < c->nr_pairs; i++) {
+		free(c->pairs[i].name);
+		free(c->pairs[i].file);
+	}
+	free(c->pairs);
 	json_decref(c->meta);
 	rdata_free(c->t);
 }
@@ -1884,7 +2720,8 @@ int report_write(const struct report_opts *o, struct report_summary *s,
 	memset(s, 0, sizeof(*s));
 	ret = rdata_paths(o->dir, dir, sizeof(dir), csv, sizeof(csv));
 	if (ret) {
-		seterr(&c, "%s: %s", o->dir, strerror(-ret));
+		seterr(&c, "%s: %s (give a results directory or its "
+		       "results.csv)", o->dir, strerror(-ret));
 		return ret;
 	}
 	ret = rdata_load(csv, &c.t, err, err_len);
@@ -1922,6 +2759,9 @@ int report_write(const struct report_opts *o, struct report_summary *s,
 		}
 	}
 	s->nr_groups = c.nr_groups;
+	ret = build_pairs(&c);
+	if (ret)
+		goto out;
 	fmt_to(c.machine, sizeof(c.machine), "%s, %ld NUMA node(s), kernel %.40s, THP %s",
 		 or_unknown(mstr(&c, "machine", "cpu_model")),
 		 mint(&c, "machine", "numa_nodes", 0),
@@ -1963,9 +2803,9 @@ int report_write(const struct report_opts *o, struct report_summary *s,
 				     c.groups[g].name);
 			if (!ret)
 				ret = fig_memory(&c, &c.groups[g]);
-			if (!ret)
-				ret = fig_stages(&c, &c.groups[g]);
 		}
+		if (!ret)
+			ret = fig_stages(&c);
 		if (!ret)
 			ret = fig_placement(&c, why, sizeof(why));
 		if (ret)
@@ -1983,6 +2823,7 @@ int report_write(const struct report_opts *o, struct report_summary *s,
 		goto out;
 	}
 	header(&c);
+	ret = headline(&c);
 	for (size_t g = 0; g < c.nr_groups && !ret; g++) {
 		ret = group_tables(&c, &c.groups[g]);
 		if (!ret)
@@ -1991,7 +2832,11 @@ int report_write(const struct report_opts *o, struct report_summary *s,
 			ret = group_memory(&c, &c.groups[g]);
 		if (!ret)
 			ret = group_stages(&c, &c.groups[g]);
+		if (!ret)
+			ret = group_floor(&c, &c.groups[g]);
 	}
+	if (!ret)
+		ret = breakdown(&c);
 	if (ret)
 		goto out_stream;
 	fprintf(c.out, "Ratio convert/direct over npages\n"

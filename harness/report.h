@@ -5,8 +5,11 @@
  * report.txt is plain text, every line at most 80 columns, meant to be
  * pasted into a mailing-list message: what was measured and on what, one
  * mmtests-style comparison table per workload, overhead, counters, memory,
- * stage shares, a text plot of the ratio and a findings paragraph computed
- * from the numbers.  Figures are drawn by the gnuplot scripts in plots/
+ * stage shares, the memory floor of each backend (costmodel.h, with
+ * meta.json's "bandwidth"), the whole-path breakdown with the emulated and
+ * the kernel page-table source side by side, a headline stating the
+ * conversion share at real drivers' batch sizes, a text plot of the ratio
+ * and a findings paragraph, all computed from the numbers.  Figures are drawn by the gnuplot scripts in plots/
  * from small .dat files written to RESULTS_DIR/plotdata/ (kept, so a figure
  * can be redrawn by hand); gnuplot runs via posix_spawn, its messages go to
  * plotdata/gnuplot.log.  Nothing here reads perf or runs benchmarks.

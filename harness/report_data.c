@@ -31,6 +31,14 @@ static void seterr(char *err, size_t err_len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, err_len, fmt, ap);
 	va_end(ap);
+	rdata_oneline(err);
+}
+
+void rdata_oneline(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
 }
 
 static int read_all(const char *path, char **buf, size_t *len)
@@ -131,7 +139,7 @@ static int parse_record(const char *buf, size_t len, size_t *pos,
 				if (i >= len) {
 					free(f);
 					seterr(err, err_len,
-					       "%s:%u: quoted field not closed before end of file (truncated?)",
+					       "%s:%u: quoted field not closed before end of file (the file is cut short or damaged; rerun or fix the row)",
 					       path, start_line);
 					return -EINVAL;
 				}
@@ -160,7 +168,7 @@ static int parse_record(const char *buf, size_t len, size_t *pos,
 			    buf[i] != '\r') {
 				free(f);
 				seterr(err, err_len,
-				       "%s:%u: text after a closing quote", path,
+				       "%s:%u: text after a closing quote (the row is damaged; fix or delete it)", path,
 				       *line);
 				return -EINVAL;
 			}
@@ -192,7 +200,7 @@ static int parse_record(const char *buf, size_t len, size_t *pos,
 		}
 		if (i >= len) {
 			seterr(err, err_len,
-			       "%s:%u: no newline at end of file (truncated?)",
+			       "%s:%u: no newline at end of file (truncated? delete the cut last line or rerun)",
 			       path, *line);
 			return -EINVAL;
 		}
@@ -218,7 +226,8 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 
 	ret = read_all(path, &buf, &len);
 	if (ret) {
-		seterr(err, err_len, "%s: %s", path, strerror(-ret));
+		seterr(err, err_len, "%s: %s (give a results directory or its results.csv)",
+		       path, strerror(-ret));
 		return ret;
 	}
 	t = calloc(1, sizeof(*t));
@@ -227,7 +236,7 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 		goto out_free;
 	}
 	if (len == 0) {
-		seterr(err, err_len, "%s:1: empty file, expected a header line",
+		seterr(err, err_len, "%s:1: empty file, expected a header line (the run wrote no results; rerun it)",
 		       path);
 		ret = -EINVAL;
 		goto out_free;
@@ -242,7 +251,7 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 		for (size_t b = a + 1; b < t->nr_cols; b++) {
 			if (!strcmp(t->cols[a], t->cols[b])) {
 				seterr(err, err_len,
-				       "%s:1: column '%s' appears twice", path,
+				       "%s:1: column '%s' appears twice (keep one)", path,
 				       t->cols[a]);
 				ret = -EINVAL;
 				goto out_free;
@@ -264,7 +273,7 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 			goto out_free;
 		if (fields.n != t->nr_cols) {
 			seterr(err, err_len,
-			       "%s:%u: %zu fields, the header has %zu (truncated or malformed line)",
+			       "%s:%u: %zu fields, the header has %zu (truncated or malformed line; fix or delete it)",
 			       path, start, fields.n, t->nr_cols);
 			ret = -EINVAL;
 			goto out_free;
@@ -329,7 +338,7 @@ int rdata_require(const struct rdata *t, const char *const *names,
 {
 	for (; *names; names++) {
 		if (rdata_col(t, *names) < 0) {
-			seterr(err, err_len, "%s:1: missing column '%s'",
+			seterr(err, err_len, "%s:1: missing column '%s' (not a pfnbench results.csv, or from another version)",
 			       t->path, *names);
 			return -EINVAL;
 		}
@@ -356,7 +365,7 @@ int rdata_double(const struct rdata *t, size_t row, int col, double *out,
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end || errno == ERANGE || !isfinite(v)) {
-		seterr(err, err_len, "%s:%u: column '%s': '%s' is not a number",
+		seterr(err, err_len, "%s:%u: column '%s': '%s' is not a number (fix or delete the row)",
 		       t->path, t->lines[row], t->cols[col], s);
 		return -EINVAL;
 	}

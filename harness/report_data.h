@@ -66,4 +66,12 @@ int rdata_double(const struct rdata *t, size_t row, int col, double *out,
 int rdata_paths(const char *arg, char *dir, size_t dir_len,
 		char *csv, size_t csv_len);
 
+/*
+ * Make the message @s one printable line in place: every control character
+ * (a newline or a tab from a quoted cell, an escape) becomes '?'.  The
+ * error helpers of this module, report and compare call it, since their
+ * messages quote cells and column names from the file.  NULL-safe.
+ */
+void rdata_oneline(char *s);
+
 #endif

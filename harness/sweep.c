@@ -43,6 +43,7 @@
 #include <jansson.h>
 
 #include "backend.h"
+#include "costmodel.h"
 #include "gbench_bridge.h"
 #include "iommu.h"
 #include "kernel_source.h"
@@ -121,12 +122,14 @@ struct sweep {
 	struct results_csv *csv;
 	char dir[PATH_MAX];
 	size_t nr_reports, nr_expected;
+	size_t nr_finished;             /* reports that are results (not cut short) */
 	uint64_t t_start_ns, t_last_commit_ns;
 	time_t started;                 /* wall clock, for meta.json */
 	int commit_error;
 	json_t *skipped;
 	json_t *counters;             /* availability, from the first open */
 	json_t *kernel_source;        /* per workload: what the real kernel revealed */
+	json_t *bandwidth;            /* meta.json "bandwidth" (costmodel.h), or NULL */
 	char last_name[RESULT_STR_LONG];
 };
 
@@ -640,6 +643,7 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 	/* a case cut short by SIGINT/SIGTERM is not a result: no row */
 	if (r->error_occurred && !strncmp(r->error_message, SWEEP_INTERRUPTED, strlen(SWEEP_INTERRUPTED)))
 		return;
+	sw->nr_finished++;
 	row_init(&row, sb);
 	row.repetition = (unsigned)r->repetition_index;
 	if (r->error_occurred) {
@@ -795,7 +799,9 @@ static int expand(struct sweep *sw)
 			sb->sw = sw;
 			sb->sc = sc;
 			sb->ops = pfn_backend_find(cfg->backends[b]);
-			snprintf(sb->name, sizeof(sb->name), "%s/%s", sb->ops->name, sc->key);
+			if (snprintf(sb->name, sizeof(sb->name), "%s/%s", sb->ops->name, sc->key) >=
+			    (int)sizeof(sb->name))
+				return -ENAMETOOLONG;
 		}
 	}
 	return 0;
@@ -840,6 +846,8 @@ static int write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 	json_object_set_new(meta, "skipped", json_incref(sw->skipped));
 	if (sw->kernel_source && json_object_size(sw->kernel_source))
 		json_object_set_new(meta, "kernel_source", json_incref(sw->kernel_source));
+	if (sw->bandwidth)
+		json_object_set_new(meta, "bandwidth", json_incref(sw->bandwidth));
 	ret = meta_write(sw->dir, meta);
 	json_decref(meta);
 	return ret;
@@ -869,6 +877,7 @@ static void sweep_free(struct sweep *sw)
 	json_decref(sw->skipped);
 	json_decref(sw->counters);
 	json_decref(sw->kernel_source);
+	json_decref(sw->bandwidth);
 	topo_close(sw->topo);
 	free(sw->cases);
 	free(sw->benches);
@@ -898,6 +907,13 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 		snprintf(err, errlen, "%s: cannot expand the sweep: %s", cfg->path, strerror(-ret));
 		goto out;
 	}
+	/* ---- begin cost model block (harness/costmodel.h) ----
+	 * The streaming bandwidth for each npages's arrays, measured in this
+	 * run before any case, for the report's floor under every curve.
+	 * Not fatal: without it the report says the floor is unknown. */
+	if (costmodel_bandwidth_json(cfg->npages, cfg->nr_npages, &sw.bandwidth))
+		sw.bandwidth = NULL;
+	/* ---- end cost model block ---- */
 	ret = results_csv_create(&sw.csv);
 	if (ret)
 		goto out;
@@ -933,16 +949,26 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	ret = gb_run(path, opt->console ? GB_RUN_CONSOLE : 0, sweep_report, &sw);
 	gb_clear();
 	commit(&sw, true);
+	if (ret == -ENOENT && !sw.nr_reports) {
+		snprintf(err, errlen, "no case matched --benchmark_filter: nothing was run");
+		write_meta(&sw, false, "no case matched --benchmark_filter");
+		ret = -ESRCH;
+		goto out;
+	}
 	if (ret || sw.commit_error) {
+		if (ret)
+			snprintf(err, errlen, "%s/gbench.json: cannot write Google Benchmark's JSON: %s", sw.dir,
+				 strerror(-ret));
+		else
+			snprintf(err, errlen, "%s/results.csv: cannot write: %s", sw.dir, strerror(-sw.commit_error));
 		ret = ret ? ret : sw.commit_error;
-		snprintf(err, errlen, "%s: writing results failed: %s", sw.dir, strerror(-ret));
 		write_meta(&sw, false, "writing results failed");
 		goto out;
 	}
 	if (opt->stop && *opt->stop) {
 		char where[128];
 
-		snprintf(where, sizeof(where), "interrupted after %zu of %zu case repetitions", sw.nr_reports,
+		snprintf(where, sizeof(where), "interrupted after %zu of %zu case repetitions", sw.nr_finished,
 			 sw.nr_expected);
 		ret = write_meta(&sw, false, where);
 		if (!ret)

@@ -164,7 +164,11 @@ else
 	fail "placement data"
 fi
 
-grep -q '^9 figures, each as .png and .svg' "$R" && ok "figure list" || fail "figure list"
+# ratio, ns_per_page x2, counters x2, memory x2, stages-mirror-convert
+# (stage figures: convert and direct-fixup per workload, when measured)
+grep -q '^8 figures, each as .png and .svg' "$R" && ok "figure list" || fail "figure list"
+grep -q '^Memory floor: not computed (meta.json has no "bandwidth")$' "$R" \
+	&& ok "no bandwidth: floor not computed" || fail "floor without bandwidth"
 
 # no instructions, LLC misses or page faults: no counters figure, a note
 NOCNT=$TMP/nocnt
@@ -223,6 +227,53 @@ OUT=$("$BIN" report "$TMP/does-not-exist" 2>&1); RC=$?
 [ $RC -eq 2 ] && ok "missing dir: exit 2" || fail "missing dir: rc $RC"
 "$BIN" report >/dev/null 2>&1; RC=$?
 [ $RC -eq 2 ] && ok "no argument: exit 2" || fail "no argument: rc $RC"
+
+# two page-table sources with stages, DMA and meta.json "bandwidth"
+# (tests/data/results-fixture-sources/make_fixture.py says which numbers
+# the report must print): breakdown side by side, headline, floor
+SRC=$TMP/sources
+cp -r "$DATA/results-fixture-sources" "$SRC"
+OUT=$("$BIN" report "$SRC" 2>&1); RC=$?
+S=$SRC/report.txt
+[ $RC -eq 0 ] && ok "sources: report exit 0" || fail "sources: report exit $RC: $OUT"
+LONG=$(awk 'length > 80 { print FNR": "length }' "$S")
+[ -z "$LONG" ] && ok "sources: all lines <= 80 columns" || fail "sources: lines > 80: $LONG"
+grep -q '^Breakdown of the whole path, emulated and kernel page-table source$' "$S" \
+	&& ok "breakdown section" || fail "no breakdown section"
+[ "$(grep -c '^npages  prep  walk alloc  conv   dma  ns/pg  prep  walk alloc  conv   dma  ns/pg$' "$S")" = 6 ] \
+	&& ok "six side-by-side stage tables (3 workloads x convert, direct-fixup)" \
+	|| fail "side-by-side stage table count"
+# mirror convert npages 16: 1+3+2+1+5 = 12 emulated, 1+30+2+1+5 = 39 kernel
+grep -q '^    16   8\.3  25\.0  16\.7   8\.3  41\.7   12\.0   2\.6  76\.9   5\.1   2\.6  12\.8   39\.0$' "$S" \
+	&& ok "mirror convert npages 16 row, both sources" || fail "mirror npages 16 breakdown row"
+grep -q '^(no kernel-source cases of first-touch in this run)$' "$S" \
+	&& ok "missing source said" || fail "missing source not said"
+grep -q '^nouveau v5\.8         16     25\.0%    7\.7%      3\.4%       -     30\.0%   21\.4%$' "$S" \
+	&& ok "headline row nouveau 16" || fail "headline row nouveau 16"
+grep -q '^amdgpu, whole      4096     11\.2%    2\.8%      1\.2%       -     14\.4%    9\.2%$' "$S" \
+	&& ok "headline row amdgpu (largest npages)" || fail "headline row amdgpu"
+flat "$S" | grep -q 'At npages 16 (nouveau.s v5\.8 window) the conversion share is, for 4 KiB pages: mirror 25\.0% (emulated) and 7\.7% (kernel), first-touch 3\.4% (emulated) and not measured (kernel); for huge pages: thp 30\.0% (emulated) and 21\.4% (kernel)\.' \
+	&& ok "headline sentence npages 16" || fail "headline sentence npages 16"
+flat "$S" | grep -q 'At npages 512 (one 2 MiB page) the conversion share is, for 4 KiB pages: mirror 11\.7% (emulated) and 2\.9% (kernel), first-touch 1\.2% (emulated) and not measured (kernel); for huge pages: thp 15\.0% (emulated) and 9\.6% (kernel)\.' \
+	&& ok "headline sentence npages 512" || fail "headline sentence npages 512"
+flat "$S" | grep -q '6 of the 36 points were not measured in this run' \
+	&& ok "headline counts the missing points" || fail "headline missing points"
+[ "$(grep -c '^ npages  backend        measured ns   floor ns  measured/floor$' "$S")" = 5 ] \
+	&& ok "a floor table per workload table" || fail "floor table count"
+# no bandwidth for npages 1: floor unknown; 4096: 192.02 B / 30 GB/s
+grep -q '^      1  convert              59\.85          -               -$' "$S" \
+	&& ok "floor unknown without bandwidth" || fail "floor row npages 1"
+grep -q '^   4096  convert               9\.46      6\.401             1\.5$' "$S" \
+	&& ok "floor row mirror convert 4096" || fail "floor row mirror convert 4096"
+flat "$S" | grep -q 'mirror: convert runs at 1\.5x to 6\.5x its floor, direct runs at 2\.4x to 9\.0x its floor, direct-fixup runs at 1\.6x to 6\.0x its floor\. convert is limited by memory (within 2x of its floor) at npages 4096, by instructions elsewhere\. direct is limited by instructions at every npages\.' \
+	&& ok "floor sentence" || fail "floor sentence"
+check_figures "$SRC" stages-mirror-convert 1024 520 stages-thp-direct-fixup 1024 520
+if [ "$(grep -c '^npages prepare walk+faults alloc conversion dma-map$' "$SRC/plotdata/stages-mirror-convert.dat")" = 2 ] && \
+   [ "$(grep -c '^npages prepare walk+faults alloc conversion dma-map$' "$SRC/plotdata/stages-first-touch-convert.dat")" = 1 ]; then
+	ok "stage figure data: a block per source present"
+else
+	fail "stage figure data blocks"
+fi
 
 echo "$FAILS failure(s)"
 [ $FAILS -eq 0 ]

@@ -36,7 +36,7 @@ static int list_pages(const char *dir, char names[][256], int max)
 	while ((e = readdir(d)) && n < max) {
 		size_t len = strlen(e->d_name);
 		if (len > 5 && !strcmp(e->d_name + len - 5, ".page"))
-			snprintf(names[n++], 256, "%s/%s", dir, e->d_name);
+			assert_true(snprintf(names[n++], 256, "%s/%s", dir, e->d_name) < 256);
 	}
 	closedir(d);
 	return n;
