@@ -35,17 +35,8 @@
 
 #define RATIO_METRIC "ratio_convert_direct"
 
-static void seterr(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	rdata_oneline(err);	/* case names come from the file */
-}
+/* Messages quote case names from the files: one line (report_data.h). */
+#define seterr rdata_errorf
 
 void cmp_thresholds_default(struct cmp_thresholds *t)
 {

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void seterr(char *err, size_t err_len, const char *fmt, ...)
+void rdata_errorf(char *err, size_t err_len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -138,7 +138,7 @@ static int parse_record(const char *buf, size_t len, size_t *pos,
 			for (;;) {
 				if (i >= len) {
 					free(f);
-					seterr(err, err_len,
+					rdata_errorf(err, err_len,
 					       "%s:%u: quoted field not closed before end of file (the file is cut short or damaged; rerun or fix the row)",
 					       path, start_line);
 					return -EINVAL;
@@ -167,7 +167,7 @@ static int parse_record(const char *buf, size_t len, size_t *pos,
 			if (i < len && buf[i] != ',' && buf[i] != '\n' &&
 			    buf[i] != '\r') {
 				free(f);
-				seterr(err, err_len,
+				rdata_errorf(err, err_len,
 				       "%s:%u: text after a closing quote (the row is damaged; fix or delete it)", path,
 				       *line);
 				return -EINVAL;
@@ -199,7 +199,7 @@ static int parse_record(const char *buf, size_t len, size_t *pos,
 			return -ENOMEM;
 		}
 		if (i >= len) {
-			seterr(err, err_len,
+			rdata_errorf(err, err_len,
 			       "%s:%u: no newline at end of file (truncated? delete the cut last line or rerun)",
 			       path, *line);
 			return -EINVAL;
@@ -226,7 +226,7 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 
 	ret = read_all(path, &buf, &len);
 	if (ret) {
-		seterr(err, err_len, "%s: %s (give a results directory or its results.csv)",
+		rdata_errorf(err, err_len, "%s: %s (give a results directory or its results.csv)",
 		       path, strerror(-ret));
 		return ret;
 	}
@@ -236,7 +236,7 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 		goto out_free;
 	}
 	if (len == 0) {
-		seterr(err, err_len, "%s:1: empty file, expected a header line (the run wrote no results; rerun it)",
+		rdata_errorf(err, err_len, "%s:1: empty file, expected a header line (the run wrote no results; rerun it)",
 		       path);
 		ret = -EINVAL;
 		goto out_free;
@@ -250,7 +250,7 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 	for (size_t a = 0; a < t->nr_cols; a++) {
 		for (size_t b = a + 1; b < t->nr_cols; b++) {
 			if (!strcmp(t->cols[a], t->cols[b])) {
-				seterr(err, err_len,
+				rdata_errorf(err, err_len,
 				       "%s:1: column '%s' appears twice (keep one)", path,
 				       t->cols[a]);
 				ret = -EINVAL;
@@ -272,7 +272,7 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 		if (ret)
 			goto out_free;
 		if (fields.n != t->nr_cols) {
-			seterr(err, err_len,
+			rdata_errorf(err, err_len,
 			       "%s:%u: %zu fields, the header has %zu (truncated or malformed line; fix or delete it)",
 			       path, start, fields.n, t->nr_cols);
 			ret = -EINVAL;
@@ -338,7 +338,7 @@ int rdata_require(const struct rdata *t, const char *const *names,
 {
 	for (; *names; names++) {
 		if (rdata_col(t, *names) < 0) {
-			seterr(err, err_len, "%s:1: missing column '%s' (not a pfnbench results.csv, or from another version)",
+			rdata_errorf(err, err_len, "%s:1: missing column '%s' (not a pfnbench results.csv, or from another version)",
 			       t->path, *names);
 			return -EINVAL;
 		}
@@ -365,7 +365,7 @@ int rdata_double(const struct rdata *t, size_t row, int col, double *out,
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end || errno == ERANGE || !isfinite(v)) {
-		seterr(err, err_len, "%s:%u: column '%s': '%s' is not a number (fix or delete the row)",
+		rdata_errorf(err, err_len, "%s:%u: column '%s': '%s' is not a number (fix or delete the row)",
 		       t->path, t->lines[row], t->cols[col], s);
 		return -EINVAL;
 	}

@@ -74,4 +74,10 @@ int rdata_paths(const char *arg, char *dir, size_t dir_len,
  */
 void rdata_oneline(char *s);
 
+/*
+ * printf into err[err_len] (nothing when err is NULL or err_len 0), then
+ * rdata_oneline(): messages quote file contents and must stay one line.
+ */
+void rdata_errorf(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -12,6 +12,7 @@
  * Left out on purpose: anything about how the numbers were measured; the
  * sweep's parts of meta.json.
  */
+#include "report_data.h"
 #include "results.h"
 
 #include <ctype.h>
@@ -407,52 +408,6 @@ static int rd_error(struct csv_reader *r, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/*
- * Split LINE (no line break) into fields in place, unquoting.  Returns the
- * number of fields or -EINVAL (bad quoting, message set).  fields must hold
- * max pointers; more fields than max is reported as max + 1.
- */
-static int split_fields(struct csv_reader *r, char *line, char **fields, int max)
-{
-	int n = 0;
-	char *p = line;
-
-	for (;;) {
-		char *start = p, *w;
-
-		if (n < max)
-			fields[n] = p;
-		n++;
-		if (*p == '"') {
-			start = w = ++p;
-			for (;;) {
-				if (!*p)
-					return rd_error(r, "field %d: a quote is not closed (the file is damaged)", n);
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					*w++ = *p++;
-				}
-			}
-			if (*p && *p != ',')
-				return rd_error(r, "field %d: text after a closing quote (the file is damaged)", n);
-			*w = '\0';
-			if (n <= max)
-				fields[n - 1] = start;
-		} else {
-			p += strcspn(p, ",");
-		}
-		if (!*p)
-			break;
-		*p++ = '\0';
-	}
-	return n > max ? max + 1 : n;
-}
-
 static int parse_field(struct csv_reader *r, const struct col *c, const char *s, struct result_row *row)
 {
 	char *p = (char *)row + c->off, *end;
@@ -504,133 +459,57 @@ static int parse_field(struct csv_reader *r, const struct col *c, const char *s,
 	return -EINVAL;
 }
 
-#define CSV_MAX_FIELDS 256
-
+/*
+ * Typed rows from results.csv.  The file is tokenized by rdata_load(), the
+ * one CSV reader of the project (report and compare use it too); this only
+ * maps the columns and checks each value's type.
+ */
 int results_csv_load(const char *path, struct results_csv **out, char *err, size_t errlen)
 {
-	struct csv_reader r = { .path = path, .err = err, .errlen = errlen };
+	struct csv_reader r = { .path = path, .err = err, .errlen = errlen, .line = 1 };
 	struct results_csv *csv = NULL;
-	int map[CSV_MAX_FIELDS];   /* header field -> cols[] index or -1 */
-	char *fields[CSV_MAX_FIELDS];
-	char *line = NULL;
-	size_t cap = 0;
-	int nr_header = -1, rc = 0;
-	struct stat sb;
-	FILE *f;
+	struct rdata *t = NULL;
+	int map[NR_COLS];
+	int rc;
 
 	*out = NULL;
 	if (err && errlen)
 		err[0] = '\0';
-	f = fopen(path, "re");
-	if (!f) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: cannot read: %s (check the path)", path, strerror(-rc));
+	rc = rdata_load(path, &t, err, errlen);
+	if (rc)
 		return rc;
-	}
-	if (!fstat(fileno(f), &sb) && S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory (give the results.csv inside it)", path);
-		fclose(f);
-		return -EISDIR;
+	for (size_t c = 0; c < NR_COLS; c++) {
+		map[c] = rdata_col(t, cols[c].name);
+		if (map[c] < 0) {
+			rc = rd_error(&r, "missing column %s (not a pfnbench results.csv, or from an older version)",
+				      cols[c].name);
+			goto out;
+		}
 	}
 	rc = results_csv_create(&csv);
 	if (rc)
-		goto out_nomem;
-
-	for (;;) {
-		ssize_t n;
-		int nf;
-
-		errno = 0;
-		n = getline(&line, &cap, f);
-		if (n < 0) {
-			if (errno == ENOMEM)
-				goto out_nomem;
-			if (ferror(f)) {
-				rc = -EIO;
-				snprintf(err, errlen, "%s: read error (check the disk)", path);
-				goto out_fail;
-			}
-			break;
-		}
-		r.line++;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (!n)
-			continue;   /* blank lines carry nothing */
-		if (memchr(line, '\0', (size_t)n)) {
-			rc = rd_error(&r, "NUL byte (the file is not text)");
-			goto out_fail;
-		}
-		nf = split_fields(&r, line, fields, CSV_MAX_FIELDS);
-		if (nf < 0) {
-			rc = nf;
-			goto out_fail;
-		}
-		if (nf > CSV_MAX_FIELDS) {
-			rc = rd_error(&r, "more than %d fields (not a pfnbench results.csv)", CSV_MAX_FIELDS);
-			goto out_fail;
-		}
-		if (nr_header < 0) {
-			nr_header = nf;
-			for (int i = 0; i < nf; i++) {
-				map[i] = -1;
-				for (size_t c = 0; c < NR_COLS; c++)
-					if (!strcmp(fields[i], cols[c].name))
-						map[i] = (int)c;
-				for (int j = 0; j < i && map[i] >= 0; j++)
-					if (map[j] == map[i]) {
-						rc = rd_error(&r, "column %s appears twice (keep one)", fields[i]);
-						goto out_fail;
-					}
-			}
-			for (size_t c = 0; c < NR_COLS; c++) {
-				bool found = false;
-
-				for (int i = 0; i < nf; i++)
-					found |= map[i] == (int)c;
-				if (!found) {
-					rc = rd_error(&r, "missing column %s (not a pfnbench results.csv, or from an older version)",
-						      cols[c].name);
-					goto out_fail;
-				}
-			}
-			continue;
-		}
-		if (nf != nr_header) {
-			rc = rd_error(&r, "%d fields, the header has %d (the row is damaged; fix or delete it)", nf,
-				      nr_header);
-			goto out_fail;
-		}
+		goto out;
+	for (size_t i = 0; i < t->nr_rows; i++) {
 		struct result_row row;
 
 		memset(&row, 0, sizeof(row));
-		for (int i = 0; i < nf; i++) {
-			if (map[i] < 0)
-				continue;
-			rc = parse_field(&r, &cols[map[i]], fields[i], &row);
+		r.line = (int)t->lines[i];
+		for (size_t c = 0; c < NR_COLS; c++) {
+			rc = parse_field(&r, &cols[c], t->cells[i][map[c]], &row);
 			if (rc)
-				goto out_fail;
+				goto out;
 		}
-		if (csv_push(csv, &row))
-			goto out_nomem;
+		if (csv_push(csv, &row)) {
+			rc = -ENOMEM;
+			snprintf(err, errlen, "%s: out of memory", path);
+			goto out;
+		}
 	}
-	if (nr_header < 0) {
-		r.line = 1;
-		rc = rd_error(&r, "empty file, no header (not a pfnbench results.csv)");
-		goto out_fail;
-	}
-	free(line);
-	fclose(f);
 	*out = csv;
-	return 0;
-
-out_nomem:
-	rc = -ENOMEM;
-	snprintf(err, errlen, "%s: out of memory", path);
-out_fail:
-	free(line);
-	fclose(f);
+	csv = NULL;
+out:
 	results_csv_destroy(csv);
+	rdata_free(t);
 	return rc;
 }
 
