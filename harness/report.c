@@ -1265,11 +1265,16 @@ static void header(struct ctx *c)
 	wrap(f, line, 11, "           ");
 	fprintf(f, "Kernel:    ");
 	wrap(f, or_unknown(mstr(c, "machine", "kernel")), 11, "           ");
-	fprintf(f, "THP:       enabled=%s defrag=%s; clocksource %s; ASLR %ld\n",
+	/* randomize_va_space is the system's; the sweep itself may run without */
+	if (c->meta && json_is_true(json_object_get(json_object_get(c->meta, "machine"),
+						    "aslr_process_disabled")))
+		fmt_to(line, sizeof(line), "ASLR off");
+	else
+		fmt_to(line, sizeof(line), "ASLR %ld", mint(c, "machine", "aslr", -1));
+	fprintf(f, "THP:       enabled=%s defrag=%s; clocksource %s; %s\n",
 		or_unknown(mstr(c, "machine", "thp_enabled")),
 		or_unknown(mstr(c, "machine", "thp_defrag")),
-		or_unknown(mstr(c, "machine", "clocksource")),
-		mint(c, "machine", "aslr", -1));
+		or_unknown(mstr(c, "machine", "clocksource")), line);
 	s = mstr(c, "build", "flags");
 	fmt_to(line, sizeof(line), "%s, %s%s%s%s",
 		 or_unknown(mstr(c, "build", "compiler")),
@@ -2032,6 +2037,17 @@ static int hl_point_text(struct ctx *c, char *text, size_t len, long batch)
 }
 
 /* The headline: computed from the stage medians of convert. */
+/* Does any row have a value in column name? */
+static bool column_has_value(struct ctx *c, const char *name)
+{
+	int k = rdata_col(c->t, name);
+
+	for (size_t i = 0; k >= 0 && i < c->t->nr_rows; i++)
+		if (c->t->cells[i][k][0])
+			return true;
+	return false;
+}
+
 static int headline(struct ctx *c)
 {
 	FILE *f = c->out;
@@ -2047,6 +2063,14 @@ static int headline(struct ctx *c)
 		}
 	fprintf(f, "Headline: the conversion share of the whole path\n"
 		"------------------------------------------------\n");
+	if (!column_has_value(c, "stage_convert_ns_per_page") && !column_has_value(c, "stage_walk_ns_per_page")) {
+		wrap(f, "This run timed no stages (stages = no), so the share of "
+		     "the conversion pass in the whole path is not known here; "
+		     "configs/kernel.conf times every stage, on the emulated and "
+		     "the real-kernel page table.", 0, "");
+		fprintf(f, "\n");
+		return 0;
+	}
 	wrap(f, "convert's second-array alloc + conversion pass, in % of the "
 	     "sum of all its stage medians (prepare, walk and faults, alloc, "
 	     "conversion, DMA map when measured), at the batch sizes of real "
