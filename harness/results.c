@@ -405,6 +405,7 @@ static int rd_error(struct csv_reader *r, const char *fmt, ...)
 		vsnprintf(r->err + n, r->errlen - n, fmt, ap);
 		va_end(ap);
 	}
+	rdata_oneline(r->err); /* messages quote cells, which may hold newlines */
 	return -EINVAL;
 }
 

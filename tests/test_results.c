@@ -410,6 +410,21 @@ static void test_csv_load_errors(void **state)
 	snprintf(path, sizeof(path), "%s/missing.csv", tmpdir);
 	expect_load_error(path, -ENOENT, "missing.csv: No such file or directory");
 
+	/*
+	 * Found by fuzz_results: a typed column whose quoted cell holds a
+	 * newline; the message quotes the cell and must stay one line.
+	 */
+	{
+		const char *bad = TEST_DATA_DIR "/report-bad/typed-newline-in-cell.csv";
+		struct results_csv *csv = NULL;
+		char msg[512] = "";
+
+		assert_int_equal(results_csv_load(bad, &csv, msg, sizeof(msg)), -EINVAL);
+		assert_null(csv);
+		assert_int_equal(strncmp(msg, bad, strlen(bad)), 0);
+		assert_null(strchr(msg, '\n'));
+	}
+
 	/* extra columns are ignored, column order does not matter, CRLF is fine */
 	snprintf(path, sizeof(path), "%s/extra.csv", tmpdir);
 	{

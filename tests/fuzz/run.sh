@@ -11,6 +11,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:?usage: tests/fuzz/run.sh FUZZ_BUILD_DIR [SECONDS] [JOBS]}
+# absolute: the fuzzers run from $build/artifacts
+mkdir -p "$build" && build=$(cd "$build" && pwd)
 secs=${2:-20}
 jobs=${3:-$(nproc 2>/dev/null || echo 2)}
 data=$top/tests/data
