@@ -414,6 +414,15 @@ static int decide(struct cmp_row *row, const double *b, size_t nb,
 	return 0;
 }
 
+/* A new row for key and metric m, with its verdict from the two samples. */
+static int push_decided(struct cmp_result *r, const char *key, const struct cmp_metric_conf *m, size_t *cap,
+			const double *vb, size_t nb, const double *vn, size_t nn, double alpha)
+{
+	int ret = push_row(r, key, m, cap);
+
+	return ret ? ret : decide(&r->rows[r->nr_rows - 1], vb, nb, vn, nn, alpha);
+}
+
 static int check_columns(const struct rdata *t, const struct cmp_thresholds *th,
 			 char *err, size_t err_len)
 {
@@ -491,10 +500,7 @@ int cmp_run(const struct rdata *base, const struct rdata *new_,
 				goto out;
 			if (!nb && !nn)
 				continue;	/* not measured in either run */
-			ret = push_row(r, key, mc, &cap);
-			if (!ret)
-				ret = decide(&r->rows[r->nr_rows - 1], vb, nb,
-					     vn, nn, th->alpha);
+			ret = push_decided(r, key, mc, &cap, vb, nb, vn, nn, th->alpha);
 			if (ret)
 				goto out;
 		}
@@ -540,10 +546,7 @@ int cmp_run(const struct rdata *base, const struct rdata *new_,
 				goto out;
 			if (!nb && !nn)
 				continue;
-			ret = push_row(r, key, mc, &cap);
-			if (!ret)
-				ret = decide(&r->rows[r->nr_rows - 1], vb, nb,
-					     vn, nn, th->alpha);
+			ret = push_decided(r, key, mc, &cap, vb, nb, vn, nn, th->alpha);
 			if (ret)
 				goto out;
 		}

@@ -85,6 +85,7 @@
  * as ERROR).
  */
 #include "kernel_source.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -190,17 +191,6 @@ struct kernel_source {
 	unsigned long nr_dev_skipped;   /* mixed pages the emulated mix has in vram */
 };
 
-static void set_why(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !whylen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- small readers --------------------------------------------------- */
 
@@ -758,7 +748,7 @@ static int ks_run_apply(struct kernel_source *ks, const struct ks_run *r, bool r
 		call = "unknown state";
 	}
 	if (ret)
-		set_why(why, whylen, "%s: %s of pages %lu-%lu (%s) failed: %s", ks->workload, call, r->first,
+		msg_printf(why, whylen, "%s: %s of pages %lu-%lu (%s) failed: %s", ks->workload, call, r->first,
 			r->first + r->npages - 1, emu_page_state_name(r->state), strerror(-ret));
 	return ret;
 }
@@ -804,19 +794,19 @@ static int ks_probe(struct kernel_source *ks, char *why, size_t whylen)
 	int ret;
 
 	if (p == MAP_FAILED) {
-		set_why(why, whylen, "mmap of a probe page failed: %s", strerror(errno));
+		msg_printf(why, whylen, "mmap of a probe page failed: %s", strerror(errno));
 		return -errno;
 	}
 	ret = ks_madvise((unsigned long)p, PAGE_SIZE, MADV_POPULATE_READ);
 	if (ret) {
-		set_why(why, whylen, "madvise(MADV_POPULATE_READ) failed (%s): faults need Linux 5.14 or later",
+		msg_printf(why, whylen, "madvise(MADV_POPULATE_READ) failed (%s): faults need Linux 5.14 or later",
 			strerror(-ret));
 		ret = ret == -EINVAL ? -ENOTSUP : ret;
 		goto out_unmap;
 	}
 	if (pread(ks->pagemap_fd, &e, sizeof(e), (off_t)(((uintptr_t)p >> PAGE_SHIFT) * sizeof(e))) != sizeof(e)) {
 		ret = -EIO;
-		set_why(why, whylen, "cannot read /proc/self/pagemap");
+		msg_printf(why, whylen, "cannot read /proc/self/pagemap");
 		goto out_unmap;
 	}
 	ks->zero_pfn = (e & PM_PRESENT) ? (e & PM_PFN_MASK) : 0;
@@ -858,23 +848,23 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 
 	if (out)
 		*out = NULL;
-	set_why(why, whylen, "%s", "");
+	msg_printf(why, whylen, "%s", "");
 	if (!out || !req_out || !mm || !workload) {
-		set_why(why, whylen, "kernel source: missing argument");
+		msg_printf(why, whylen, "kernel source: missing argument");
 		return -EINVAL;
 	}
 	if (!strcmp(workload, "migrated")) {
-		set_why(why, whylen, "migrated: device-private memory needs a ZONE_DEVICE driver (nouveau, "
+		msg_printf(why, whylen, "migrated: device-private memory needs a ZONE_DEVICE driver (nouveau, "
 				     "lib/test_hmm's dmirror); this process has none");
 		return -ENOTSUP;
 	}
 	if (!workload_exists(workload) || npages == 0 || npages > KS_NPAGES_MAX) {
-		set_why(why, whylen, "kernel source: unknown workload \"%s\" or npages %lu outside 1..2^27", workload,
+		msg_printf(why, whylen, "kernel source: unknown workload \"%s\" or npages %lu outside 1..2^27", workload,
 			npages);
 		return -EINVAL;
 	}
 	if (sysconf(_SC_PAGESIZE) != (long)PAGE_SIZE) {
-		set_why(why, whylen, "kernel source: page size %ld, the walk assumes 4096", sysconf(_SC_PAGESIZE));
+		msg_printf(why, whylen, "kernel source: page size %ld, the walk assumes 4096", sysconf(_SC_PAGESIZE));
 		return -ENOTSUP;
 	}
 	ks = calloc(1, sizeof(*ks));
@@ -893,10 +883,10 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 	ks->swap_total_kb = read_swap_total_kb();
 	if (!strcmp(workload, "thp") && !thp_ok) {
 		if (ks->thp_mode[0])
-			set_why(why, whylen, "thp: transparent hugepages are disabled "
+			msg_printf(why, whylen, "thp: transparent hugepages are disabled "
 					     "(/sys/kernel/mm/transparent_hugepage/enabled = %s)", ks->thp_mode);
 		else
-			set_why(why, whylen, "thp: this kernel has no transparent hugepages "
+			msg_printf(why, whylen, "thp: this kernel has no transparent hugepages "
 					     "(no /sys/kernel/mm/transparent_hugepage/enabled)");
 		ret = -ENOTSUP;
 		goto err;
@@ -905,7 +895,7 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 	ks->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (ks->pagemap_fd < 0) {
 		ret = -errno;
-		set_why(why, whylen, "cannot open /proc/self/pagemap: %s", strerror(errno));
+		msg_printf(why, whylen, "cannot open /proc/self/pagemap: %s", strerror(errno));
 		ret = ret == -ENOENT ? -ENOTSUP : ret;
 		goto err;
 	}
@@ -923,7 +913,7 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 		   -1, 0);
 	if (map == MAP_FAILED) {
 		ret = -errno;
-		set_why(why, whylen, "%s: mmap of %zu bytes failed: %s", workload, len, strerror(errno));
+		msg_printf(why, whylen, "%s: mmap of %zu bytes failed: %s", workload, len, strerror(errno));
 		goto err;
 	}
 	ks->base = ((uintptr_t)map + KS_PMD_SIZE - 1) & ~(KS_PMD_SIZE - 1);
@@ -936,7 +926,7 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 	if (!ret && thp_ok)
 		ret = ks_madvise(ks->base, len, MADV_NOHUGEPAGE);
 	if (ret) {
-		set_why(why, whylen, "%s: madvise(MADV_DONTFORK/MADV_NOHUGEPAGE) failed: %s", workload,
+		msg_printf(why, whylen, "%s: madvise(MADV_DONTFORK/MADV_NOHUGEPAGE) failed: %s", workload,
 			strerror(-ret));
 		goto err;
 	}
@@ -953,7 +943,7 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 	if (!ret)
 		ret = ks_build_vmas(ks);
 	if (ret) {
-		set_why(why, whylen, "%s: out of memory describing %lu pages", workload, ks->mm_npages);
+		msg_printf(why, whylen, "%s: out of memory describing %lu pages", workload, ks->mm_npages);
 		goto err;
 	}
 	for (unsigned long i = 0; i < ks->nr_runs; i++) {
@@ -970,7 +960,7 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 	ks->vec = calloc(ks->nr_pmds + 1, sizeof(*ks->vec));
 	if (!ks->pm || !ks->pmd_huge || !ks->pmd_head || !ks->vec) {
 		ret = -ENOMEM;
-		set_why(why, whylen, "%s: out of memory for the pagemap buffer of %lu pages", workload, ks->mm_npages);
+		msg_printf(why, whylen, "%s: out of memory for the pagemap buffer of %lu pages", workload, ks->mm_npages);
 		goto err;
 	}
 	ret = ks_huge_refresh(ks, 0, ks->nr_pmds);
@@ -978,10 +968,10 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 		ret = ks_memmap_back_all(ks);
 	if (ret) {
 		if (ret == -ERANGE)
-			set_why(why, whylen, "%s: a pfn of the mapping is above the emulated memmap's pfn_limit %#lx",
+			msg_printf(why, whylen, "%s: a pfn of the mapping is above the emulated memmap's pfn_limit %#lx",
 				workload, ks->pfn_limit);
 		else
-			set_why(why, whylen, "%s: reading the page table or backing the memmap failed: %s", workload,
+			msg_printf(why, whylen, "%s: reading the page table or backing the memmap failed: %s", workload,
 				strerror(-ret));
 		goto err;
 	}

@@ -18,6 +18,7 @@
  * emu_mm_populate() reports and pagefile_populate() maps back to a line.
  */
 #include "pagefile.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -102,16 +103,6 @@ static void pfn_set_free(struct pfn_set *s)
 
 /* ---- helpers ---- */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Hexadecimal with or without 0x: 0, -EINVAL (not a number), -ERANGE (> 64 bits). */
 static int parse_hex(const char *s, uint64_t *out)
@@ -191,7 +182,7 @@ struct parser {
 	unsigned thp_line;
 };
 
-#define PERR(p, ...) (set_err((p)->err, (p)->errlen, __VA_ARGS__), -EINVAL)
+#define PERR(p, ...) (msg_printf((p)->err, (p)->errlen, __VA_ARGS__), -EINVAL)
 
 static int check_chars(struct parser *p, const char *s, size_t len, size_t *content_len)
 {
@@ -414,7 +405,7 @@ int pagefile_parse(FILE *f, const char *name, struct pagefile *pf, char *err, si
 
 	memset(pf, 0, sizeof(*pf));
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		set_err(err, errlen, "%s: is a directory (give a page file)", name);
+		msg_printf(err, errlen, "%s: is a directory (give a page file)", name);
 		return -EISDIR;
 	}
 	errno = 0;
@@ -423,13 +414,13 @@ int pagefile_parse(FILE *f, const char *name, struct pagefile *pf, char *err, si
 		rc = parse_line(&p, buf, (size_t)len);
 		if (rc) {
 			if (rc == -ENOMEM)
-				set_err(err, errlen, "%s:%u: out of memory", name, p.line);
+				msg_printf(err, errlen, "%s:%u: out of memory", name, p.line);
 			goto out_free;
 		}
 	}
 	if (ferror(f)) {
 		rc = errno ? -errno : -EIO;
-		set_err(err, errlen, "%s: %s (the read failed; check the path and the disk)", name, strerror(-rc));
+		msg_printf(err, errlen, "%s: %s (the read failed; check the path and the disk)", name, strerror(-rc));
 		goto out_free;
 	}
 	if (p.thp_state >= 0) {
@@ -463,7 +454,7 @@ int pagefile_load(const char *path, struct pagefile *pf, char *err, size_t errle
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		int rc = -errno;
-		set_err(err, errlen, "%s: %s (check the path and permissions)", path, strerror(errno));
+		msg_printf(err, errlen, "%s: %s (check the path and permissions)", path, strerror(errno));
 		return rc;
 	}
 	int rc = pagefile_parse(f, path, pf, err, errlen);
@@ -487,15 +478,15 @@ int pagefile_populate(const struct pagefile *pf, const char *name, struct emu_mm
 	if (!rc)
 		return 0;
 	if (rc == -ENOMEM) {
-		set_err(err, errlen, "%s: out of memory building the address space (%s)", name,
+		msg_printf(err, errlen, "%s: out of memory building the address space (%s)", name,
 			be.what ? be.what : "try fewer pages or lower pfns");
 		return rc;
 	}
 	if (be.index < pf->npages)
-		set_err(err, errlen, "%s:%u: %s (fix this page)", name, pf->lines[be.index],
+		msg_printf(err, errlen, "%s:%u: %s (fix this page)", name, pf->lines[be.index],
 			be.what ? be.what : strerror(-rc));
 	else
-		set_err(err, errlen, "%s: %s", name, be.what ? be.what : strerror(-rc));
+		msg_printf(err, errlen, "%s: %s", name, be.what ? be.what : strerror(-rc));
 	return rc;
 }
 

@@ -17,6 +17,7 @@
  * migrate pages after we check; the report says where they were at the end).
  */
 #include "placement.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <hwloc.h>
@@ -49,16 +50,6 @@ static void nodemask_one(unsigned long mask[NODEMASK_LONGS], int node)
 /* Placed ranges are scanned with mincore() for present pages, this far. */
 #define SCAN_PAGES_MAX (1UL << 20)
 
-static void say(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!why || !whylen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
 
 static size_t page_size(void)
 {
@@ -231,13 +222,13 @@ int topo_bind_thread(struct topo *t, int node, int core, char *why, size_t whyle
 	char nodes[96];
 
 	if (t->synthetic || !hwloc_topology_is_thissystem(t->h)) {
-		say(why, whylen, "synthetic topology: not binding");
+		msg_printf(why, whylen, "synthetic topology: not binding");
 		return -ENOTSUP;
 	}
 	nobj = node_obj(t, node);
 	if (!nobj) {
 		describe_nodes(t, nodes, sizeof(nodes));
-		say(why, whylen, "node %d does not exist, this machine has %s", node, nodes);
+		msg_printf(why, whylen, "node %d does not exist, this machine has %s", node, nodes);
 		return -ENODEV;
 	}
 	set = nobj->cpuset;
@@ -245,7 +236,7 @@ int topo_bind_thread(struct topo *t, int node, int core, char *why, size_t whyle
 		int nr = hwloc_get_nbobjs_inside_cpuset_by_type(t->h, nobj->cpuset, HWLOC_OBJ_CORE);
 		cobj = hwloc_get_obj_inside_cpuset_by_type(t->h, nobj->cpuset, HWLOC_OBJ_CORE, (unsigned)core);
 		if (!cobj) {
-			say(why, whylen, "core %d of node %d does not exist, the node has %d %s (0-%d)", core, node,
+			msg_printf(why, whylen, "core %d of node %d does not exist, the node has %d %s (0-%d)", core, node,
 			    nr, plural(nr, "core", "cores"), nr - 1);
 			return -ENODEV;
 		}
@@ -253,7 +244,7 @@ int topo_bind_thread(struct topo *t, int node, int core, char *why, size_t whyle
 	}
 	if (hwloc_set_cpubind(t->h, set, HWLOC_CPUBIND_THREAD) < 0) {
 		int err = errno;
-		say(why, whylen, "hwloc_set_cpubind: %s", strerror(err));
+		msg_printf(why, whylen, "hwloc_set_cpubind: %s", strerror(err));
 		return -err;
 	}
 	return 0;
@@ -317,7 +308,7 @@ int placement_req_parse(const char *s, struct placement_req *req, char *why, siz
 	const char *p = s;
 
 	if (!s || !req) {
-		say(why, whylen, "no placement given");
+		msg_printf(why, whylen, "no placement given");
 		return -EINVAL;
 	}
 	if (!strcmp(s, "local")) {
@@ -325,7 +316,7 @@ int placement_req_parse(const char *s, struct placement_req *req, char *why, siz
 		return 0;
 	}
 	if (!*s) {
-		say(why, whylen, "empty placement (use 'local' or e.g. 'pt=0,hmm=1')");
+		msg_printf(why, whylen, "empty placement (use 'local' or e.g. 'pt=0,hmm=1')");
 		return -EINVAL;
 	}
 	for (;;) {
@@ -333,38 +324,38 @@ int placement_req_parse(const char *s, struct placement_req *req, char *why, siz
 		const char *end = comma ? comma : p + strlen(p);
 		size_t i;
 		if (!eq || eq > end) {
-			say(why, whylen, "'%.*s' is not key=node", (int)(end - p), p);
+			msg_printf(why, whylen, "'%.*s' is not key=node", (int)(end - p), p);
 			return -EINVAL;
 		}
 		for (i = 0; i < NR_KEYS; i++)
 			if (strlen(req_keys[i].key) == (size_t)(eq - p) && !strncmp(p, req_keys[i].key, eq - p))
 				break;
 		if (i == NR_KEYS) {
-			say(why, whylen, "unknown key '%.*s' (keys: pt, memmap, hmm, drv, cpu, data)", (int)(eq - p),
+			msg_printf(why, whylen, "unknown key '%.*s' (keys: pt, memmap, hmm, drv, cpu, data)", (int)(eq - p),
 			    p);
 			return -EINVAL;
 		}
 		if (*req_field(&r, i) != -1) {
-			say(why, whylen, "key '%s' given twice", req_keys[i].key);
+			msg_printf(why, whylen, "key '%s' given twice", req_keys[i].key);
 			return -EINVAL;
 		}
 		/* A node: decimal digits only, 0 .. PLACEMENT_NODE_MAX. */
 		const char *d = eq + 1;
 		long v = 0;
 		if (d == end) {
-			say(why, whylen, "no node after '%s='", req_keys[i].key);
+			msg_printf(why, whylen, "no node after '%s='", req_keys[i].key);
 			return -EINVAL;
 		}
 		for (; d < end; d++) {
 			if (*d < '0' || *d > '9' || v > PLACEMENT_NODE_MAX) {
-				say(why, whylen, "bad node '%.*s' for %s (a number 0-%d)", (int)(end - eq - 1), eq + 1,
+				msg_printf(why, whylen, "bad node '%.*s' for %s (a number 0-%d)", (int)(end - eq - 1), eq + 1,
 				    req_keys[i].key, PLACEMENT_NODE_MAX);
 				return -EINVAL;
 			}
 			v = v * 10 + (*d - '0');
 		}
 		if (v > PLACEMENT_NODE_MAX) {
-			say(why, whylen, "bad node '%.*s' for %s (a number 0-%d)", (int)(end - eq - 1), eq + 1,
+			msg_printf(why, whylen, "bad node '%.*s' for %s (a number 0-%d)", (int)(end - eq - 1), eq + 1,
 			    req_keys[i].key, PLACEMENT_NODE_MAX);
 			return -EINVAL;
 		}
@@ -373,7 +364,7 @@ int placement_req_parse(const char *s, struct placement_req *req, char *why, siz
 			break;
 		p = comma + 1;
 		if (!*p) {
-			say(why, whylen, "trailing ','");
+			msg_printf(why, whylen, "trailing ','");
 			return -EINVAL;
 		}
 	}
@@ -412,7 +403,7 @@ int placement_check(const struct topo *t, const struct placement_req *req, char 
 		if (node == -1 || topo_node_exists(t, node))
 			continue;
 		describe_nodes(t, nodes, sizeof(nodes));
-		say(why, whylen, "node %d requested for %s, this machine has %s", node, req_keys[i].key, nodes);
+		msg_printf(why, whylen, "node %d requested for %s, this machine has %s", node, req_keys[i].key, nodes);
 		return -ENODEV;
 	}
 	return 0;
@@ -444,7 +435,7 @@ struct placement_ctx {
 static int real_node_check(int node, const char *what, char *why, size_t whylen)
 {
 	if (numa_available() < 0) {
-		say(why, whylen, "node %d requested for %s, but this kernel has no NUMA support", node, what);
+		msg_printf(why, whylen, "node %d requested for %s, but this kernel has no NUMA support", node, what);
 		return -ENOTSUP;
 	}
 	if (node > numa_max_node() || !numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned)node)) {
@@ -466,7 +457,7 @@ static int real_node_check(int node, const char *what, char *why, size_t whylen)
 								  used ? "," : "", i));
 			i = j;
 		}
-		say(why, whylen, "node %d requested for %s, this machine has %d %s (%s)", node, what, n,
+		msg_printf(why, whylen, "node %d requested for %s, this machine has %d %s (%s)", node, what, n,
 		    plural(n, "node", "nodes"), list);
 		return -ENODEV;
 	}

@@ -461,41 +461,54 @@ static int samples(struct ctx *c, const struct rcase *rc, int b, int col,
 	return 0;
 }
 
+/*
+ * The measured samples of column @col for backend @b in a new array (free
+ * it): 0, -ENODATA (none), -EINVAL, -ENOMEM.
+ */
+static int samples_alloc(struct ctx *c, const struct rcase *rc, int b, int col, double **v, size_t *n)
+{
+	int ret;
+
+	*v = NULL;
+	if (col < 0 || !rc->nr[b])
+		return -ENODATA;
+	*v = malloc(rc->nr[b] * sizeof(**v));
+	if (!*v)
+		return -ENOMEM;
+	ret = samples(c, rc, b, col, *v, NULL, n);
+	if (!ret && !*n)
+		ret = -ENODATA;
+	if (ret) {
+		free(*v);
+		*v = NULL;
+	}
+	return ret;
+}
+
 /* Median of column @col for backend @b: 0, -ENODATA, -EINVAL, -ENOMEM. */
 static int median_of(struct ctx *c, const struct rcase *rc, int b, int col,
 		     double *out)
 {
 	double *v;
 	size_t n;
-	int ret;
+	int ret = samples_alloc(c, rc, b, col, &v, &n);
 
-	if (col < 0 || !rc->nr[b])
-		return -ENODATA;
-	v = malloc(rc->nr[b] * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	ret = samples(c, rc, b, col, v, NULL, &n);
 	if (!ret)
-		ret = n ? rstats_median(v, n, out) : -ENODATA;
+		ret = rstats_median(v, n, out);
 	free(v);
 	return ret;
 }
 
+/* Smallest and largest sample: 0, -ENODATA, -EINVAL, -ENOMEM. */
 static int minmax_of(struct ctx *c, const struct rcase *rc, int b, int col,
 		     double *mn, double *mx)
 {
 	double *v;
 	size_t n;
-	int ret;
+	int ret = samples_alloc(c, rc, b, col, &v, &n);
 
-	if (col < 0 || !rc->nr[b])
-		return -ENODATA;
-	v = malloc(rc->nr[b] * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	ret = samples(c, rc, b, col, v, NULL, &n);
 	if (!ret)
-		ret = n ? rstats_minmax(v, n, mn, mx) : -ENODATA;
+		ret = rstats_minmax(v, n, mn, mx);
 	free(v);
 	return ret;
 }

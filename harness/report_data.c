@@ -12,6 +12,7 @@
  * column that was actually needed.
  */
 #include "report_data.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <math.h>
@@ -26,12 +27,11 @@ void rdata_errorf(char *err, size_t err_len, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err || !err_len)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
+	msg_vprintf(err, err_len, fmt, ap);
 	va_end(ap);
-	rdata_oneline(err);
+	if (err && err_len)
+		rdata_oneline(err);
 }
 
 void rdata_oneline(char *s)
@@ -115,6 +115,21 @@ static void free_record(char **rec, size_t n)
 	free(rec);
 }
 
+/* Append ch to the field f[n] of capacity cap (keeping room for a NUL). */
+static int field_putc(char **f, size_t *n, size_t *cap, char ch)
+{
+	if (*n + 2 > *cap) {
+		char *g = realloc(*f, *cap * 2);
+
+		if (!g)
+			return -ENOMEM;
+		*f = g;
+		*cap *= 2;
+	}
+	(*f)[(*n)++] = ch;
+	return 0;
+}
+
 /*
  * Parse one record starting at *pos.  On success returns 0 with the fields
  * in @fields (strings owned by the caller) and *pos after the newline.
@@ -153,16 +168,10 @@ static int parse_record(const char *buf, size_t len, size_t *pos,
 				}
 				if (buf[i] == '\n')
 					(*line)++;
-				if (n + 2 > cap) {
-					char *g = realloc(f, cap *= 2);
-
-					if (!g) {
-						free(f);
-						return -ENOMEM;
-					}
-					f = g;
+				if (field_putc(&f, &n, &cap, buf[i++])) {
+					free(f);
+					return -ENOMEM;
 				}
-				f[n++] = buf[i++];
 			}
 			if (i < len && buf[i] != ',' && buf[i] != '\n' &&
 			    buf[i] != '\r') {
@@ -179,16 +188,10 @@ static int parse_record(const char *buf, size_t len, size_t *pos,
 					i++;
 					continue;
 				}
-				if (n + 2 > cap) {
-					char *g = realloc(f, cap *= 2);
-
-					if (!g) {
-						free(f);
-						return -ENOMEM;
-					}
-					f = g;
+				if (field_putc(&f, &n, &cap, buf[i++])) {
+					free(f);
+					return -ENOMEM;
 				}
-				f[n++] = buf[i++];
 			}
 		}
 		if (i < len && buf[i] == '\r')
