@@ -15,5 +15,6 @@ int cmd_run(int argc, char **argv);
 int cmd_callgrind(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_ab(int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build_info.h"
 #include "commands.h"
 
 struct command {
@@ -21,12 +22,14 @@ static const struct command commands[] = {
 	{ "callgrind", "callgrind --config FILE [--out DIR]   (exact instructions per page, for the CI gate)", cmd_callgrind },
 	{ "verify", "verify [--cases N] [--seed S] [--case K] [--out DIR] [--max-pfn P]", cmd_verify },
 	{ "report", "report [--no-figures] RESULTS_DIR", cmd_report },
-	{ "compare", "compare BASE NEW [--thresholds FILE] [--all]", cmd_compare },
+	{ "compare", "compare BASE NEW [--thresholds FILE] [--all] [--allow-missing]", cmd_compare },
+	{ "ab", "ab [--base REV|BINARY] [--new REV|BINARY] --config FILE [--rounds N] [--callgrind] ...\n"
+		"                   (NEW against BASE alternated in one run: the timing gate)", cmd_ab },
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: pfnbench COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: pfnbench COMMAND [ARGS]\n       pfnbench --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  pfnbench %s\n", commands[i].usage);
 }
@@ -43,6 +46,11 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("pfnbench %s (commit %s%s)\n", pfnbench_version, pfnbench_build_commit,
+		       pfnbench_build_dirty > 0 ? ", dirty tree" : pfnbench_build_dirty < 0 ? ", dirty unknown" : "");
+		return 0;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);

@@ -5,8 +5,8 @@
  *
  * Small on purpose: repetitions number 3-30, so everything copies and sorts.
  * No bootstrap (the ratio interval is a t-interval on log ratios, see
- * rstats_ratio_ci()), no multiple-testing correction (compare reports raw
- * p-values and says so).
+ * rstats_ratio_ci()).  Many comparisons at once (compare, ab) are
+ * corrected with Holm's step-down method, rstats_holm().
  */
 #ifndef PFNBENCH_REPORT_STATS_H
 #define PFNBENCH_REPORT_STATS_H
@@ -52,5 +52,40 @@ struct rstats_mwu {
  */
 int rstats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
 			struct rstats_mwu *out);
+
+/*
+ * Two-sided p-value of Student's t statistic @t with @df degrees of
+ * freedom: P(|T| >= |t|) = I_{df/(df+t^2)}(df/2, 1/2).  NAN when @t is NaN
+ * or @df <= 0; 0 for an infinite @t.
+ */
+double rstats_t_p2(double t, double df);
+
+/* A paired comparison on the log scale (rstats_paired_log()). */
+struct rstats_paired {
+	size_t n;		/* pairs */
+	double mean_log;	/* mean of log(num[i] / den[i]) */
+	double sd_log;		/* their sample standard deviation */
+	double ratio;		/* exp(mean_log): the geometric mean ratio */
+	double lo, hi;		/* 95% t-interval of the ratio */
+	double t;		/* mean_log / (sd_log / sqrt(n)) */
+	double p;		/* two-sided p of t with n - 1 df */
+};
+
+/*
+ * Paired t-test on log ratios: pair i is num[i] against den[i] (for the A/B
+ * gate, one round's NEW against the same round's BASE).  Pairs whose ratio
+ * is identical give sd 0: p = 1 when that ratio is 1, else 0.  Returns 0,
+ * -EINVAL when @n < 2 or a value is not finite and > 0.
+ */
+int rstats_paired_log(const double *num, const double *den, size_t n, struct rstats_paired *out);
+
+/*
+ * Holm's step-down adjustment of @n p-values (NaN entries are left out of
+ * the count and stay NaN): adj[i] = min(1, max over the j ranked at or
+ * before i of (m - rank_j) * p_j), with m the number of non-NaN p-values.
+ * Rejecting where adj < alpha keeps the chance of any false alarm among
+ * the m tests at most alpha, whatever their dependence.  0 or -ENOMEM.
+ */
+int rstats_holm(const double *p, size_t n, double *adj);
 
 #endif

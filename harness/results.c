@@ -14,6 +14,7 @@
  */
 #include "report_data.h"
 #include "results.h"
+#include "build_info.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -25,14 +26,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gnu/libc-version.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#ifndef PFNBENCH_SOURCE_DIR
-#define PFNBENCH_SOURCE_DIR "."
-#endif
 #ifndef PFNBENCH_COMPILER
 #define PFNBENCH_COMPILER "unknown"
 #endif
@@ -44,9 +43,6 @@
 #endif
 #ifndef PFNBENCH_SANITIZE
 #define PFNBENCH_SANITIZE 0
-#endif
-#ifndef PFNBENCH_VERSION
-#define PFNBENCH_VERSION "0.1"
 #endif
 
 /* ---- directory ----------------------------------------------------------- */
@@ -722,60 +718,24 @@ int meta_collect_build(json_t *build)
 	rc |= set_str(build, "compiler", PFNBENCH_COMPILER);
 	rc |= set_str(build, "flags", flags);
 	rc |= set_str(build, "build_type", PFNBENCH_BUILD_TYPE);
+	/* the C library's code runs inside the measured passes (malloc, memset) */
+	snprintf(flags, sizeof(flags), "glibc %s", gnu_get_libc_version());
+	rc |= set_str(build, "libc", flags);
 	rc |= set_new(build, "sanitize", json_boolean(PFNBENCH_SANITIZE));
 	return rc ? -ENOMEM : 0;
 }
 
-/*
- * Run `git -C SOURCE_DIR ARGS` and keep its first output line in buf
- * (empty if no output).  0 when git exited 0, else -ENOENT.
- */
-static int run_git(const char *args, char *buf, size_t len)
-{
-	char cmd[PATH_MAX * 4 + 128], *w = cmd;
-	const char *dir = PFNBENCH_SOURCE_DIR;
-	FILE *f;
-	int status;
-
-	/* single-quote the directory for the shell: ' becomes '\'' */
-	w += sprintf(w, "git -C '");
-	for (const char *s = dir; *s && w < cmd + sizeof(cmd) - 256; s++) {
-		if (*s == '\'') {
-			memcpy(w, "'\\''", 4);
-			w += 4;
-		} else {
-			*w++ = *s;
-		}
-	}
-	snprintf(w, cmd + sizeof(cmd) - w, "' %s 2>/dev/null", args);
-	buf[0] = '\0';
-	f = popen(cmd, "re");
-	if (!f)
-		return -ENOENT;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	/* drain the rest so that git does not die of SIGPIPE */
-	while (fgetc(f) != EOF)
-		;
-	status = pclose(f);
-	return status == 0 ? 0 : -ENOENT;
-}
-
 int meta_collect_pfnbench(json_t *pfnbench)
 {
-	char commit[128], status[512];
-	bool known;
 	int rc = 0;
 
 	if (!json_is_object(pfnbench))
 		return -EINVAL;
-	known = !run_git("rev-parse --verify HEAD", commit, sizeof(commit)) && strlen(commit) == 40;
-	rc |= set_str(pfnbench, "version", PFNBENCH_VERSION);
-	rc |= set_str(pfnbench, "git_commit", known ? commit : "unknown");
-	if (known && !run_git("status --porcelain --untracked-files=no", status, sizeof(status)))
-		rc |= set_new(pfnbench, "git_dirty", json_boolean(status[0] != '\0'));
-	else
-		rc |= set_new(pfnbench, "git_dirty", json_null());
+	/* fixed when the binary was built (build_info.h), not read from the tree now */
+	rc |= set_str(pfnbench, "version", pfnbench_version);
+	rc |= set_str(pfnbench, "git_commit", pfnbench_build_commit);
+	rc |= set_new(pfnbench, "git_dirty",
+		      pfnbench_build_dirty < 0 ? json_null() : json_boolean(pfnbench_build_dirty));
 	return rc ? -ENOMEM : 0;
 }
 

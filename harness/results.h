@@ -152,14 +152,15 @@ int meta_collect_machine(json_t *machine);
 
 /*
  * Fill BUILD with compiler, flags, build_type, sanitize (from the compile
- * definitions set in harness/CMakeLists.txt).  0, -EINVAL, -ENOMEM.
+ * definitions set in harness/CMakeLists.txt) and libc ("glibc 2.36", the
+ * library this process runs with).  0, -EINVAL, -ENOMEM.
  */
 int meta_collect_build(json_t *build);
 
 /*
  * Fill PFNBENCH (meta.json's "pfnbench" object) with version, git_commit
- * (`git rev-parse HEAD` in the source dir, "unknown" if that fails) and
- * git_dirty (`git status --porcelain` not empty; null when unknown).
+ * and git_dirty as they were when this binary was built (build_info.h:
+ * "unknown" commit and null dirty when the tree had no git).
  * 0, -EINVAL, -ENOMEM.
  */
 int meta_collect_pfnbench(json_t *pfnbench);

@@ -131,6 +131,8 @@ struct sweep {
 	json_t *kernel_source;        /* per workload: what the real kernel revealed */
 	json_t *bandwidth;            /* meta.json "bandwidth" (costmodel.h), or NULL */
 	char last_name[RESULT_STR_LONG];
+	const char *kind;             /* meta.json "kind": "timing" or "callgrind" */
+	char valgrind_version[64];    /* callgrind: `valgrind --version` */
 };
 
 static uint64_t now_ns(void)
@@ -819,6 +821,8 @@ static int write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 	o = json_object();
 	meta_collect_pfnbench(o);
 	json_object_set_new(meta, "pfnbench", o);
+	/* compare refuses to judge results of different kinds against each other */
+	json_object_set_new(meta, "kind", json_string(sw->kind ? sw->kind : "timing"));
 	json_object_set_new(meta, "command", json_string(sw->opt->command_line ? sw->opt->command_line : ""));
 	json_object_set_new(meta, "complete", json_boolean(complete));
 	json_object_set_new(meta, "stopped_at", stopped_at ? json_string(stopped_at) : json_null());
@@ -836,6 +840,8 @@ static int write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 	json_object_set_new(meta, "machine", o);
 	o = json_object();
 	meta_collect_build(o);
+	if (sw->valgrind_version[0])
+		json_object_set_new(o, "valgrind", json_string(sw->valgrind_version));
 	json_object_set_new(meta, "build", o);
 	json_object_set_new(meta, "counters", sw->counters ? json_incref(sw->counters) : json_object());
 	if (config_to_json(sw->cfg, &o) == 0)
@@ -1070,6 +1076,26 @@ static int read_dumps(const char *dir, json_t *ir_by_name)
 	}
 }
 
+/*
+ * `valgrind --version` ("valgrind-3.19.0") into buf, "unknown" when it
+ * cannot be run: the counts of one binary differ between valgrind versions,
+ * so the baseline records it.
+ */
+static void valgrind_version(char *buf, size_t len)
+{
+	FILE *f = popen("valgrind --version 2>/dev/null", "re");
+
+	copy_str(buf, len, "unknown");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	while (fgetc(f) != EOF)
+		;
+	if (pclose(f) != 0 || !buf[0])
+		copy_str(buf, len, "unknown");
+}
+
 int sweep_count(const struct sweep_config *cfg_in, const struct sweep_options *opt, const char *inside_dir,
 		char *dir_out, size_t dir_len, char *err, size_t errlen)
 {
@@ -1081,6 +1107,7 @@ int sweep_count(const struct sweep_config *cfg_in, const struct sweep_options *o
 	int ret;
 
 	/* no perf counters, no stage clocks: only the passes are counted */
+	sw.kind = "callgrind";
 	cfg.counters = 0;
 	cfg.stages = false;
 	sw.t_start_ns = now_ns();
@@ -1146,6 +1173,7 @@ int sweep_count(const struct sweep_config *cfg_in, const struct sweep_options *o
 		argv[argc++] = "--config";
 		argv[argc++] = (char *)cfg.path;
 		argv[argc] = NULL;
+		valgrind_version(sw.valgrind_version, sizeof(sw.valgrind_version));
 		fprintf(stderr, "pfnbench callgrind: %zu cases x %zu backends under valgrind -> %s\n", sw.nr_cases,
 			cfg.nr_backends, sw.dir);
 		/* hwloc's x86 CPUID backend cannot run under valgrind: use the others */

@@ -1,9 +1,10 @@
 #!/bin/bash
 # cli_compare.sh - `pfnbench compare` as a CI gate: the fixture against
 # itself passes (exit 0); a copy where convert allocates 10% more bytes per
-# page fails (exit 1) naming the case; an ungated slowdown passes but is
-# reported; convert 60% slower trips the ratio gate; bad input exits 2 with
-# file:line.
+# page fails (exit 1) naming the case; an ungated slowdown passes and is
+# reported (noisy among 48 Holm-adjusted comparisons); convert 60% slower
+# trips the ratio gate where the family is small enough for 5 repetitions;
+# bad input exits 2 with file:line.
 #
 # usage: bash cli_compare.sh PFNBENCH_BIN TESTS_DATA_DIR
 set -u
@@ -18,14 +19,15 @@ FAILS=0
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 ok() { echo "ok: $*"; }
 
-# variant NAME PYTHON-EXPR-ON-ROW: copy of the fixture with rows edited
+# variant NAME PYTHON-CODE-ON-ROW [KEEP-EXPR]: copy of the fixture with rows
+# edited (and only the rows where KEEP-EXPR is true)
 variant() {
 	mkdir -p "$TMP/$1"
 	cp "$FIX/meta.json" "$TMP/$1/"
-	python3 - "$FIX/results.csv" "$TMP/$1/results.csv" "$2" <<'PY'
+	python3 - "$FIX/results.csv" "$TMP/$1/results.csv" "$2" "${3:-True}" <<'PY'
 import csv, sys
-src, dst, code = sys.argv[1:4]
-rows = list(csv.DictReader(open(src)))
+src, dst, code, keep = sys.argv[1:5]
+rows = [r for r in csv.DictReader(open(src)) if eval(keep)]
 for r in rows:
     exec(code)
 w = csv.DictWriter(open(dst, 'w', newline=''), fieldnames=list(rows[0].keys()), lineterminator='\n')
@@ -55,17 +57,42 @@ echo "$OUT" | grep -q 'bytes_alloc_per_page .* better' && ok "reported as better
 
 variant slow "if r['name'] == 'direct/thp/npages:64/batch:64': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.10)"
 expect 0 "ungated ns_per_page 10% worse" "$FIX" "$TMP/slow" --thresholds "$TH"
-echo "$OUT" | grep -Eq '^  ns_per_page +[0-9.]+ +[0-9.]+ +\+10\.0% +0\.0079  worse$' \
-	&& ok "reported as worse, not gated" || { fail "ungated worse line"; echo "$OUT"; }
+# p = 2/252 = 0.0079 alone; Holm over the 48 reported-only comparisons: 0.381
+echo "$OUT" | grep -Eq '^  ns_per_page +[0-9.]+ +[0-9.]+ +\+10\.0% +0\.3810  noisy$' \
+	&& ok "reported as noisy after Holm, not gated" || { fail "ungated noisy line"; echo "$OUT"; }
+echo "$OUT" | grep -q 'Holm-adjusted over 12 gated and 48 reported-only comparisons' \
+	&& ok "says how many comparisons were adjusted" || fail "Holm family line"
 
+# the ratio gate: convert 60% slower on mirror.  With thp in the run, the
+# 12 gated ratios at p = 2/252 each adjust to 0.095: noisy, exit 0.  With
+# mirror alone (6 gated), 6 * 2/252 = 0.048: all six fail.
 variant ratio "if r['backend'] == 'convert' and r['workload'] == 'mirror': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.6)"
-expect 1 "convert 60% slower: ratio gate" "$FIX" "$TMP/ratio" --thresholds "$TH"
+expect 0 "convert 60% slower among 12 gated ratios: too few repetitions" "$FIX" "$TMP/ratio" --thresholds "$TH"
+echo "$OUT" | grep -q '^WARNING: 60 comparison(s) have too few repetitions' && ok "says too few repetitions" || fail "untestable warning"
+variant mirror "pass" "r['workload'] == 'mirror'"
+variant ratio-mirror "if r['backend'] == 'convert': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.6)" "r['workload'] == 'mirror'"
+expect 1 "convert 60% slower: ratio gate" "$TMP/mirror" "$TMP/ratio-mirror" --thresholds "$TH"
 echo "$OUT" | grep -q '^FAIL: 6 gated regression' && ok "6 ratio regressions" || fail "ratio count"
-echo "$OUT" | grep -q '^  mirror/npages:512/batch:512 ratio_convert_direct: ' && ok "names the ratio case" || fail "ratio case"
+echo "$OUT" | grep -q '^  mirror/npages:512/batch:512 ratio_convert_direct: .*adjusted p = 0\.0476' && ok "names the ratio case" || { fail "ratio case"; echo "$OUT"; }
 
 # thresholds that gate nothing let the same data pass
 printf '[ratio_convert_direct]\ngate = no\n' > "$TMP/nogate.conf"
-expect 0 "ratio gate off" "$FIX" "$TMP/ratio" --thresholds "$TMP/nogate.conf"
+expect 0 "ratio gate off" "$TMP/mirror" "$TMP/ratio-mirror" --thresholds "$TMP/nogate.conf"
+
+# what differs besides the code is named in the header
+variant other-machine "pass"
+python3 - "$TMP/other-machine/meta.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m['machine']['cpu_model'] = 'Intel(R) Xeon(R) Processor'
+m['pfnbench']['git_dirty'] = True
+json.dump(m, open(sys.argv[1], 'w'))
+PY
+expect 0 "another CPU" "$FIX" "$TMP/other-machine" --thresholds "$TH"
+echo "$OUT" | grep -Eq '^  cpu model +AMD EPYC 7B13 64-Core Processor +Intel\(R\) Xeon\(R\) Processor   <- differs$' \
+	&& ok "names the CPU model that differs" || { fail "cpu model line"; echo "$OUT"; }
+echo "$OUT" | grep -Eq '^  commit +3f2c9a1d0b7e \(clean\) +3f2c9a1d0b7e \(dirty\)$' && ok "commit and dirty flag" || fail "commit line"
+echo "$OUT" | grep -q '^1 difference(s) besides the code' && ok "counts the differences" || fail "difference count"
 
 # bad input
 expect 2 "missing directory" "$FIX" "$TMP/nope"

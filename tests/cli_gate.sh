@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The CI gate can fail: a build with -DPFNBENCH_EXTRA_WORK_CONVERT=ON (one
-# more load per page in convert's conversion pass) must make
+# The CI gate's callgrind half can fail: pfnbench-extrawork (the same
+# harness linked with the emulator built with PFNBENCH_EXTRA_WORK_CONVERT:
+# two more loads per valid entry in convert's conversion pass) must make
 # `pfnbench compare` exit 1 and name the convert case, while a second count
-# of the unchanged build must exit 0.
+# of the unchanged build must exit 0.  Then the same through
+# `pfnbench ab --callgrind`, which counts both builds here.
 #   usage: cli_gate.sh PFNBENCH_BIN TESTS_DATA_DIR
 set -euo pipefail
 bin=$1
@@ -13,13 +15,13 @@ trap 'rm -rf "$tmp"' EXIT
 
 command -v valgrind >/dev/null || { echo "cli_gate: valgrind is not installed" >&2; exit 1; }
 
-# the regression: a second build tree with the option on
-cmake -S "$src" -B "$tmp/xw" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPFNBENCH_EXTRA_WORK_CONVERT=ON >/dev/null
-cmake --build "$tmp/xw" --target pfnbench -j 2 >/dev/null
+# the regression: the extra-work target of this build tree
+cmake --build "$(dirname "$bin")" --target pfnbench-extrawork >/dev/null
+slowbin=$(dirname "$bin")/pfnbench-extrawork
 
 base=$("$bin" callgrind --config "$data/gate-small.conf" --out "$tmp/r" 2>/dev/null)
 same=$("$bin" callgrind --config "$data/gate-small.conf" --out "$tmp/r" 2>/dev/null)
-slow=$("$tmp/xw/pfnbench" callgrind --config "$data/gate-small.conf" --out "$tmp/r" 2>/dev/null)
+slow=$("$slowbin" callgrind --config "$data/gate-small.conf" --out "$tmp/r" 2>/dev/null)
 
 fail=0
 # unchanged build: identical counts, exit 0
@@ -34,18 +36,34 @@ set +e
 rc=$?
 set -e
 if [ "$rc" -ne 1 ]; then
-	echo "FAIL: compare against the EXTRA_WORK_CONVERT build exited $rc, expected 1" >&2
+	echo "FAIL: compare against the extra-work build exited $rc, expected 1" >&2
 	fail=1
 fi
-if ! grep -q 'convert/mirror/npages:512' "$tmp/slow.txt"; then
+if ! grep -q '^  convert/mirror/npages:512/batch:512 callgrind_ir_per_page: ' "$tmp/slow.txt"; then
 	echo "FAIL: the regressed case convert/mirror/npages:512 is not named" >&2
 	fail=1
 fi
+if grep -q '^  direct/mirror/npages:512/batch:512 callgrind_ir_per_page: ' "$tmp/slow.txt"; then
+	echo "FAIL: direct, which did not change, is named" >&2
+	fail=1
+fi
 cat "$tmp/slow.txt"
-# the counts themselves: the extra load really adds instructions per page
+# the counts themselves: the extra loads really add instructions per page
 b=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} $3=="convert"{print $c["callgrind_ir_per_page"]}' "$base/results.csv")
 s=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} $3=="convert"{print $c["callgrind_ir_per_page"]}' "$slow/results.csv")
 echo "convert instructions/page: unchanged $b, with extra work $s"
 awk -v b="$b" -v s="$s" 'BEGIN{exit !(s > b * 1.02)}' || { echo "FAIL: extra work did not add >2% instructions" >&2; fail=1; }
+
+# ab --callgrind: both counted here, the same verdict
+set +e
+"$bin" ab --callgrind --base "$bin" --new "$slowbin" --config "$data/gate-small.conf" --out "$tmp/ab" \
+	--thresholds "$src/configs/thresholds.conf" >"$tmp/ab.txt" 2>"$tmp/ab.err"
+rc=$?
+set -e
+if [ "$rc" -ne 1 ] || ! grep -q '^  convert/mirror/npages:512/batch:512 callgrind_ir_per_page: ' "$tmp/ab.txt"; then
+	echo "FAIL: ab --callgrind against the extra-work build exited $rc (want 1, naming convert)" >&2
+	cat "$tmp/ab.txt" "$tmp/ab.err" >&2
+	fail=1
+fi
 if [ "$fail" -eq 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
 exit "$fail"

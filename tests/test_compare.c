@@ -136,6 +136,18 @@ static void test_gated_bytes_worse(void **state)
 	rdata_free(b);
 }
 
+/* Mark every ok row whose @col is not @val "skipped": a smaller family. */
+static void keep_only(struct rdata *t, const char *col, const char *val)
+{
+	int cc = rdata_col(t, col), cs = rdata_col(t, "status");
+
+	for (size_t r = 0; r < t->nr_rows; r++)
+		if (strcmp(rdata_get(t, r, cc), val)) {
+			free(t->cells[r][cs]);
+			t->cells[r][cs] = strdup("skipped");
+		}
+}
+
 static void test_ungated_time_and_ratio(void **state)
 {
 	struct rdata *a = load_fixture(), *b = load_fixture();
@@ -145,31 +157,63 @@ static void test_ungated_time_and_ratio(void **state)
 
 	(void)state;
 	cmp_thresholds_default(&th);
-	/* direct 10% slower at one case: ns_per_page is not gated; the ratio
-	 * moves by -9%, within its 40% */
+	/* direct 10% slower at one case: alone, p = 2/252; among the 48
+	 * reported-only ns_per_page comparisons Holm multiplies it by 48, so
+	 * it is noisy, not worse: 48 tests at 0.0079 would give a false
+	 * "worse" somewhere in a third of runs */
 	edit(b, "direct/mirror/npages:512/batch:512", NULL, NULL, "ns_per_page",
 	     1.10, 0);
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_tested[0], 48);
+	assert_int_equal(r->nr_tested[1], 12);
 	row = find(r, "direct/mirror/npages:512/batch:512", "ns_per_page");
-	assert_int_equal(row->verdict, CMP_WORSE);
-	assert_false(row->fails);
 	assert_true(row->exact);
 	assert_float_equal(row->p, 2.0 / 252.0, 1e-12);
+	assert_float_equal(row->p_adj, 48 * 2.0 / 252.0, 1e-12);
+	assert_int_equal(row->verdict, CMP_NOISY);
 	assert_float_equal(row->change_pct, 10.0, 1e-3);
 	row = find(r, "mirror/npages:512/batch:512", "ratio_convert_direct");
 	assert_int_equal(row->verdict, CMP_SAME);
 	assert_int_equal(r->nr_failures, 0);
 	cmp_result_free(r);
 
-	/* convert 50% slower in thp: the within-run ratio gate (40%) fails
-	 * for each of the 6 thp cases */
+	/* the same change when that case is the only one compared: worse,
+	 * and still not a failure (ns_per_page is not gated) */
+	keep_only(a, "name", "direct/mirror/npages:512/batch:512");
+	keep_only(b, "name", "direct/mirror/npages:512/batch:512");
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	row = find(r, "direct/mirror/npages:512/batch:512", "ns_per_page");
+	assert_float_equal(row->p_adj, 2.0 / 252.0, 1e-12);
+	assert_int_equal(row->verdict, CMP_WORSE);
+	assert_false(row->fails);
+	assert_int_equal(r->nr_failures, 0);
+	cmp_result_free(r);
+
+	/* convert 50% slower in thp: 6 of the 12 gated ratio comparisons at
+	 * p = 2/252 each; Holm over 12 gives 0.095, too weak to fail */
+	rdata_free(a);
 	rdata_free(b);
+	a = load_fixture();
 	b = load_fixture();
 	assert_int_equal(edit(b, NULL, "convert", "thp", "ns_per_page", 1.5, 0), 30);
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	row = find(r, "thp/npages:4096/batch:512", "ratio_convert_direct");
+	assert_float_equal(row->p_adj, 12 * 2.0 / 252.0, 1e-12);
+	assert_int_equal(row->verdict, CMP_NOISY);
+	assert_true(row->untestable);
+	assert_int_equal(r->nr_failures, 0);
+	cmp_result_free(r);
+
+	/* thp alone: 6 gated comparisons, 6 * 2/252 = 0.048 < 0.05: the
+	 * within-run ratio gate (40%) fails for each of the 6 thp cases */
+	keep_only(a, "workload", "thp");
+	keep_only(b, "workload", "thp");
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_tested[1], 6);
 	assert_int_equal(r->nr_failures, 6);
 	row = find(r, "thp/npages:4096/batch:512", "ratio_convert_direct");
 	assert_true(row->fails);
+	assert_float_equal(row->p_adj, 6 * 2.0 / 252.0, 1e-12);
 	assert_float_equal(row->change_pct, 50.0, 1e-3);
 	cmp_result_free(r);
 
@@ -222,9 +266,18 @@ static void test_noisy(void **state)
 	assert_float_equal(row->p, 0.42063492063492064, 1e-12);
 	assert_int_equal(row->verdict, CMP_NOISY);
 	assert_string_equal(cmp_verdict_name(row->verdict), "noisy");
-	/* 5 vs 5 can reach p = 2/252 < 0.05 */
+	/* 5 vs 5 reach p = 2/252 at best, times 48 after Holm: untestable;
+	 * so are the 12 gated ratios (12 * 2/252 = 0.095) */
+	assert_true(row->untestable);
+	assert_int_equal(r->nr_untestable, 48 + 12);
+	cmp_result_free(r);
+	/* the one case alone can reach 2/252 < 0.05 */
+	keep_only(a, "name", "null/thp/npages:64/batch:64");
+	keep_only(b, "name", "null/thp/npages:64/batch:64");
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	row = find(r, "null/thp/npages:64/batch:64", "ns_per_page");
 	assert_false(row->untestable);
-	assert_int_equal(r->nr_untestable, 0);
+	assert_int_equal(row->verdict, CMP_NOISY);
 	cmp_result_free(r);
 	rdata_free(a);
 	rdata_free(b);
@@ -282,6 +335,144 @@ static void test_no_common_case(void **state)
 	assert_non_null(strstr(err, "no case name in common"));
 	rdata_free(a);
 	rdata_free(b);
+}
+
+/* A backend dropped from NEW fails, case by case and as a backend, and
+ * so does the gated ratio it took part in; --allow-missing lets it pass. */
+static void test_missing(void **state)
+{
+	struct rdata *a = load_fixture(), *b = load_fixture();
+	int cb = rdata_col(b, "backend"), cs = rdata_col(b, "status");
+	struct cmp_thresholds th;
+	struct cmp_result *r = NULL;
+	const struct cmp_row *row;
+	size_t backend_lines = 0;
+
+	(void)state;
+	for (size_t i = 0; i < b->nr_rows; i++)
+		if (!strcmp(rdata_get(b, i, cb), "convert")) {
+			free(b->cells[i][cs]);
+			b->cells[i][cs] = strdup("skipped");
+		}
+	cmp_thresholds_default(&th);
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_only_base, 12);
+	/* 12 cases, 1 backend, 12 ratios */
+	assert_int_equal(r->nr_missing, 25);
+	assert_int_equal(r->nr_failures, 25);
+	for (size_t i = 0; i < r->nr_missing; i++)
+		backend_lines += !strcmp(r->missing[i], "backend convert: none of its 12 case(s) in BASE is in NEW");
+	assert_int_equal(backend_lines, 1);
+	row = find(r, "mirror/npages:512/batch:512", "ratio_convert_direct");
+	assert_int_equal(row->verdict, CMP_MISSING);
+	assert_string_equal(cmp_verdict_name(row->verdict), "missing");
+	cmp_result_free(r);
+
+	th.allow_missing = 1;
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_missing, 25);
+	assert_int_equal(r->nr_failures, 0);
+	cmp_result_free(r);
+	rdata_free(a);
+	rdata_free(b);
+}
+
+/* Set one cell of data row @row (0-based) of column @col. */
+static void set_cell(struct rdata *t, size_t row, const char *col, const char *v)
+{
+	int c = rdata_col(t, col);
+
+	free(t->cells[row][c]);
+	t->cells[row][c] = strdup(v);
+}
+
+static void test_check_values(void **state)
+{
+	static const struct { const char *col, *val, *msg; } bad[] = {
+		{ "ns_per_page", "-2", "column 'ns_per_page': '-2' is impossible" },
+		{ "ns_per_page", "0", "column 'ns_per_page': '0' is impossible" },
+		{ "ns_per_page", "nan", "column 'ns_per_page': 'nan' is impossible" },
+		{ "ns_per_page", "-inf", "column 'ns_per_page': '-inf' is impossible" },
+		{ "bytes_alloc_per_page", "-1", "column 'bytes_alloc_per_page': '-1' is impossible" },
+		{ "ns_per_page", "1x", "column 'ns_per_page': '1x' is not a number" },
+		{ "npages", "0", "npages '0' is not a whole number >= 1" },
+		{ "npages", "-16", "npages '-16' is not a whole number >= 1" },
+		{ "batch", "1.5", "batch '1.5' is not a whole number >= 1" },
+		{ "repetition", "-1", "repetition '-1' is not a whole number >= 0" },
+	};
+	struct rdata *t = load_fixture();
+	char err[512], want[128];
+
+	(void)state;
+	assert_int_equal(cmp_check_values(t, err, sizeof(err)), 0);
+	/* zero bytes per page is a real value (direct allocates nothing) */
+	set_cell(t, 7, "bytes_alloc_per_page", "0");
+	assert_int_equal(cmp_check_values(t, err, sizeof(err)), 0);
+	rdata_free(t);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		t = load_fixture();
+		set_cell(t, 7, bad[i].col, bad[i].val);
+		assert_int_equal(cmp_check_values(t, err, sizeof(err)), -EINVAL);
+		/* data row 7 is line 9 of the file */
+		snprintf(want, sizeof(want), "results.csv:%u: %s", t->lines[7], bad[i].msg);
+		assert_int_equal(t->lines[7], 9);
+		if (!strstr(err, want))
+			fail_msg("got '%s', want '%s'", err, want);
+		rdata_free(t);
+	}
+	/* a skipped row carries no values to check */
+	t = load_fixture();
+	set_cell(t, 7, "ns_per_page", "-2");
+	set_cell(t, 7, "status", "skipped");
+	assert_int_equal(cmp_check_values(t, err, sizeof(err)), 0);
+	rdata_free(t);
+	/* the same (case, backend, repetition) twice */
+	t = load_fixture();
+	set_cell(t, 7, "repetition", rdata_get(t, 6, rdata_col(t, "repetition")));
+	assert_string_equal(rdata_get(t, 7, rdata_col(t, "name")), rdata_get(t, 6, rdata_col(t, "name")));
+	assert_int_equal(cmp_check_values(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "results.csv:9: case "));
+	assert_non_null(strstr(err, "again (first at line 8;"));
+	rdata_free(t);
+}
+
+static void test_kind_and_toolchain(void **state)
+{
+	struct rdata *t = load_fixture();
+	int cn = rdata_col(t, "ns_per_page"), cc = rdata_col(t, "callgrind_ir_per_page");
+	struct cmp_meta a, b;
+	char why[256];
+
+	(void)state;
+	assert_string_equal(cmp_kind(t, NULL), "timing");
+	memset(&a, 0, sizeof(a));
+	snprintf(a.kind, sizeof(a.kind), "callgrind");
+	assert_string_equal(cmp_kind(t, &a), "callgrind");	/* meta.json says */
+	for (size_t r = 0; r < t->nr_rows; r++) {
+		free(t->cells[r][cn]);
+		t->cells[r][cn] = strdup("");
+		free(t->cells[r][cc]);
+		t->cells[r][cc] = strdup("50");
+	}
+	assert_string_equal(cmp_kind(t, NULL), "callgrind");
+	rdata_free(t);
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(cmp_toolchain_differs(&a, &b, why, sizeof(why)), 0);
+	snprintf(a.compiler, sizeof(a.compiler), "GNU 12.2.0");
+	snprintf(a.libc, sizeof(a.libc), "glibc 2.36");
+	snprintf(a.valgrind, sizeof(a.valgrind), "valgrind-3.19.0");
+	b = a;
+	assert_int_equal(cmp_toolchain_differs(&a, &b, why, sizeof(why)), 0);
+	snprintf(b.compiler, sizeof(b.compiler), "GNU 13.2.0");
+	snprintf(b.valgrind, sizeof(b.valgrind), "valgrind-3.20.0");
+	assert_int_equal(cmp_toolchain_differs(&a, &b, why, sizeof(why)), 1);
+	assert_string_equal(why, "compiler GNU 12.2.0 (BASE) vs GNU 13.2.0 (NEW), valgrind valgrind-3.19.0 (BASE) "
+			    "vs valgrind-3.20.0 (NEW)");
+	/* recorded on one side only: nothing can be said */
+	b.libc[0] = '\0';
+	assert_int_equal(cmp_toolchain_differs(&a, &b, why, sizeof(why)), 0);
 }
 
 static void test_thresholds_file(void **state)
@@ -343,6 +534,9 @@ int main(void)
 		cmocka_unit_test(test_noisy),
 		cmocka_unit_test(test_too_few_repetitions),
 		cmocka_unit_test(test_no_common_case),
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_check_values),
+		cmocka_unit_test(test_kind_and_toolchain),
 		cmocka_unit_test(test_thresholds_file),
 	};
 

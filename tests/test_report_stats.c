@@ -147,6 +147,87 @@ static void test_mwu_ties(void **state)
 	assert_int_equal(rstats_mann_whitney(a, 0, b, 6, &r), -EINVAL);
 }
 
+/*
+ * Student's t p-values against scipy 1.10 (Debian 12's python3-scipy):
+ * 2 * scipy.stats.t.sf(abs(t), df).
+ */
+static void test_t_p2(void **state)
+{
+	static const struct { double t, df, p; } v[] = {
+		{ 2.0, 4, 0.1161165235168155 },
+		{ 0.5, 9, 0.6290712998260264 },
+		{ 15.7, 5, 1.905947291056672e-05 },
+		{ 3.0, 1, 0.20483276469913345 },
+		{ -2.2, 30, 0.03564843999683578 },
+		{ 8.0, 100, 2.2728648077280803e-12 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		assert_true(fabs(rstats_t_p2(v[i].t, v[i].df) - v[i].p) <= 1e-9 * (v[i].p > 1e-3 ? 1 : v[i].p * 1e3));
+	assert_float_equal(rstats_t_p2(0, 7), 1.0, 1e-12);
+	assert_float_equal(rstats_t_p2(INFINITY, 7), 0.0, 0);
+	assert_true(isnan(rstats_t_p2(1, 0)));
+	assert_true(isnan(rstats_t_p2(NAN, 3)));
+}
+
+/*
+ * Paired log-ratio t-test against scipy: d = log(num/den);
+ * scipy.stats.ttest_1samp(d, 0) -> statistic 56.52039292735242,
+ * pvalue 3.279612347690924e-08; d.mean() 0.09950029448489185,
+ * d.std(ddof=1) 0.004312159525463954.
+ */
+static void test_paired_log(void **state)
+{
+	double num[] = { 1.10, 1.12, 1.09, 1.11, 1.13, 1.10 }, den[] = { 1.0, 1.01, 0.99, 1.0, 1.02, 1.0 };
+	double same[] = { 2, 4, 8 }, twice[] = { 4, 8, 16 }, bad[] = { 1, 0, 1 };
+	struct rstats_paired r;
+
+	(void)state;
+	assert_int_equal(rstats_paired_log(num, den, 6, &r), 0);
+	assert_int_equal(r.n, 6);
+	assert_float_equal(r.mean_log, 0.09950029448489185, 1e-12);
+	assert_float_equal(r.sd_log, 0.004312159525463954, 1e-12);
+	assert_float_equal(r.t, 56.52039292735242, 1e-8);
+	assert_float_equal(r.p, 3.279612347690924e-08, 1e-13);
+	assert_float_equal(r.ratio, exp(0.09950029448489185), 1e-12);
+	assert_true(r.lo < r.ratio && r.ratio < r.hi);
+	/* t975(5) = 2.5706: the interval's half-width on the log scale */
+	assert_float_equal(log(r.hi) - r.mean_log, 2.5706 * 0.004312159525463954 / sqrt(6.0), 1e-6);
+	/* every pair the same ratio: nothing to test against */
+	assert_int_equal(rstats_paired_log(twice, same, 3, &r), 0);
+	assert_float_equal(r.ratio, 2.0, 1e-12);
+	assert_float_equal(r.p, 0.0, 0);
+	assert_int_equal(rstats_paired_log(same, same, 3, &r), 0);
+	assert_float_equal(r.p, 1.0, 0);
+	assert_int_equal(rstats_paired_log(num, den, 1, &r), -EINVAL);
+	assert_int_equal(rstats_paired_log(bad, same, 3, &r), -EINVAL);
+}
+
+/*
+ * Holm by hand: m = 4 (the NaN is not a test); sorted 0.005, 0.01, 0.03,
+ * 0.04 times 4, 3, 2, 1 = 0.02, 0.03, 0.06, 0.04 -> step-down maxima 0.02,
+ * 0.03, 0.06, 0.06.
+ */
+static void test_holm(void **state)
+{
+	double p[] = { 0.01, 0.04, 0.03, 0.005, NAN }, adj[5];
+	double big[] = { 0.5, 0.9 }, adj2[2];
+
+	(void)state;
+	assert_int_equal(rstats_holm(p, 5, adj), 0);
+	assert_float_equal(adj[0], 0.03, 1e-15);
+	assert_float_equal(adj[1], 0.06, 1e-15);
+	assert_float_equal(adj[2], 0.06, 1e-15);
+	assert_float_equal(adj[3], 0.02, 1e-15);
+	assert_true(isnan(adj[4]));
+	/* capped at 1 */
+	assert_int_equal(rstats_holm(big, 2, adj2), 0);
+	assert_float_equal(adj2[0], 1.0, 0);
+	assert_float_equal(adj2[1], 1.0, 0);
+	assert_int_equal(rstats_holm(p, 0, adj), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +237,9 @@ int main(void)
 		cmocka_unit_test(test_ratio_ci),
 		cmocka_unit_test(test_mwu_exact),
 		cmocka_unit_test(test_mwu_ties),
+		cmocka_unit_test(test_t_p2),
+		cmocka_unit_test(test_paired_log),
+		cmocka_unit_test(test_holm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
