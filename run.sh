@@ -69,9 +69,10 @@ run_tests() { # run_tests DIR (everything but the kcheck label)
 
 # kcheck's CTest tests: the stock kernel, then --full (skipped, with the
 # reason, when the custom kernel is not cached). A test that cannot run QEMU
-# shows as skipped, never as passed.
+# shows as skipped, never as passed. -V: the verdicts (counts, placement,
+# hmm-tests) and skip reasons go into the log.
 kcheck_ctest() { # kcheck_ctest DIR
-	(cd "$1" && ctest --output-on-failure --timeout 1500 -L kcheck)
+	(cd "$1" && ctest -V --timeout 1500 -L kcheck)
 }
 
 build_test() {
