@@ -61,14 +61,15 @@ skip() { echo "kcheck: SKIPPED ($mode): $*" >&2; exit 77; }
 fail() { echo "kcheck: FAILED ($mode): $*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null || { echo "kcheck: $1 not found (run.sh installs package $2)" >&2; exit 2; }; }
 need python3 python3; need cpio cpio; need dpkg-deb dpkg; need gcc gcc; need make make
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (package qemu-system-x86)"
+qemu=${KCHECK_QEMU:-qemu-system-x86_64}   # KCHECK_QEMU: another QEMU binary (tests)
+command -v "$qemu" >/dev/null || skip "$qemu is not installed (package qemu-system-x86)"
 [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || skip "no static /bin/busybox (package busybox-static)"
 say() { echo "kcheck: $*" >&2; }
 
 # ---- can QEMU run here at all? ----
-if ! qerr=$(echo quit | timeout 60 qemu-system-x86_64 -accel tcg -machine q35 -nodefaults -display none \
+if ! qerr=$(echo quit | timeout 60 "$qemu" -accel tcg -machine q35 -nodefaults -display none \
 		-monitor stdio -S 2>&1 >/dev/null); then
-	skip "qemu-system-x86_64 cannot start a TCG machine here: ${qerr:-timed out}"
+	skip "$qemu cannot start a TCG machine here: ${qerr:-it failed without a message}"
 fi
 
 # ---- the kernel ----
@@ -192,7 +193,7 @@ rm -f "$console" "$results"
 say "booting $release under QEMU TCG (2 vCPUs, NUMA nodes 0 and 1 of 1 GiB each, timeout ${tmo}s)"
 t0=$(date +%s)
 set +e
-timeout -k 10 "$tmo" qemu-system-x86_64 -accel tcg -machine q35 -cpu max,la57=off -smp 2 -m 2G \
+timeout -k 10 "$tmo" "$qemu" -accel tcg -machine q35 -cpu max,la57=off -smp 2 -m 2G \
 	-object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=1G \
 	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1 \
 	-kernel "$vmlinuz" -initrd "$w/initramfs.cpio" \

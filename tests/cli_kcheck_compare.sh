@@ -2,7 +2,8 @@
 # kcheck/compare.py without QEMU: kernel result lines made from the
 # emulator's own words must pass; one flipped WRITE bit, one pfn of another
 # class and one different rc must each be reported as a disagreement, and a
-# case the guest could not build must fail.
+# case the guest could not build must fail.  And where QEMU cannot run,
+# kcheck.sh must exit 77 (skipped), never 0.
 #   tests/cli_kcheck_compare.sh PFNBENCH DATA_DIR
 set -euo pipefail
 bin=$1
@@ -41,4 +42,10 @@ expect_fail "W bit flipped" '/^R state-rw-default.none /s/ c0o/ 80o/' "DISAGREEM
 expect_fail "zero page as a new page" '/^R state-zero-default.none /s/ 80z/ 80n/' "kernel 80n"
 expect_fail "rc differs" '/^R mix-eperm-rovma.none /s/rc=-1 /rc=-14 /' "rc: emulator -EPERM, kernel -EFAULT"
 expect_fail "not built" 's/^R state-swap-default.none .*/S state-swap-default.none none setup: page 0 (swap) is present/' "could not build"
+set +e
+KCHECK_QEMU=/bin/false "$src/kcheck/kcheck.sh" --pfnbench "$bin" --work "$tmp/kc" > "$tmp/out" 2>&1
+rc=$?
+set -e
+[ $rc = 77 ] || { cat "$tmp/out"; echo "FAIL: kcheck.sh with a QEMU that cannot start exited $rc, not 77"; exit 1; }
+grep -q "SKIPPED (stock): /bin/false cannot start a TCG machine" "$tmp/out" || { cat "$tmp/out"; echo "FAIL: no reason"; exit 1; }
 echo "cli_kcheck_compare: ok"
