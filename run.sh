@@ -10,6 +10,12 @@
 #                                the CI gate: callgrind counts against
 #                                results/baseline, timing against HEAD^1 (README)
 #   ./run.sh baseline            remake results/baseline (after an intended change)
+#   ./run.sh kcheck [--full]     the real kernel as the oracle: boot Debian's
+#                                kernel under QEMU, compare hmm_range_fault()
+#                                with the emulator, check numa.conf's node-1
+#                                placement (--full: the custom kernel with
+#                                test_hmm, device-private pages, hmm-tests;
+#                                see docs/kcheck.md)
 #
 # Build trees: BUILD_DIR/release (measurements), BUILD_DIR/test (tests and
 # the gate: the baseline's instruction counts are of this build type),
@@ -28,7 +34,12 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 PACKAGES=(cmake make gcc g++ pkg-config git python3 python3-numpy python3-scipy
 	libbenchmark-dev libbenchmark-tools libhwloc-dev hwloc libnuma-dev numactl
 	libinih-dev libjansson-dev libcmocka-dev gnuplot-nox valgrind
-	clang libclang-rt-14-dev linux-perf util-linux)
+	clang libclang-rt-14-dev linux-perf util-linux
+	# kcheck (docs/kcheck.md): QEMU, a busybox initramfs, the headers that
+	# match the kernel package linux-image-amd64 points to, and what the
+	# --full custom kernel build needs
+	qemu-system-x86 busybox-static cpio linux-headers-amd64 kmod
+	flex bison bc libelf-dev libssl-dev)
 
 install_missing() {
 	[ "${PFNBENCH_SKIP_INSTALL:-0}" = 1 ] && return 0
@@ -54,8 +65,16 @@ build() { # build DIR [cmake options...]
 	cmake --build "$dir" -j "$JOBS"
 }
 
-run_tests() { # run_tests DIR
-	(cd "$1" && ctest --output-on-failure -j "$JOBS" --timeout 900)
+run_tests() { # run_tests DIR (everything but the kcheck label)
+	(cd "$1" && ctest --output-on-failure -j "$JOBS" --timeout 900 -LE kcheck)
+}
+
+# kcheck's CTest tests: the stock kernel, then --full (skipped, with the
+# reason, when the custom kernel is not cached). A test that cannot run QEMU
+# shows as skipped, never as passed. -V: the verdicts (counts, placement,
+# hmm-tests) and skip reasons go into the log.
+kcheck_ctest() { # kcheck_ctest DIR
+	(cd "$1" && ctest -V --timeout 1500 -L kcheck)
 }
 
 build_test() {
@@ -131,8 +150,17 @@ if [ "${1:-}" = test ]; then
 		run_tests "$BUILD_DIR/asan"
 	echo "== fuzzing: config, page file and results readers, ${FUZZ_SECONDS:-20}s each ==" >&2
 	tests/fuzz/run.sh "$BUILD_DIR/fuzz" "${FUZZ_SECONDS:-20}" "$JOBS"
+	echo "== kcheck: the real kernel under QEMU (CTest label kcheck) ==" >&2
+	kcheck_ctest "$BUILD_DIR/test"
 	gate
 	exit 0
+fi
+
+if [ "${1:-}" = kcheck ]; then
+	shift
+	install_missing
+	build_test
+	exec kcheck/kcheck.sh --build "$BUILD_DIR" "$@"
 fi
 
 if [ "${1:-}" = baseline ]; then

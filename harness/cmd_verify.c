@@ -2,6 +2,7 @@
  * cmd_verify.c - `pfnbench verify`: run verify.c's random cases and report.
  *
  *   pfnbench verify [--cases N] [--seed S] [--out DIR] [--max-pfn P] [--case K]
+ *                   [--max-npages M] [--write-cases DIR]
  *
  * N cases (default 10000) from seed S (default 1), pfns below P (default
  * 2^40; use 0x10000000 under valgrind).  --case K runs case K alone (to
@@ -11,6 +12,11 @@
  * says how to replay it with `pfnbench encode`.  The last line is
  * "verify: N cases, M pages, K mismatches, T s".  Exit 0 when nothing
  * disagrees, 1 on a mismatch, 2 on bad usage or when a case cannot be run.
+ *
+ * --max-npages M caps the case size (default 2048).  --write-cases DIR
+ * runs nothing: it writes each generated case as DIR/case-sS-cK.page, with
+ * its default request in a "# request: none|read|write" comment line, for
+ * kcheck (docs/kcheck.md) to run through the real kernel.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +33,8 @@
 #define MAX_REPORTED 10
 
 static const char verify_usage[] =
-	"usage: pfnbench verify [--cases N] [--seed S] [--out DIR] [--max-pfn P] [--case K]\n";
+	"usage: pfnbench verify [--cases N] [--seed S] [--out DIR] [--max-pfn P] [--case K]\n"
+	"                       [--max-npages M] [--write-cases DIR]\n";
 
 static int parse_ulong(const char *s, unsigned long *out)
 {
@@ -86,6 +93,36 @@ static void report(const struct verify_ctx *ctx, const struct verify_case *vc, c
 		printf("  case written to %s\n", path);
 }
 
+/* --write-cases: every case as a page file, nothing run.  Exit status. */
+static int write_cases(struct verify_ctx *ctx, const char *dir, unsigned long seed, unsigned long first,
+		       unsigned long last)
+{
+	int status = 0;
+	for (unsigned long i = first; i < last && !status; i++) {
+		struct verify_case vc;
+		char path[4096];
+		verify_case_generate(ctx, i, &vc);
+		snprintf(path, sizeof(path), "%s/case-s%lu-c%lu.page", dir, seed, i);
+		FILE *f = fopen(path, "w");
+		if (!f) {
+			fprintf(stderr, "pfnbench verify: cannot write %s: %s\n", path, strerror(errno));
+			status = 2;
+			break;
+		}
+		fprintf(f, "# pfnbench verify --seed %lu --case %lu --max-npages %lu\n", seed, i, ctx->params.max_npages);
+		fprintf(f, "# request: %s\n", req_word(vc.default_req));
+		int ret = pagefile_write(f, vc.base, vc.pages, vc.npages);
+		if (fclose(f) || ret) {
+			fprintf(stderr, "pfnbench verify: error writing %s\n", path);
+			status = 2;
+		}
+	}
+	if (!status)
+		printf("verify: wrote %lu cases to %s\n", last - first, dir);
+	verify_ctx_destroy(ctx);
+	return status;
+}
+
 static double now_s(void)
 {
 	struct timespec t;
@@ -101,10 +138,13 @@ int cmd_verify(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "max-pfn", required_argument, NULL, 'p' },
 		{ "case", required_argument, NULL, 'c' },
+		{ "max-npages", required_argument, NULL, 'm' },
+		{ "write-cases", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long cases = 10000, seed = 1, max_pfn = EMU_PFN_MAX, only = 0;
+	unsigned long cases = 10000, seed = 1, max_pfn = EMU_PFN_MAX, only = 0, max_npages = 2048;
+	const char *write_dir = NULL;
 	bool have_only = false;
 	const char *out_dir = ".";
 	int opt;
@@ -118,6 +158,8 @@ int cmd_verify(int argc, char **argv)
 		case 's': dst = &seed; break;
 		case 'p': dst = &max_pfn; break;
 		case 'c': dst = &only; have_only = true; break;
+		case 'm': dst = &max_npages; break;
+		case 'w': write_dir = optarg; break;
 		case 'o': out_dir = optarg; break;
 		case 'h': fputs(verify_usage, stdout); return 0;
 		default:
@@ -139,7 +181,11 @@ int cmd_verify(int argc, char **argv)
 		return 2;
 	}
 
-	struct verify_params vp = { .seed = seed, .max_pfn = max_pfn, .max_npages = 2048 };
+	if (max_npages < 1 || max_npages > (1UL << 20)) {
+		fprintf(stderr, "pfnbench verify: --max-npages must be between 1 and 2^20\n");
+		return 2;
+	}
+	struct verify_params vp = { .seed = seed, .max_pfn = max_pfn, .max_npages = max_npages };
 	struct verify_ctx *ctx;
 	int ret = verify_ctx_create(&vp, &ctx);
 	if (ret) {
@@ -148,6 +194,9 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (ctx->nr_backends < 2)
 		printf("verify: only %u backend can fault; checking it against the oracle alone\n", ctx->nr_backends);
+
+	if (write_dir)
+		return write_cases(ctx, write_dir, seed, have_only ? only : 0, have_only ? only + 1 : cases);
 
 	double t0 = now_s();
 	unsigned long first = have_only ? only : 0, last = have_only ? only + 1 : cases;
