@@ -66,7 +66,7 @@ void cmp_thresholds_default(struct cmp_thresholds *t)
 	t->ab_threshold_pct = 5.0;
 	t->ab_alpha = 0.05;
 	t->ab_rounds = 10;
-	t->ab_min_ns_per_call = 3.0;
+	t->ab_min_ns_per_call = 6.0;
 	t->nr_metrics = sizeof(defaults) / sizeof(defaults[0]);
 	memcpy(t->metrics, defaults, sizeof(defaults));
 }

@@ -186,10 +186,19 @@ static void inspect(unsigned long start, unsigned long n, struct kc_pte *out)
 
 static int migrate(int dev, unsigned long addr, unsigned long n)
 {
-	struct hmm_dmirror_cmd c = { .addr = addr, .npages = n };
+	/* dmirror_migrate_to_device() copies the migrated pages back to ptr */
+	void *bounce = malloc(n * PAGE);
+	struct hmm_dmirror_cmd c = { .addr = addr, .ptr = (uintptr_t)bounce, .npages = n };
+	int ret = 0;
+
+	if (!bounce)
+		return -ENOMEM;
 	if (ioctl(dm_fd[dev], HMM_DMIRROR_MIGRATE_TO_DEV, &c))
-		return -errno;
-	return c.cpages == n ? 0 : -EAGAIN;
+		ret = -errno;
+	else if (c.cpages != n)
+		ret = -EAGAIN;
+	free(bounce);
+	return ret;
 }
 
 static const char *kind_name(unsigned k)
