@@ -21,7 +21,10 @@
  * sample.  Per case, the rounds are pairs: a paired t-test on
  * log(NEW / BASE) gives the change, its 95% interval and a p-value; Holm's
  * method adjusts the p-values over all cases.  A case is worse when its
- * adjusted p is below alpha AND it is slower by more than the threshold.
+ * adjusted p is below alpha AND it is slower by more than the threshold
+ * AND by more than a floor in ns per HMM call (6 by default): two builds
+ * whose code differs only in layout moved unchanged cases by up to a few
+ * ns per call (the null backend by about 1 ns, 10% of it at 16 pages).
  *
  * With callgrind = 1 each side is counted once under callgrind instead
  * (`pfnbench callgrind`), and the two counts are compared as `pfnbench
