@@ -28,17 +28,6 @@
 
 #define CONFIG_MAX_FILE_BYTES (1 << 20)
 
-const char *const config_counter_names[CONFIG_CTR_NR] = {
-	[CONFIG_CTR_INSTRUCTIONS] = "instructions",
-	[CONFIG_CTR_CYCLES] = "cycles",
-	[CONFIG_CTR_LLC_MISSES] = "llc_misses",
-	[CONFIG_CTR_DTLB_MISSES] = "dtlb_misses",
-	[CONFIG_CTR_BRANCH_MISSES] = "branch_misses",
-	[CONFIG_CTR_PAGE_FAULTS] = "page_faults",
-	[CONFIG_CTR_TASK_CLOCK_NS] = "task_clock_ns",
-	[CONFIG_CTR_CONTEXT_SWITCHES] = "context_switches",
-};
-
 static const char *const cache_names[] = { "warm", "cold" };
 static const char *const array_names[] = { "per-call", "kept" };
 static const char *const source_names[] = { "emulated", "kernel" };
@@ -750,13 +739,19 @@ static int k_counters(struct pstate *st, struct sweep_config *cfg, const char *v
 			if (t.nr > 1)
 				rc = st_error(st, line, "counters: '%s' cannot be combined with other names (give %s alone or a list of names)",
 					      t.tok[i], t.tok[i]);
-			mask = t.tok[i][0] == 'a' ? CONFIG_CTR_ALL : 0;
+			mask = t.tok[i][0] == 'a' ? PC_MASK_ALL : 0;
 			continue;
 		}
-		idx = lookup(config_counter_names, CONFIG_CTR_NR, t.tok[i]);
-		if (idx < 0)
-			rc = st_error(st, line, "counters: unknown counter '%s' (use all, none or instructions cycles llc_misses dtlb_misses branch_misses page_faults task_clock_ns context_switches)",
-				      t.tok[i]);
+		idx = pfn_counter_find(t.tok[i], false);
+		if (idx < 0) {
+			char names[256] = "";
+
+			for (int c = 0; c < PC_NR; c++)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s",
+					 pfn_counter_info[c].name);
+			rc = st_error(st, line, "counters: unknown counter '%s' (use all, none or%s)", t.tok[i],
+				      names);
+		}
 		else
 			mask |= 1U << idx;
 	}
@@ -1133,7 +1128,7 @@ int config_load(const char *path, const struct config_checks *checks, struct swe
 	cfg->repetitions = 3;
 	cfg->min_time_s = 0.05;
 	cfg->clear_data = true;
-	cfg->counters = CONFIG_CTR_ALL;
+	cfg->counters = PC_MASK_ALL;
 	cfg->seed = 1;
 	cfg->stages = false;
 	cfg->dma = false;
@@ -1302,9 +1297,9 @@ int config_to_json(const struct sweep_config *cfg, json_t **out)
 		rc |= json_array_append_new(a, json_integer(cfg->threads[i])) ? -ENOMEM : 0;
 	rc |= json_set(o, "threads", a);
 	a = json_array();
-	for (int i = 0; a && i < CONFIG_CTR_NR; i++)
-		if (cfg->counters & (1U << i))
-			rc |= json_array_append_new(a, json_string(config_counter_names[i])) ? -ENOMEM : 0;
+	for (int i = 0; a && i < PC_NR; i++)
+		if (cfg->counters & PC_MASK(i))
+			rc |= json_array_append_new(a, json_string(pfn_counter_info[i].name)) ? -ENOMEM : 0;
 	rc |= json_set(o, "counters", a);
 	/* a uint64 seed may not fit json_int_t: keep it exact as a string too */
 	{

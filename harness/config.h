@@ -94,6 +94,8 @@
 
 #include <jansson.h>
 
+#include "vocab.h"
+
 #define CONFIG_BATCH_WHOLE 0UL
 #define CONFIG_NPAGES_MAX (1UL << 24)   /* 64 GiB of emulated range */
 #define CONFIG_MAX_LIST 100000          /* values one key may expand to */
@@ -110,22 +112,6 @@ enum config_request {
 	CONFIG_REQUEST_READ,
 	CONFIG_REQUEST_WRITE,
 };
-
-/* Counters, as bits of sweep_config.counters (CONFIG_CTR_ALL = every one). */
-enum config_counter {
-	CONFIG_CTR_INSTRUCTIONS,
-	CONFIG_CTR_CYCLES,
-	CONFIG_CTR_LLC_MISSES,
-	CONFIG_CTR_DTLB_MISSES,
-	CONFIG_CTR_BRANCH_MISSES,
-	CONFIG_CTR_PAGE_FAULTS,
-	CONFIG_CTR_TASK_CLOCK_NS,
-	CONFIG_CTR_CONTEXT_SWITCHES,
-	CONFIG_CTR_NR
-};
-#define CONFIG_CTR_ALL ((1U << CONFIG_CTR_NR) - 1)
-/* Names as written in config files, indexed by enum config_counter. */
-extern const char *const config_counter_names[CONFIG_CTR_NR];
 
 /* Names of the enums above, as written in config files and JSON. */
 const char *config_cache_name(enum config_cache c);
@@ -169,7 +155,7 @@ struct sweep_config {
 	size_t nr_placements;
 	unsigned *threads;           /* ascending */
 	size_t nr_threads;
-	unsigned counters;           /* bits 1 << enum config_counter */
+	unsigned counters;           /* bits PC_MASK(enum pfn_counter) */
 	uint64_t seed;
 	enum config_source *sources; /* emulated before kernel */
 	size_t nr_sources;

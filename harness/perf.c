@@ -2,7 +2,9 @@
  * perf.c - perf_event_open counters of the calling thread (see perf.h).
  *
  * Layout: each available counter has one fd and belongs to one group; a
- * group is a leader fd that we enable, disable and read.
+ * group is a leader fd that we enable, disable and read.  The counters,
+ * their group (hardware or software) and which one is opened first come
+ * from vocab.h's PFN_COUNTERS() list:
  *
  *   groups[0]: cycles* -> instructions, llc_misses, dtlb_misses, branch_misses
  *   groups[1]: page_faults* -> task_clock, context_switches       (* leader)
@@ -52,75 +54,32 @@ struct perf_counters {
 	char reason[PC_NR][REASON_LEN];  /* why fd[c] is -1 */
 };
 
-static const char *const counter_names[PC_NR] = {
-	[PC_INSTRUCTIONS] = "instructions",
-	[PC_CYCLES] = "cycles",
-	[PC_LLC_MISSES] = "llc_misses",
-	[PC_DTLB_MISSES] = "dtlb_misses",
-	[PC_BRANCH_MISSES] = "branch_misses",
-	[PC_PAGE_FAULTS] = "page_faults",
-	[PC_TASK_CLOCK] = "task_clock_ns",
-	[PC_CONTEXT_SWITCHES] = "context_switches",
-};
-
-/* Open order within a kind: the first that opens leads the group. */
-static const enum pfn_counter hw_order[] = {PC_CYCLES, PC_INSTRUCTIONS, PC_LLC_MISSES, PC_DTLB_MISSES,
-					    PC_BRANCH_MISSES};
-static const enum pfn_counter sw_order[] = {PC_PAGE_FAULTS, PC_TASK_CLOCK, PC_CONTEXT_SWITCHES};
-
 const char *perf_counter_name(enum pfn_counter c)
 {
 	if ((unsigned)c >= PC_NR)
 		return NULL;
-	return counter_names[c];
+	return pfn_counter_info[c].name;
 }
 
 static bool is_hardware(enum pfn_counter c)
 {
-	return (PC_MASK_HW >> c) & 1;
+	return pfn_counter_info[c].group == PC_GROUP_HW;
 }
+
+/* The perf_event_attr type and config of each counter, from the list. */
+#define COUNTER_EVENT(ID, name, label, alias, group, lead, figure, type, config) [PC_##ID] = { type, config },
+static const struct {
+	uint32_t type;
+	uint64_t config;
+} events[PC_NR] = { PFN_COUNTERS(COUNTER_EVENT) };
+#undef COUNTER_EVENT
 
 static void event_attr(enum pfn_counter c, struct perf_event_attr *attr)
 {
 	memset(attr, 0, sizeof(*attr));
 	attr->size = sizeof(*attr);
-	switch (c) {
-	case PC_INSTRUCTIONS:
-		attr->type = PERF_TYPE_HARDWARE;
-		attr->config = PERF_COUNT_HW_INSTRUCTIONS;
-		break;
-	case PC_CYCLES:
-		attr->type = PERF_TYPE_HARDWARE;
-		attr->config = PERF_COUNT_HW_CPU_CYCLES;
-		break;
-	case PC_LLC_MISSES:
-		attr->type = PERF_TYPE_HARDWARE;
-		attr->config = PERF_COUNT_HW_CACHE_MISSES;
-		break;
-	case PC_DTLB_MISSES:
-		attr->type = PERF_TYPE_HW_CACHE;
-		attr->config = PERF_COUNT_HW_CACHE_DTLB | (PERF_COUNT_HW_CACHE_OP_READ << 8) |
-			       (PERF_COUNT_HW_CACHE_RESULT_MISS << 16);
-		break;
-	case PC_BRANCH_MISSES:
-		attr->type = PERF_TYPE_HARDWARE;
-		attr->config = PERF_COUNT_HW_BRANCH_MISSES;
-		break;
-	case PC_PAGE_FAULTS:
-		attr->type = PERF_TYPE_SOFTWARE;
-		attr->config = PERF_COUNT_SW_PAGE_FAULTS;
-		break;
-	case PC_TASK_CLOCK:
-		attr->type = PERF_TYPE_SOFTWARE;
-		attr->config = PERF_COUNT_SW_TASK_CLOCK;
-		break;
-	case PC_CONTEXT_SWITCHES:
-		attr->type = PERF_TYPE_SOFTWARE;
-		attr->config = PERF_COUNT_SW_CONTEXT_SWITCHES;
-		break;
-	default:
-		break;
-	}
+	attr->type = events[c].type;
+	attr->config = events[c].config;
 	attr->read_format = PERF_FORMAT_GROUP | PERF_FORMAT_ID | PERF_FORMAT_TOTAL_TIME_ENABLED |
 			    PERF_FORMAT_TOTAL_TIME_RUNNING;
 	attr->exclude_hv = 1;
@@ -205,10 +164,20 @@ static int open_one(enum pfn_counter c, int leader_fd, bool want_kernel, bool *u
 	return fd;
 }
 
-static void open_kind(struct perf_counters *pc, const enum pfn_counter *order, size_t n, bool want_kernel,
-		      bool no_pmu)
+/*
+ * Open the requested counters of one group: its lead first (the first that
+ * opens leads the group), then the others in the list's order.
+ */
+static void open_kind(struct perf_counters *pc, enum pfn_counter_group group, bool want_kernel, bool no_pmu)
 {
+	enum pfn_counter order[PC_NR];
+	size_t n = 0;
 	int g = -1;
+
+	for (int lead = 1; lead >= 0; lead--)
+		for (int c = 0; c < PC_NR; c++)
+			if (pfn_counter_info[c].group == group && pfn_counter_info[c].lead == lead)
+				order[n++] = (enum pfn_counter)c;
 	for (size_t i = 0; i < n; i++) {
 		enum pfn_counter c = order[i];
 		bool user_only = false;
@@ -270,8 +239,8 @@ int perf_counters_open(struct perf_counters **out, unsigned mask)
 	const char *no_pmu = getenv("PFNBENCH_NO_PMU");
 	bool no_pmu_set = no_pmu && *no_pmu && strcmp(no_pmu, "0") != 0;
 	pc->kernel_counted = want_kernel;
-	open_kind(pc, hw_order, sizeof(hw_order) / sizeof(hw_order[0]), want_kernel, no_pmu_set);
-	open_kind(pc, sw_order, sizeof(sw_order) / sizeof(sw_order[0]), want_kernel, false);
+	open_kind(pc, PC_GROUP_HW, want_kernel, no_pmu_set);
+	open_kind(pc, PC_GROUP_SW, want_kernel, false);
 	*out = pc;
 	return 0;
 }
@@ -411,7 +380,7 @@ int perf_counters_describe(const struct perf_counters *pc, json_t *obj)
 		bool avail = perf_counter_available(pc, c, &reason);
 		json_t *o = avail ? json_pack("{s:b}", "available", 1)
 				  : json_pack("{s:b, s:s}", "available", 0, "reason", reason);
-		if (!o || json_object_set_new(obj, counter_names[c], o))
+		if (!o || json_object_set_new(obj, pfn_counter_info[c].name, o))
 			return -ENOMEM;
 	}
 	if (json_object_set_new(obj, "kernel_mode_counted", json_boolean(perf_counters_kernel_counted(pc))))

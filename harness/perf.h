@@ -1,11 +1,9 @@
 /*
  * perf.h - perf_event_open counters around a timed region.
  *
- * Eight counters of the calling thread, in two kinds of groups:
- *
- *   hardware group: cycles (leader), instructions, llc_misses, dtlb_misses,
- *                   branch_misses
- *   software group: page_faults (leader), task_clock_ns, context_switches
+ * The counters of vocab.h's PFN_COUNTERS() list, of the calling thread, in
+ * two kinds of groups: the hardware group (led by cycles) and the software
+ * group (led by page_faults); the list says which counter is in which.
  *
  * Each group is read in one read() (PERF_FORMAT_GROUP | PERF_FORMAT_ID with
  * TOTAL_TIME_ENABLED/RUNNING) and every value is scaled for multiplexing as
@@ -32,29 +30,15 @@
 
 #include <jansson.h>
 
-enum pfn_counter {
-	PC_INSTRUCTIONS,
-	PC_CYCLES,
-	PC_LLC_MISSES,      /* PERF_COUNT_HW_CACHE_MISSES (usually the LLC) */
-	PC_DTLB_MISSES,     /* HW_CACHE DTLB read misses */
-	PC_BRANCH_MISSES,
-	PC_PAGE_FAULTS,     /* software */
-	PC_TASK_CLOCK,      /* software, ns */
-	PC_CONTEXT_SWITCHES,/* software */
-	PC_NR
-};
-#define PC_MASK(c) (1u << (c))
-#define PC_MASK_ALL ((1u << PC_NR) - 1)
-#define PC_MASK_HW (PC_MASK(PC_INSTRUCTIONS) | PC_MASK(PC_CYCLES) | PC_MASK(PC_LLC_MISSES) | \
-		    PC_MASK(PC_DTLB_MISSES) | PC_MASK(PC_BRANCH_MISSES))
-#define PC_MASK_SW (PC_MASK(PC_PAGE_FAULTS) | PC_MASK(PC_TASK_CLOCK) | PC_MASK(PC_CONTEXT_SWITCHES))
+#include "vocab.h"
+
+/* The counters are vocab.h's PFN_COUNTERS() list: enum pfn_counter, PC_MASK(). */
+#define PC_MASK_HW pfn_counter_group_mask(PC_GROUP_HW)
+#define PC_MASK_SW pfn_counter_group_mask(PC_GROUP_SW)
 
 struct perf_counters;
 
-/*
- * "instructions", "cycles", "llc_misses", "dtlb_misses", "branch_misses",
- * "page_faults", "task_clock_ns", "context_switches"; NULL for bad values.
- */
+/* The counter's name (pfn_counter_info[c].name); NULL for bad values. */
 const char *perf_counter_name(enum pfn_counter c);
 
 /*

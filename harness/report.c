@@ -32,6 +32,7 @@
 #include "costmodel.h"
 #include "report_data.h"
 #include "report_stats.h"
+#include "vocab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,30 +78,7 @@ static const char *const backend_names[NR_BACKENDS] = {
 	"convert", "direct", "direct-fixup", "null",
 };
 
-/* Counter columns (results-format.md) and their names in meta.json. */
-static const struct {
-	const char *col, *meta, *label;
-} counter_cols[] = {
-	{ "instructions_per_page", "instructions", "instructions" },
-	{ "cycles_per_page", "cycles", "cycles" },
-	{ "llc_misses_per_page", "llc_misses", "LLC misses" },
-	{ "dtlb_misses_per_page", "dtlb_misses", "dTLB misses" },
-	{ "branch_misses_per_page", "branch_misses", "branch misses" },
-	{ "page_faults_per_page", "page_faults", "page faults" },
-	{ "task_clock_ns_per_page", "task_clock", "task clock ns" },
-	{ "context_switches_per_page", "context_switches", "context switches" },
-};
-#define NR_COUNTERS (sizeof(counter_cols) / sizeof(counter_cols[0]))
-
-static const char *const stage_cols[] = {
-	"stage_prepare_ns_per_page", "stage_walk_ns_per_page",
-	"stage_alloc_ns_per_page", "stage_convert_ns_per_page",
-	"stage_dma_ns_per_page",
-};
-static const char *const stage_labels[] = {
-	"prepare", "walk", "alloc", "convert", "dma",
-};
-#define NR_STAGES 5
+#define NR_STAGES PFN_STAGE_NR
 
 /* One case (the same for every backend) and its rows per backend. */
 struct rcase {
@@ -928,24 +906,20 @@ static int fig_ratio(struct ctx *c)
 static int fig_counters(struct ctx *c, struct rgroup *g, char *which,
 			size_t which_len)
 {
-	static const char *const want[] = {
-		"instructions_per_page", "llc_misses_per_page",
-		"page_faults_per_page",
-	};
-	int cols[3];
+	int cols[PC_NR];
 	char name[300], sub[400], extra[300];
 	size_t nr = 0;
 	FILE *f;
 	int ret = 0;
 
 	which[0] = '\0';
-	for (size_t k = 0; k < 3; k++) {
-		int col = rdata_col(c->t, want[k]);
+	for (size_t k = 0; k < PC_NR; k++) {
+		int col = rdata_col(c->t, pfn_counter_info[k].column);
 
-		if (group_has(c, g, col)) {
+		if (pfn_counter_info[k].figure && group_has(c, g, col)) {
 			cols[nr++] = col;
 			fmt_to(which + strlen(which), which_len - strlen(which),
-				 "%s%s", *which ? " " : "", want[k]);
+				 "%s%s", *which ? " " : "", pfn_counter_info[k].column);
 		}
 	}
 	if (!nr)
@@ -959,7 +933,7 @@ static int fig_counters(struct ctx *c, struct rgroup *g, char *which,
 
 		for (size_t i = 0; i < g->nr_cases && !ret; i++) {
 			const struct rcase *rc = &c->cases[g->cases[i]];
-			double v[3];
+			double v[PC_NR];
 			int any = 0;
 
 			for (size_t k = 0; k < nr && !ret; k++) {
@@ -1347,9 +1321,8 @@ static void header(struct ctx *c)
 			/* the column is KEY_per_page; the table knows aliases */
 			fmt_to(cname, sizeof(cname), "%s_per_page", key);
 			col = rdata_col(c->t, cname);
-			for (size_t k = 0; col < 0 && k < NR_COUNTERS; k++)
-				if (!strcmp(counter_cols[k].meta, key))
-					col = rdata_col(c->t, counter_cols[k].col);
+			if (col < 0 && pfn_counter_find(key, true) >= 0)
+				col = rdata_col(c->t, pfn_counter_info[pfn_counter_find(key, true)].column);
 			/* meta.json says measured: check results.csv agrees */
 			fmt_to(real + strlen(real), sizeof(real) - strlen(real),
 				 "%s%s%s", *real ? ", " : "", key,
@@ -1560,8 +1533,8 @@ static int group_counters(struct ctx *c, struct rgroup *g)
 {
 	int any = 0, ret;
 
-	for (size_t k = 0; k < NR_COUNTERS; k++) {
-		int col = rdata_col(c->t, counter_cols[k].col);
+	for (size_t k = 0; k < PC_NR; k++) {
+		int col = rdata_col(c->t, pfn_counter_info[k].column);
 		char title[128];
 
 		if (!group_has(c, g, col))
@@ -1571,7 +1544,7 @@ static int group_counters(struct ctx *c, struct rgroup *g)
 				"counters only)\n\n");
 		any = 1;
 		fmt_to(title, sizeof(title), "  %s per page (%s)",
-			 counter_cols[k].label, counter_cols[k].col);
+			 pfn_counter_info[k].label, pfn_counter_info[k].column);
 		ret = backend_table(c, g, col, title);
 		if (ret)
 			return ret;
@@ -1627,14 +1600,14 @@ static int group_stages(struct ctx *c, struct rgroup *g)
 	int any = 0;
 
 	for (int k = 0; k < NR_STAGES; k++)
-		any |= group_has(c, g, rdata_col(c->t, stage_cols[k]));
+		any |= group_has(c, g, rdata_col(c->t, pfn_stage_info[k].column));
 	if (!any)
 		return 0;
 	fprintf(f, "Stage shares: %% of the sum of the stage medians (sum = "
 		"stage ns/page)\n\n");
 	fprintf(f, " npages backend     ");
 	for (int k = 0; k < NR_STAGES; k++)
-		fprintf(f, "%8s", stage_labels[k]);
+		fprintf(f, "%8s", pfn_stage_info[k].name);
 	fprintf(f, "  stage ns    all ns\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &c->cases[g->cases[i]];
@@ -1645,7 +1618,7 @@ static int group_stages(struct ctx *c, struct rgroup *g)
 
 			for (int k = 0; k < NR_STAGES; k++) {
 				ret = median_of(c, rc, b,
-						rdata_col(c->t, stage_cols[k]), &v[k]);
+						rdata_col(c->t, pfn_stage_info[k].column), &v[k]);
 				if (ret && ret != -ENODATA)
 					return ret;
 				if (ret) {
@@ -1754,7 +1727,7 @@ static int stage_medians(struct ctx *c, const struct rcase *rc, int b,
 
 	*sum = 0;
 	for (int k = 0; k < NR_STAGES; k++) {
-		int ret = median_of(c, rc, b, rdata_col(c->t, stage_cols[k]),
+		int ret = median_of(c, rc, b, rdata_col(c->t, pfn_stage_info[k].column),
 				    &v[k]);
 
 		if (ret == -ENODATA) {
@@ -1816,10 +1789,19 @@ static int conv_share(struct ctx *c, long gi, long batch, double *share,
 	ret = stage_medians(c, best, B_CONVERT, v, &sum);
 	if (ret)
 		return ret;
-	if (isnan(v[2]) && isnan(v[3]))
-		return -ENODATA;
-	*share = ((isnan(v[2]) ? 0 : v[2]) + (isnan(v[3]) ? 0 : v[3])) /
-		 sum * 100;
+	{
+		double conv = 0;
+		int any = 0;
+
+		for (int k = 0; k < NR_STAGES; k++)
+			if (pfn_stage_info[k].conversion && !isnan(v[k])) {
+				conv += v[k];
+				any = 1;
+			}
+		if (!any)
+			return -ENODATA;
+		*share = conv / sum * 100;
+	}
 	*npages = best->npages;
 	return 0;
 }
@@ -1906,8 +1888,11 @@ static int breakdown_table(struct ctx *c, const struct rpair *p, int b)
 	for (int s = 0; s < NR_SOURCES; s++)
 		rule_title(f, source_names[s], 37);
 	fprintf(f, "\nnpages");
-	for (int s = 0; s < NR_SOURCES; s++)
-		fprintf(f, "  prep  walk alloc  conv   dma  ns/pg");
+	for (int s = 0; s < NR_SOURCES; s++) {
+		for (int k = 0; k < NR_STAGES; k++)
+			fprintf(f, "%6s", pfn_stage_info[k].short_label);
+		fprintf(f, "  ns/pg");
+	}
 	fprintf(f, "\n");
 	for (size_t i = 0; i < nr; i++) {
 		fprintf(f, "%6ld", rows[i].npages);
@@ -1945,7 +1930,7 @@ static int breakdown(struct ctx *c)
 	int any = 0, ret;
 
 	for (int k = 0; k < NR_STAGES; k++)
-		any |= any_has(c, rdata_col(c->t, stage_cols[k]));
+		any |= any_has(c, rdata_col(c->t, pfn_stage_info[k].column));
 	if (!any)
 		return 0;
 	fprintf(c->out, "Breakdown of the whole path, emulated and kernel "
@@ -2428,9 +2413,10 @@ static int fig_stages(struct ctx *c)
 					if (!f && !(f = dat_open(c, name)))
 						return -errno;
 					if (!started) {
-						fprintf(f, "%snpages prepare walk+faults "
-							"alloc conversion dma-map\n",
-							blocks ? "\n\n" : "");
+						fprintf(f, "%snpages", blocks ? "\n\n" : "");
+						for (int st = 0; st < NR_STAGES; st++)
+							fprintf(f, " %s", pfn_stage_info[st].figure_label);
+						fprintf(f, "\n");
 						fmt_to(key, sizeof(key), "block%d",
 						       blocks++);
 						fmt_to(what, sizeof(what), "%s source",

@@ -1,9 +1,10 @@
 /*
  * results.c - results directory, atomic files, results.csv, meta.json.
  *
- * results.csv is described once, by the RESULT_COLUMNS table below: the
- * writer, the reader and the exported column names all come from it, so a
- * new column is one line.  The CSV dialect is RFC 4180 without line breaks
+ * results.csv is described once, by results.h's RESULT_COLUMNS() list,
+ * which takes one column per counter and stage from vocab.h: the writer,
+ * the reader and result_columns[] all come from it, so a new column is one
+ * line.  The CSV dialect is RFC 4180 without line breaks
  * inside fields: a field is quoted when it holds a comma or a double quote,
  * and a quote inside is doubled.  Numbers are printed with the fewest
  * digits that read back to the same double (%.15g, else %.17g).  An
@@ -180,62 +181,33 @@ out_unlink:
 
 /* ---- results.csv: the column table --------------------------------------- */
 
-enum col_type { COL_STR, COL_ULONG, COL_UINT, COL_BOOL, COL_OPT };
-
-struct col {
-	const char *name;
-	enum col_type type;
-	size_t off;
-	size_t size;
-};
-
 #define FIELD_SIZE(f) sizeof(((struct result_row *)0)->f)
-#define RESULT_COLUMNS(X)                               \
-	X("case", COL_STR, case_name)                   \
-	X("name", COL_STR, name)                        \
-	X("backend", COL_STR, backend)                  \
-	X("workload", COL_STR, workload)                \
-	X("source", COL_STR, source)                    \
-	X("npages", COL_ULONG, npages)                  \
-	X("batch", COL_ULONG, batch)                    \
-	X("cache", COL_STR, cache)                      \
-	X("clear_data", COL_BOOL, clear_data)           \
-	X("array", COL_STR, array)                      \
-	X("threads", COL_UINT, threads)                 \
-	X("placement_req", COL_STR, placement_req)      \
-	X("placement_actual", COL_STR, placement_actual) \
-	X("status", COL_STR, status)                    \
-	X("skip_reason", COL_STR, skip_reason)          \
-	X("repetition", COL_UINT, repetition)           \
-	X("iterations", COL_OPT, iterations)            \
-	X("ns_per_page", COL_OPT, ns_per_page)          \
-	X("ns_per_call", COL_OPT, ns_per_call)          \
-	X("pages_per_sec", COL_OPT, pages_per_sec)      \
-	X("bytes_alloc_per_page", COL_OPT, bytes_alloc_per_page) \
-	X("bytes_persistent_per_page", COL_OPT, bytes_persistent_per_page) \
-	X("walks_per_call", COL_OPT, walks_per_call)    \
-	X("faults_per_page", COL_OPT, faults_per_page)  \
-	X("instructions_per_page", COL_OPT, instructions_per_page) \
-	X("cycles_per_page", COL_OPT, cycles_per_page)  \
-	X("llc_misses_per_page", COL_OPT, llc_misses_per_page) \
-	X("dtlb_misses_per_page", COL_OPT, dtlb_misses_per_page) \
-	X("branch_misses_per_page", COL_OPT, branch_misses_per_page) \
-	X("page_faults_per_page", COL_OPT, page_faults_per_page) \
-	X("task_clock_ns_per_page", COL_OPT, task_clock_ns_per_page) \
-	X("context_switches_per_page", COL_OPT, context_switches_per_page) \
-	X("stage_prepare_ns_per_page", COL_OPT, stage_prepare_ns_per_page) \
-	X("stage_walk_ns_per_page", COL_OPT, stage_walk_ns_per_page) \
-	X("stage_alloc_ns_per_page", COL_OPT, stage_alloc_ns_per_page) \
-	X("stage_convert_ns_per_page", COL_OPT, stage_convert_ns_per_page) \
-	X("stage_dma_ns_per_page", COL_OPT, stage_dma_ns_per_page) \
-	X("callgrind_ir_per_page", COL_OPT, callgrind_ir_per_page)
+#define COL_ENTRY(ID, n, t, f, flags) [RCOL_##ID] = { n, RESULT_##t, offsetof(struct result_row, f), FIELD_SIZE(f), flags },
+#define COL_COUNTER(ID, name, label, alias, group, lead, figure, type, config)                          \
+	[RCOL_CTR_##ID] = { PFN_COUNTER_COLUMN(name), RESULT_OPT, offsetof(struct result_row, counter[PC_##ID]), \
+			    sizeof(struct result_opt), RESULT_FROM_GB },
+#define COL_STAGE(ID, name, short_label, figure_label, conversion)                                      \
+	[RCOL_STAGE_##ID] = { PFN_STAGE_COLUMN(name), RESULT_OPT,                                       \
+			      offsetof(struct result_row, stage[PFN_STAGE_##ID]), sizeof(struct result_opt), \
+			      RESULT_FROM_GB },
 
-#define COL_ENTRY(n, t, f) { n, t, offsetof(struct result_row, f), FIELD_SIZE(f) },
-#define COL_NAME(n, t, f) n,
+const struct result_column result_columns[RCOL_NR] = { RESULT_COLUMNS(COL_ENTRY, COL_COUNTER, COL_STAGE) };
+#define NR_COLS ((size_t)RCOL_NR)
 
-static const struct col cols[] = { RESULT_COLUMNS(COL_ENTRY) };
-const char *const results_csv_columns[] = { RESULT_COLUMNS(COL_NAME) NULL };
-#define NR_COLS (sizeof(cols) / sizeof(cols[0]))
+/* RCOL_COUNTER() and RCOL_STAGE() count on the blocks' places in the list */
+#define COL_CHECK_COUNTER(ID, name, label, alias, group, lead, figure, type, config) \
+	_Static_assert(RCOL_COUNTER(PC_##ID) == RCOL_CTR_##ID, "counter columns out of order");
+#define COL_CHECK_STAGE(ID, name, short_label, figure_label, conversion) \
+	_Static_assert(RCOL_STAGE(PFN_STAGE_##ID) == RCOL_STAGE_##ID, "stage columns out of order");
+PFN_COUNTERS(COL_CHECK_COUNTER)
+PFN_STAGES(COL_CHECK_STAGE)
+
+struct result_opt *result_row_opt(struct result_row *row, enum result_col col)
+{
+	if ((unsigned)col >= NR_COLS || result_columns[col].type != RESULT_OPT)
+		return NULL;
+	return (struct result_opt *)((char *)row + result_columns[col].off);
+}
 
 int results_csv_create(struct results_csv **out)
 {
@@ -269,11 +241,11 @@ static int csv_push(struct results_csv *csv, const struct result_row *row)
 int results_csv_append(struct results_csv *csv, const struct result_row *row)
 {
 	for (size_t i = 0; i < NR_COLS; i++) {
-		const char *s = (const char *)row + cols[i].off;
+		const char *s = (const char *)row + result_columns[i].off;
 
-		if (cols[i].type != COL_STR)
+		if (result_columns[i].type != RESULT_STR)
 			continue;
-		if (!memchr(s, '\0', cols[i].size) || strpbrk(s, "\r\n"))
+		if (!memchr(s, '\0', result_columns[i].size) || strpbrk(s, "\r\n"))
 			return -EINVAL;
 	}
 	return csv_push(csv, row);
@@ -306,24 +278,24 @@ static void put_double(FILE *f, double v)
 	fputs(buf, f);
 }
 
-static void put_field(FILE *f, const struct col *c, const struct result_row *row)
+static void put_field(FILE *f, const struct result_column *c, const struct result_row *row)
 {
 	const char *p = (const char *)row + c->off;
 
 	switch (c->type) {
-	case COL_STR:
+	case RESULT_STR:
 		put_str(f, p);
 		break;
-	case COL_ULONG:
+	case RESULT_ULONG:
 		fprintf(f, "%lu", *(const unsigned long *)p);
 		break;
-	case COL_UINT:
+	case RESULT_UINT:
 		fprintf(f, "%u", *(const unsigned *)p);
 		break;
-	case COL_BOOL:
+	case RESULT_BOOL:
 		fputc(*(const bool *)p ? '1' : '0', f);
 		break;
-	case COL_OPT: {
+	case RESULT_OPT: {
 		const struct result_opt *o = (const struct result_opt *)p;
 
 		/* not measured (or not a number): an empty field, never 0 */
@@ -344,12 +316,12 @@ int results_csv_format(const struct results_csv *csv, char **buf, size_t *len)
 	if (!f)
 		return -ENOMEM;
 	for (size_t i = 0; i < NR_COLS; i++) {
-		fputs(cols[i].name, f);
+		fputs(result_columns[i].name, f);
 		fputc(i + 1 < NR_COLS ? ',' : '\n', f);
 	}
 	for (size_t r = 0; r < csv->nr_rows; r++)
 		for (size_t i = 0; i < NR_COLS; i++) {
-			put_field(f, &cols[i], &csv->rows[r]);
+			put_field(f, &result_columns[i], &csv->rows[r]);
 			fputc(i + 1 < NR_COLS ? ',' : '\n', f);
 		}
 	if (ferror(f)) {
@@ -405,19 +377,19 @@ static int rd_error(struct csv_reader *r, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int parse_field(struct csv_reader *r, const struct col *c, const char *s, struct result_row *row)
+static int parse_field(struct csv_reader *r, const struct result_column *c, const char *s, struct result_row *row)
 {
 	char *p = (char *)row + c->off, *end;
 
 	switch (c->type) {
-	case COL_STR:
+	case RESULT_STR:
 		if (strlen(s) >= c->size)
 			return rd_error(r, "column %s is longer than %zu characters (the file is damaged or not from pfnbench)",
 					c->name, c->size - 1);
 		strcpy(p, s);
 		return 0;
-	case COL_ULONG:
-	case COL_UINT: {
+	case RESULT_ULONG:
+	case RESULT_UINT: {
 		unsigned long v;
 
 		if (!*s)
@@ -425,20 +397,20 @@ static int parse_field(struct csv_reader *r, const struct col *c, const char *s,
 		errno = 0;
 		v = strtoul(s, &end, 10);
 		if (!isdigit((unsigned char)*s) || *end || errno ||
-		    (c->type == COL_UINT && v > UINT_MAX))
+		    (c->type == RESULT_UINT && v > UINT_MAX))
 			return rd_error(r, "column %s: '%s' is not a whole number (fix or delete the row)", c->name, s);
-		if (c->type == COL_ULONG)
+		if (c->type == RESULT_ULONG)
 			*(unsigned long *)p = v;
 		else
 			*(unsigned *)p = (unsigned)v;
 		return 0;
 	}
-	case COL_BOOL:
+	case RESULT_BOOL:
 		if (strcmp(s, "0") && strcmp(s, "1"))
 			return rd_error(r, "column %s: '%s' is not 0 or 1 (fix or delete the row)", c->name, s);
 		*(bool *)p = s[0] == '1';
 		return 0;
-	case COL_OPT: {
+	case RESULT_OPT: {
 		struct result_opt *o = (struct result_opt *)p;
 
 		o->valid = false;
@@ -476,10 +448,10 @@ int results_csv_load(const char *path, struct results_csv **out, char *err, size
 	if (rc)
 		return rc;
 	for (size_t c = 0; c < NR_COLS; c++) {
-		map[c] = rdata_col(t, cols[c].name);
+		map[c] = rdata_col(t, result_columns[c].name);
 		if (map[c] < 0) {
 			rc = rd_error(&r, "missing column %s (not a pfnbench results.csv, or from an older version)",
-				      cols[c].name);
+				      result_columns[c].name);
 			goto out;
 		}
 	}
@@ -492,7 +464,7 @@ int results_csv_load(const char *path, struct results_csv **out, char *err, size
 		memset(&row, 0, sizeof(row));
 		r.line = (int)t->lines[i];
 		for (size_t c = 0; c < NR_COLS; c++) {
-			rc = parse_field(&r, &cols[c], t->cells[i][map[c]], &row);
+			rc = parse_field(&r, &result_columns[c], t->cells[i][map[c]], &row);
 			if (rc)
 				goto out;
 		}

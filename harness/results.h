@@ -24,6 +24,8 @@
 
 #include <jansson.h>
 
+#include "vocab.h"
+
 /* ---- directory and atomic files ---------------------------------------- */
 
 /*
@@ -55,6 +57,7 @@ struct result_opt {
 #define RESULT_STR_SHORT 32
 #define RESULT_STR_LONG 256
 
+
 /* One row of results.csv: one case, one repetition (docs/results-format.md). */
 struct result_row {
 	char case_name[RESULT_STR_LONG];        /* column "case": WORKLOAD/npages:N/batch:B[/VARIANT] */
@@ -82,21 +85,83 @@ struct result_row {
 	struct result_opt bytes_persistent_per_page;
 	struct result_opt walks_per_call;
 	struct result_opt faults_per_page;
-	struct result_opt instructions_per_page;
-	struct result_opt cycles_per_page;
-	struct result_opt llc_misses_per_page;
-	struct result_opt dtlb_misses_per_page;
-	struct result_opt branch_misses_per_page;
-	struct result_opt page_faults_per_page;
-	struct result_opt task_clock_ns_per_page;
-	struct result_opt context_switches_per_page;
-	struct result_opt stage_prepare_ns_per_page;
-	struct result_opt stage_walk_ns_per_page;
-	struct result_opt stage_alloc_ns_per_page;
-	struct result_opt stage_convert_ns_per_page;
-	struct result_opt stage_dma_ns_per_page;
+	struct result_opt counter[PC_NR];       /* per page, by enum pfn_counter */
+	struct result_opt stage[PFN_STAGE_NR];  /* ns per page, by enum pfn_stage */
 	struct result_opt callgrind_ir_per_page;
 };
+
+/*
+ * The columns of results.csv, in file order, written once:
+ *
+ *   X(ID, "name", TYPE, member, flags)   a column of its own
+ *   XC, XS                               vocab.h's counter and stage lists
+ *                                        (one column per counter and stage)
+ *
+ * TYPE is a result_col_type without its prefix; flags RESULT_FROM_GB marks
+ * the measurements the sweep takes from the Google Benchmark counter of the
+ * same name.  Expanded by results.c (the writer's and reader's table) and
+ * below (enum result_col).
+ */
+#define RESULT_FROM_GB (1u << 0)
+
+#define RESULT_COLUMNS(X, XC, XS)                                                        \
+	X(CASE, "case", STR, case_name, 0)                                               \
+	X(NAME, "name", STR, name, 0)                                                    \
+	X(BACKEND, "backend", STR, backend, 0)                                           \
+	X(WORKLOAD, "workload", STR, workload, 0)                                        \
+	X(SOURCE, "source", STR, source, 0)                                              \
+	X(NPAGES, "npages", ULONG, npages, 0)                                            \
+	X(BATCH, "batch", ULONG, batch, 0)                                               \
+	X(CACHE, "cache", STR, cache, 0)                                                 \
+	X(CLEAR_DATA, "clear_data", BOOL, clear_data, 0)                                 \
+	X(ARRAY, "array", STR, array, 0)                                                 \
+	X(THREADS, "threads", UINT, threads, 0)                                          \
+	X(PLACEMENT_REQ, "placement_req", STR, placement_req, 0)                         \
+	X(PLACEMENT_ACTUAL, "placement_actual", STR, placement_actual, 0)                \
+	X(STATUS, "status", STR, status, 0)                                              \
+	X(SKIP_REASON, "skip_reason", STR, skip_reason, 0)                               \
+	X(REPETITION, "repetition", UINT, repetition, 0)                                 \
+	X(ITERATIONS, "iterations", OPT, iterations, 0)                                  \
+	X(NS_PER_PAGE, "ns_per_page", OPT, ns_per_page, 0)                               \
+	X(NS_PER_CALL, "ns_per_call", OPT, ns_per_call, 0)                               \
+	X(PAGES_PER_SEC, "pages_per_sec", OPT, pages_per_sec, 0)                         \
+	X(BYTES_ALLOC_PER_PAGE, "bytes_alloc_per_page", OPT, bytes_alloc_per_page, RESULT_FROM_GB) \
+	X(BYTES_PERSISTENT_PER_PAGE, "bytes_persistent_per_page", OPT, bytes_persistent_per_page, \
+	  RESULT_FROM_GB)                                                                \
+	X(WALKS_PER_CALL, "walks_per_call", OPT, walks_per_call, RESULT_FROM_GB)         \
+	X(FAULTS_PER_PAGE, "faults_per_page", OPT, faults_per_page, RESULT_FROM_GB)      \
+	PFN_COUNTERS(XC)                                                                 \
+	PFN_STAGES(XS)                                                                   \
+	X(CALLGRIND_IR_PER_PAGE, "callgrind_ir_per_page", OPT, callgrind_ir_per_page, 0)
+
+#define RESULT_COL_ENUM(ID, name, type, member, flags) RCOL_##ID,
+#define RESULT_COL_ENUM_COUNTER(ID, name, label, alias, group, lead, figure, type, config) RCOL_CTR_##ID,
+#define RESULT_COL_ENUM_STAGE(ID, name, short_label, figure_label, conversion) RCOL_STAGE_##ID,
+enum result_col { RESULT_COLUMNS(RESULT_COL_ENUM, RESULT_COL_ENUM_COUNTER, RESULT_COL_ENUM_STAGE) RCOL_NR };
+#undef RESULT_COL_ENUM
+#undef RESULT_COL_ENUM_COUNTER
+#undef RESULT_COL_ENUM_STAGE
+
+/* The column of counter c (enum pfn_counter) and of stage s (enum pfn_stage). */
+#define RCOL_COUNTER(c) ((enum result_col)(RCOL_FAULTS_PER_PAGE + 1 + (int)(c)))
+#define RCOL_STAGE(s) ((enum result_col)(RCOL_FAULTS_PER_PAGE + 1 + PC_NR + (int)(s)))
+
+enum result_col_type { RESULT_STR, RESULT_ULONG, RESULT_UINT, RESULT_BOOL, RESULT_OPT };
+
+/* One column as data. */
+struct result_column {
+	const char *name;
+	enum result_col_type type;
+	size_t off;                   /* offsetof(struct result_row, member) */
+	size_t size;                  /* sizeof the member */
+	unsigned flags;               /* RESULT_FROM_GB */
+};
+
+/* Indexed by enum result_col. */
+extern const struct result_column result_columns[RCOL_NR];
+
+/* The optional number of column col in row; NULL when col is not a number column. */
+struct result_opt *result_row_opt(struct result_row *row, enum result_col col);
 
 /* Rows in memory, in the order appended (or read). */
 struct results_csv {
@@ -104,9 +169,6 @@ struct results_csv {
 	size_t nr_rows;
 	size_t cap;
 };
-
-/* Column names in file order, NULL-terminated. */
-extern const char *const results_csv_columns[];
 
 /* 0 or -ENOMEM; *out NULL on error.  Free with results_csv_destroy(). */
 int results_csv_create(struct results_csv **out);

@@ -518,28 +518,21 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 
 		gb_counter(st, "pages_per_iter", (double)inner * sc->npages, GB_COUNTER_AVG_THREADS);
 		gb_counter(st, "calls_per_iter", (double)inner * calls_per_pass, GB_COUNTER_AVG_THREADS);
-		gb_counter(st, "faults_per_page", faults / pages, GB_COUNTER_AVG_THREADS);
-		gb_counter(st, "walks_per_call", walks / ((double)iters * inner * calls_per_pass),
+		gb_counter(st, result_columns[RCOL_FAULTS_PER_PAGE].name, faults / pages, GB_COUNTER_AVG_THREADS);
+		gb_counter(st, result_columns[RCOL_WALKS_PER_CALL].name, walks / ((double)iters * inner * calls_per_pass),
 			   GB_COUNTER_AVG_THREADS);
-		gb_counter(st, "bytes_alloc_per_page", bs->pages ? (double)bs->bytes_allocated / bs->pages : 0,
-			   GB_COUNTER_AVG_THREADS);
-		gb_counter(st, "bytes_persistent_per_page", (double)bs->bytes_persistent / sc->batch,
-			   GB_COUNTER_AVG_THREADS);
-		for (int i = 0; i < PC_NR; i++) {
-			char name[64];
-
-			if (!ctr_valid[i])
-				continue;
-			snprintf(name, sizeof(name), "%s_per_page", perf_counter_name(i));
-			gb_counter(st, name, ctr_total[i] / pages, GB_COUNTER_AVG_THREADS);
-		}
+		gb_counter(st, result_columns[RCOL_BYTES_ALLOC_PER_PAGE].name,
+			   bs->pages ? (double)bs->bytes_allocated / bs->pages : 0, GB_COUNTER_AVG_THREADS);
+		gb_counter(st, result_columns[RCOL_BYTES_PERSISTENT_PER_PAGE].name,
+			   (double)bs->bytes_persistent / sc->batch, GB_COUNTER_AVG_THREADS);
+		for (int i = 0; i < PC_NR; i++)
+			if (ctr_valid[i])
+				gb_counter(st, result_columns[RCOL_COUNTER(i)].name, ctr_total[i] / pages,
+					   GB_COUNTER_AVG_THREADS);
 		if (cfg->stages)
-			for (int s = 0; s < PFN_STAGE_NR; s++) {
-				char name[64];
-
-				snprintf(name, sizeof(name), "stage_%s_ns_per_page", pfn_stage_names[s]);
-				gb_counter(st, name, stage_ns[s] / pages, GB_COUNTER_AVG_THREADS);
-			}
+			for (int s = 0; s < PFN_STAGE_NR; s++)
+				gb_counter(st, result_columns[RCOL_STAGE(s)].name, stage_ns[s] / pages,
+					   GB_COUNTER_AVG_THREADS);
 	}
 	if (thread0) {
 		int actual[EMU_MEM_NR_KINDS];
@@ -676,23 +669,10 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 		}
 		if (calls_per_iter > 0)
 			row.ns_per_call = (struct result_opt){ r->real_time_ns / calls_per_iter, true };
-		opt_from(r, "bytes_alloc_per_page", &row.bytes_alloc_per_page);
-		opt_from(r, "bytes_persistent_per_page", &row.bytes_persistent_per_page);
-		opt_from(r, "walks_per_call", &row.walks_per_call);
-		opt_from(r, "faults_per_page", &row.faults_per_page);
-		opt_from(r, "instructions_per_page", &row.instructions_per_page);
-		opt_from(r, "cycles_per_page", &row.cycles_per_page);
-		opt_from(r, "llc_misses_per_page", &row.llc_misses_per_page);
-		opt_from(r, "dtlb_misses_per_page", &row.dtlb_misses_per_page);
-		opt_from(r, "branch_misses_per_page", &row.branch_misses_per_page);
-		opt_from(r, "page_faults_per_page", &row.page_faults_per_page);
-		opt_from(r, "task_clock_ns_per_page", &row.task_clock_ns_per_page);
-		opt_from(r, "context_switches_per_page", &row.context_switches_per_page);
-		opt_from(r, "stage_prepare_ns_per_page", &row.stage_prepare_ns_per_page);
-		opt_from(r, "stage_walk_ns_per_page", &row.stage_walk_ns_per_page);
-		opt_from(r, "stage_alloc_ns_per_page", &row.stage_alloc_ns_per_page);
-		opt_from(r, "stage_convert_ns_per_page", &row.stage_convert_ns_per_page);
-		opt_from(r, "stage_dma_ns_per_page", &row.stage_dma_ns_per_page);
+		/* every measurement the benchmark function handed over as a counter */
+		for (int col = 0; col < RCOL_NR; col++)
+			if (result_columns[col].flags & RESULT_FROM_GB)
+				opt_from(r, result_columns[col].name, result_row_opt(&row, (enum result_col)col));
 	}
 	if (results_csv_append(sw->csv, &row) && !sw->commit_error)
 		sw->commit_error = -ENOMEM;
