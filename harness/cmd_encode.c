@@ -10,9 +10,11 @@
  * non-zero rc is output, not a failure: exit 0.  Bad usage or a bad file:
  * a message (FILE:LINE for the file) and exit 2.
  *
- *   pfnbench list backends|workloads
+ *   pfnbench list backends|workloads|keys [--markdown]|counters|stages
  *
- * prints one NAME<TAB>description line per backend or workload.
+ * prints one NAME<TAB>description line per backend, workload, counter or
+ * stage (the vocab.h lists), and the config key table (config_keys.c; with
+ * --markdown the README's table).
  *
  * Left out: timing (that is the benchmark's job) and batching: encode is
  * one call, however many pages.
@@ -25,6 +27,7 @@
 
 #include "backend.h"
 #include "commands.h"
+#include "config.h"
 #include "pagefile.h"
 #include "workloads.h"
 
@@ -178,8 +181,10 @@ out_pf:
 
 int cmd_list(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "keys") && !strcmp(argv[2], "--markdown"))
+		return config_keys_print(stdout, true) ? 1 : 0;
 	if (argc != 2) {
-		fprintf(stderr, "usage: pfnbench list backends|workloads\n");
+		fprintf(stderr, "usage: pfnbench list backends|workloads|keys [--markdown]|counters|stages\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "backends")) {
@@ -192,6 +197,23 @@ int cmd_list(int argc, char **argv)
 			printf("%s\t%s\n", *w, workload_description(*w));
 		return 0;
 	}
-	fprintf(stderr, "pfnbench list: unknown list '%s' (use backends or workloads)\n", argv[1]);
+	if (!strcmp(argv[1], "keys"))
+		return config_keys_print(stdout, false) ? 1 : 0;
+	if (!strcmp(argv[1], "counters")) {
+		for (int c = 0; c < PC_NR; c++)
+			printf("%s\t%s, %s group, column %s\n", pfn_counter_info[c].name, pfn_counter_info[c].label,
+			       pfn_counter_info[c].group == PC_GROUP_HW ? "hardware" : "software",
+			       pfn_counter_info[c].column);
+		return 0;
+	}
+	if (!strcmp(argv[1], "stages")) {
+		for (int s = 0; s < PFN_STAGE_NR; s++)
+			printf("%s\t%s, column %s%s\n", pfn_stage_info[s].name, pfn_stage_info[s].figure_label,
+			       pfn_stage_info[s].column,
+			       pfn_stage_info[s].conversion ? ", part of the conversion share" : "");
+		return 0;
+	}
+	fprintf(stderr, "pfnbench list: unknown list '%s' (use backends, workloads, keys, counters or stages)\n",
+		argv[1]);
 	return 2;
 }

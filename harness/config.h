@@ -30,48 +30,15 @@
  * Number lists are sorted ascending and de-duplicated; `whole` in batch
  * (stored as CONFIG_BATCH_WHOLE = 0) sorts last.
  *
- * Keys, [sweep] section (default in brackets; "required" has none)
- * ----------------------
- *   backends     required. list of backend names (pfnbench list backends),
- *                e.g. convert, direct, direct-fixup, null
- *   workloads    required. list of mirror, first-touch, thp, migrated, mixed
- *   npages       required. pages per range (1 .. CONFIG_NPAGES_MAX), list
- *                and ranges
- *   batch        [whole] pages per HMM call; list and ranges; `whole` = the
- *                whole range in one call.  A batch larger than a case's
- *                npages is clamped to npages by the sweep
- *                (config_batch_effective()), which makes it the same case
- *                as `whole`.
- *   repetitions  [3] repetitions of every case, 1 .. 1000000
- *   min_time     [0.05] minimum seconds per repetition, 0 < t <= 3600
- *   cache        [warm] warm | cold, list allowed
- *   clear_data   [yes] yes | no: faults clear (copy for COW) a 4 KiB data
- *                frame, as do_anonymous_page() does
- *   array        [per-call] per-call | kept | both: convert's second array
- *                allocated per call (as nouveau does) or kept for the run;
- *                a list (per-call, kept) is the same as both
- *   placement    [local] list of placement specs separated by spaces; a
- *                spec is `local` or comma-separated key=node pairs with
- *                keys cpu, pt, memmap, hmm, drv, data (each at most once,
- *                node 0 .. 1023), e.g. cpu=0,pt=0,memmap=0,hmm=1,drv=1,data=0
- *   threads      [1] workers, 1 .. 1024, list allowed
- *   counters     [all] all | none | list of instructions cycles llc_misses
- *                dtlb_misses branch_misses page_faults task_clock_ns
- *                context_switches
- *   seed         [1] uint64 seed for workload generators
- *   source       [emulated] emulated | kernel, list allowed
- *   stages       [no] yes | no: time each stage (prepare, walk, alloc,
- *                convert, dma) separately
- *   dma          [no] yes | no: include the modelled DMA map stage
- *   request      [default] default | none | read | write: override the
- *                workload's own fault request for every page
- *
- * Keys, [workload] section (parameters of the workload generators)
- * ------------------------
- *   migrated_share  [0.5] share of the `migrated` range that is
- *                   device-private memory of this device, 0 < share <= 1
- *                   (workloads.c treats 0 as "use the default", so 0 is
- *                   refused here rather than silently becoming 0.5)
+ * Keys
+ * ----
+ * Every key is one entry of config_keys[] (config_keys.c): section, name,
+ * type, the member of struct sweep_config it fills, range, default, the
+ * words it takes and one line of help.  One generic parser, default filler,
+ * JSON writer and free work from that table; `pfnbench list keys` prints
+ * it, and test_config.c checks the shipped configs' comments and the
+ * README's key table against it.  Adding a key is one table entry and its
+ * member below (plus its use in the sweep).
  *
  * Errors (-EINVAL, message "FILE:LINE: what (what to do)"): unknown section,
  * unknown key, a key given twice, a bad number, a value out of range, an
@@ -83,6 +50,8 @@
  *   - array containing kept when no listed backend has a second array (only
  *     checked when config_checks.backend_has_second_array is set);
  *   - counters naming all or none together with other names;
+ *   - source = kernel with a workload that has no real-kernel shape (only
+ *     checked when config_checks.workload_has_kernel_shape is set);
  *   - more than CONFIG_MAX_CASES cases (config_nr_cases()).
  */
 #ifndef PFNBENCH_CONFIG_H
@@ -91,6 +60,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -122,12 +92,15 @@ const char *config_request_name(enum config_request r);
 /*
  * What the caller knows and this module does not.  backend_exists and
  * workload_exists are required (config_load() returns -EINVAL without
- * them); backend_has_second_array may be NULL (skips the array=kept check).
+ * them); backend_has_second_array may be NULL (skips the array=kept check),
+ * and so may workload_has_kernel_shape (skips the source=kernel check: a
+ * workload that cannot be shaped on the real page table is refused).
  */
 struct config_checks {
 	bool (*backend_exists)(const char *name);
 	bool (*workload_exists)(const char *name);
 	bool (*backend_has_second_array)(const char *name);
+	bool (*workload_has_kernel_shape)(const char *name);
 };
 
 struct sweep_config {
@@ -153,7 +126,7 @@ struct sweep_config {
 	size_t nr_arrays;
 	char **placements;           /* specs as written, file order, no duplicates */
 	size_t nr_placements;
-	unsigned *threads;           /* ascending */
+	unsigned long *threads;      /* ascending */
 	size_t nr_threads;
 	unsigned counters;           /* bits PC_MASK(enum pfn_counter) */
 	uint64_t seed;
@@ -166,6 +139,59 @@ struct sweep_config {
 	/* [workload] */
 	double migrated_share;       /* struct workload_params.migrated_share */
 };
+
+/* ---- the key table ---------------------------------------------------- */
+
+/* How a key's value is written and stored. */
+enum config_type {
+	CONFIG_T_NAMES,    /* list of names a config_checks hook knows: char **, file order, unique */
+	CONFIG_T_SPECS,    /* placement specs separated by blanks only: char **, syntax checked */
+	CONFIG_T_NUMBERS,  /* numbers and ranges in [min, max]: unsigned long *, sorted, unique */
+	CONFIG_T_UINT,     /* one whole number in [min, max]: unsigned */
+	CONFIG_T_U64,      /* one 64-bit number: uint64_t */
+	CONFIG_T_DOUBLE,   /* one number in (min, max]: double */
+	CONFIG_T_BOOL,     /* yes | no (true | false, 1 | 0): bool */
+	CONFIG_T_ENUMS,    /* list of words: int-sized enum *, in the words' order */
+	CONFIG_T_ENUM,     /* one word: int-sized enum */
+	CONFIG_T_COUNTERS, /* all | none | counter names (vocab.h): unsigned, bits PC_MASK() */
+};
+
+/* Which config_checks hook checks a CONFIG_T_NAMES list. */
+enum config_check { CONFIG_CHECK_NONE, CONFIG_CHECK_BACKEND, CONFIG_CHECK_WORKLOAD };
+
+/* One key of a config file. */
+struct config_key {
+	const char *section;         /* "sweep" or "workload" */
+	const char *name;
+	enum config_type type;
+	size_t offset;               /* offsetof(struct sweep_config, member) */
+	size_t nr_offset;            /* lists: offsetof the member counting them */
+	double min, max;             /* NUMBERS, UINT: [min, max]; DOUBLE: (min, max] */
+	const char *const *words;    /* ENUM, ENUMS: the words, indexed by the enum */
+	size_t nr_words;
+	const char *extra_word;      /* ENUMS: means every word ("both"); NUMBERS:
+					means CONFIG_BATCH_WHOLE, sorted last ("whole") */
+	enum config_check check;     /* NAMES: the hook */
+	const char *dflt;            /* the default as written in a file; NULL: required */
+	const char *unit;            /* DOUBLE: the value's name in range messages */
+	const char *hint;            /* UINT, U64, DOUBLE: what a bad value's message suggests */
+	const char *json;            /* its name in meta.json when not name (min_time_s) */
+	const char *help;            /* one line for `list keys`, the README and the configs */
+};
+
+/* Every key, in the order of the shipped configs and of config_to_json(). */
+extern const struct config_key config_keys[];
+extern const size_t config_nr_keys;
+
+/* "[whole]" (the default in brackets) or "(required)", as the configs write it. */
+const char *config_key_default_text(const struct config_key *k, char *buf, size_t len);
+
+/*
+ * Print the key table: one "[SECTION] NAME<TAB>DEFAULT<TAB>HELP" line per
+ * key, or, with markdown, the README's table (header included).  Returns 0
+ * or -EIO when writing failed.
+ */
+int config_keys_print(FILE *f, bool markdown);
 
 /*
  * Read and check PATH.  On success returns 0 and fills *cfg (release it with
