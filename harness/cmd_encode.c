@@ -193,8 +193,8 @@ int cmd_list(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "workloads")) {
-		for (const char *const *w = workload_names; *w; w++)
-			printf("%s\t%s\n", *w, workload_description(*w));
+		for (const struct workload *w = workloads; w->name; w++)
+			printf("%s\t%s\n", w->name, w->description);
 		return 0;
 	}
 	if (!strcmp(argv[1], "keys"))

@@ -302,9 +302,9 @@ static int check_combinations(struct pstate *st, struct sweep_config *cfg)
 			return st_error(st, later(line_of(st, "array"), line_of(st, "backends")),
 					"array = kept but no listed backend has a second array (add convert to backends or use array = per-call)");
 	}
-	if (ck->workload_has_kernel_shape && cfg->sources[cfg->nr_sources - 1] == CONFIG_SOURCE_KERNEL)
+	if (ck->workload_kernel_declared && cfg->sources[cfg->nr_sources - 1] == CONFIG_SOURCE_KERNEL)
 		for (size_t i = 0; i < cfg->nr_workloads; i++)
-			if (!ck->workload_has_kernel_shape(cfg->workloads[i]))
+			if (!ck->workload_kernel_declared(cfg->workloads[i]))
 				return st_error(st, later(line_of(st, "source"), line_of(st, "workloads")),
 						"workloads: '%s' has no real-kernel shape, so source = kernel cannot run it (drop it from workloads or kernel from source)",
 						cfg->workloads[i]);

@@ -51,7 +51,8 @@
  *     checked when config_checks.backend_has_second_array is set);
  *   - counters naming all or none together with other names;
  *   - source = kernel with a workload that has no real-kernel shape (only
- *     checked when config_checks.workload_has_kernel_shape is set);
+ *     checked when config_checks.workload_kernel_declared is set; a
+ *     workload this source skips on purpose, such as migrated, passes);
  *   - more than CONFIG_MAX_CASES cases (config_nr_cases()).
  */
 #ifndef PFNBENCH_CONFIG_H
@@ -93,14 +94,17 @@ const char *config_request_name(enum config_request r);
  * What the caller knows and this module does not.  backend_exists and
  * workload_exists are required (config_load() returns -EINVAL without
  * them); backend_has_second_array may be NULL (skips the array=kept check),
- * and so may workload_has_kernel_shape (skips the source=kernel check: a
- * workload that cannot be shaped on the real page table is refused).
+ * and so may workload_kernel_declared (skips the source=kernel check).
+ * workload_kernel_declared says whether the real-kernel source knows the
+ * workload: it has a shape for it, or a reason why a process cannot have
+ * it (then its cases are skipped with that reason, as cases needing a
+ * missing NUMA node are); a workload it does not know is refused here.
  */
 struct config_checks {
 	bool (*backend_exists)(const char *name);
 	bool (*workload_exists)(const char *name);
 	bool (*backend_has_second_array)(const char *name);
-	bool (*workload_has_kernel_shape)(const char *name);
+	bool (*workload_kernel_declared)(const char *name);
 };
 
 struct sweep_config {

@@ -839,6 +839,7 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 			 struct emu_mm *mm, enum emu_req *req_out, struct kernel_source **out, char *why,
 			 size_t whylen)
 {
+	const struct workload *w;
 	struct kernel_source *ks;
 	bool thp_ok;
 	unsigned long cap = 0;
@@ -853,12 +854,17 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 		msg_printf(why, whylen, "kernel source: missing argument");
 		return -EINVAL;
 	}
-	if (!strcmp(workload, "migrated")) {
-		msg_printf(why, whylen, "migrated: device-private memory needs a ZONE_DEVICE driver (nouveau, "
-				     "lib/test_hmm's dmirror); this process has none");
+	w = workload_find(workload);
+	if (w && w->kernel_shape == WORKLOAD_KERNEL_REFUSED) {
+		msg_printf(why, whylen, "%s: %s", w->name, w->kernel_why_not);
 		return -ENOTSUP;
 	}
-	if (!workload_exists(workload) || npages == 0 || npages > KS_NPAGES_MAX) {
+	if (w && w->kernel_shape == WORKLOAD_KERNEL_NONE) {
+		msg_printf(why, whylen, "kernel source: workload \"%s\" has no real-kernel shape (see workloads.c)",
+			   workload);
+		return -EINVAL;
+	}
+	if (!w || npages == 0 || npages > KS_NPAGES_MAX) {
 		msg_printf(why, whylen, "kernel source: unknown workload \"%s\" or npages %lu outside 1..2^27", workload,
 			npages);
 		return -EINVAL;
@@ -881,7 +887,7 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 	read_bracketed("/sys/kernel/mm/transparent_hugepage/defrag", ks->thp_defrag, sizeof(ks->thp_defrag));
 	thp_ok = ks->thp_mode[0] && strcmp(ks->thp_mode, "never");
 	ks->swap_total_kb = read_swap_total_kb();
-	if (!strcmp(workload, "thp") && !thp_ok) {
+	if (w->kernel_shape == WORKLOAD_KERNEL_THP && !thp_ok) {
 		if (ks->thp_mode[0])
 			msg_printf(why, whylen, "thp: transparent hugepages are disabled "
 					     "(/sys/kernel/mm/transparent_hugepage/enabled = %s)", ks->thp_mode);
@@ -931,15 +937,23 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 		goto err;
 	}
 
-	if (!strcmp(workload, "mirror"))
+	switch (w->kernel_shape) {
+	case WORKLOAD_KERNEL_WRITTEN:
 		ret = ks_run_add(ks, &cap, 0, ks->mm_npages, EMU_PAGE_RW);
-	else if (!strcmp(workload, "first-touch"))
+		break;
+	case WORKLOAD_KERNEL_UNTOUCHED:
 		ret = ks_run_add(ks, &cap, 0, ks->mm_npages, EMU_PAGE_NONE);
-	else if (!strcmp(workload, "thp")) {
+		break;
+	case WORKLOAD_KERNEL_THP:
 		ks->nr_thp_requested = ks->mm_npages / KS_PMD_PAGES;
 		ret = ks_run_add(ks, &cap, 0, ks->mm_npages, EMU_PAGE_THP_RW);
-	} else
+		break;
+	case WORKLOAD_KERNEL_MIXED:
 		ret = ks_gen_mixed(ks, wp ? wp->seed : 1, thp_ok);
+		break;
+	default:
+		ret = -EINVAL;   /* refused above */
+	}
 	if (!ret)
 		ret = ks_build_vmas(ks);
 	if (ret) {
@@ -975,7 +989,7 @@ int kernel_source_create(const char *workload, unsigned long npages, const struc
 				strerror(-ret));
 		goto err;
 	}
-	*req_out = !strcmp(workload, "first-touch") ? EMU_REQ_WRITE : EMU_REQ_NONE;
+	*req_out = w->request;
 	*out = ks;
 	return 0;
 err:

@@ -79,6 +79,7 @@ const struct config_checks sweep_config_checks = {
 	.backend_exists = backend_exists,
 	.workload_exists = workload_exists,
 	.backend_has_second_array = backend_has_second_array,
+	.workload_kernel_declared = workload_kernel_declared,
 };
 
 struct sweep;

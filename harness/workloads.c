@@ -19,44 +19,48 @@
 #define BLOCK_NR 512UL
 #define NPAGES_MAX (1UL << 27)
 
-const char *const workload_names[] = { "mirror", "first-touch", "thp", "migrated", "mixed", NULL };
-
-static const char *const workload_descs[] = {
-	"every page present (7/8 rw, 1/8 ro), snapshot request: a GPU revalidating a range after an invalidation",
-	"every page pte_none, write-fault request: the first GPU access to freshly malloc'd memory",
-	"writable PMD-mapped THPs in 2 MiB-aligned runs, snapshot request: memory touched with THP enabled",
-	"a share (default 0.5) of the pages in this device's memory, the rest rw, write request (nothing faults): "
-	"a GPU re-faulting a range it partly migrated",
-	"mostly rw, some ro, zero-page, swapped and untouched pages, THP runs where aligned, a few holes and dev pages, "
-	"snapshot request: a long-running process",
-};
-
+/* A workload's index in workloads[]; -1 when unknown. */
 static int workload_index(const char *name)
 {
-	for (int i = 0; workload_names[i]; i++)
-		if (!strcmp(name, workload_names[i]))
+	for (int i = 0; name && workloads[i].name; i++)
+		if (!strcmp(name, workloads[i].name))
 			return i;
 	return -1;
 }
 
+const struct workload *workload_find(const char *name)
+{
+	int i = workload_index(name);
+
+	return i < 0 ? NULL : &workloads[i];
+}
+
 const char *workload_description(const char *name)
 {
-	int i = name ? workload_index(name) : -1;
-	return i < 0 ? NULL : workload_descs[i];
+	const struct workload *w = workload_find(name);
+
+	return w ? w->description : NULL;
 }
 
 bool workload_exists(const char *name)
 {
-	return name && workload_index(name) >= 0;
+	return workload_find(name) != NULL;
+}
+
+bool workload_kernel_declared(const char *name)
+{
+	const struct workload *w = workload_find(name);
+
+	return w && w->kernel_shape != WORKLOAD_KERNEL_NONE;
 }
 
 unsigned long workload_mm_npages(const char *name, unsigned long npages)
 {
-	if (!workload_exists(name))
+	const struct workload *w = workload_find(name);
+
+	if (!w)
 		return 0;
-	if (!strcmp(name, "thp"))
-		return (npages + BLOCK_NR - 1) & ~(BLOCK_NR - 1);
-	return npages;
+	return (npages + w->align_pages - 1) / w->align_pages * w->align_pages;
 }
 
 /* ---- pfn pool ---- */
@@ -154,36 +158,33 @@ static void fill_thp(struct emu_page_desc *pages, unsigned long i, uint8_t state
 
 /* ---- generators: states only ---- */
 
-static enum emu_req gen_mirror(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
+static void gen_mirror(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
 			       const struct workload_params *wp)
 {
 	(void)wp;
 	for (unsigned long i = 0; i < n; i++)
 		pages[i].state = workload_rand_below(rng, 8) ? EMU_PAGE_RW : EMU_PAGE_RO;
-	return EMU_REQ_NONE;
 }
 
-static enum emu_req gen_first_touch(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
+static void gen_first_touch(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
 				    const struct workload_params *wp)
 {
 	(void)rng;
 	(void)wp;
 	for (unsigned long i = 0; i < n; i++)
 		pages[i].state = EMU_PAGE_NONE;
-	return EMU_REQ_WRITE;
 }
 
-static enum emu_req gen_thp(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
+static void gen_thp(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
 			    const struct workload_params *wp)
 {
 	(void)rng;
 	(void)wp;
 	for (unsigned long i = 0; i < n; i += BLOCK_NR)
 		fill_thp(pages, i, EMU_PAGE_THP_RW);
-	return EMU_REQ_NONE;
 }
 
-static enum emu_req gen_migrated(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
+static void gen_migrated(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
 				 const struct workload_params *wp)
 {
 	double share = wp->migrated_share;
@@ -199,10 +200,9 @@ static enum emu_req gen_migrated(struct emu_page_desc *pages, unsigned long n, u
 			pages[i].state = EMU_PAGE_RW;
 		}
 	}
-	return EMU_REQ_WRITE;
 }
 
-static enum emu_req gen_mixed(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
+static void gen_mixed(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
 			      const struct workload_params *wp)
 {
 	(void)wp;
@@ -228,16 +228,33 @@ static enum emu_req gen_mixed(struct emu_page_desc *pages, unsigned long n, uint
 				 : r < 94 ? EMU_PAGE_NONE
 					  : EMU_PAGE_DEV;
 	}
-	return EMU_REQ_NONE;
 }
 
-typedef enum emu_req (*gen_fn)(struct emu_page_desc *, unsigned long, uint64_t *, const struct workload_params *);
-static const gen_fn generators[] = { gen_mirror, gen_first_touch, gen_thp, gen_migrated, gen_mixed };
+const struct workload workloads[] = {
+	{ "mirror",
+	  "every page present (7/8 rw, 1/8 ro), snapshot request: a GPU revalidating a range after an invalidation",
+	  gen_mirror, 1, EMU_REQ_NONE, WORKLOAD_KERNEL_WRITTEN, NULL },
+	{ "first-touch", "every page pte_none, write-fault request: the first GPU access to freshly malloc'd memory",
+	  gen_first_touch, 1, EMU_REQ_WRITE, WORKLOAD_KERNEL_UNTOUCHED, NULL },
+	{ "thp", "writable PMD-mapped THPs in 2 MiB-aligned runs, snapshot request: memory touched with THP enabled",
+	  gen_thp, BLOCK_NR, EMU_REQ_NONE, WORKLOAD_KERNEL_THP, NULL },
+	{ "migrated",
+	  "a share (default 0.5) of the pages in this device's memory, the rest rw, write request (nothing "
+	  "faults): a GPU re-faulting a range it partly migrated",
+	  gen_migrated, 1, EMU_REQ_WRITE, WORKLOAD_KERNEL_REFUSED,
+	  "device-private memory needs a ZONE_DEVICE driver (nouveau, lib/test_hmm's dmirror); this process has "
+	  "none" },
+	{ "mixed",
+	  "mostly rw, some ro, zero-page, swapped and untouched pages, THP runs where aligned, a few holes and dev "
+	  "pages, snapshot request: a long-running process",
+	  gen_mixed, 1, EMU_REQ_NONE, WORKLOAD_KERNEL_MIXED, NULL },
+	{ NULL, NULL, NULL, 0, EMU_REQ_NONE, WORKLOAD_KERNEL_NONE, NULL },
+};
 
 int workload_generate(const char *name, unsigned long npages, const struct workload_params *params,
 		      unsigned long *base_out, struct emu_page_desc **pages_out, enum emu_req *default_req_out)
 {
-	int w = name ? workload_index(name) : -1;
+	int w = workload_index(name);
 	struct workload_params wp = { 0, 0.5 };
 	if (w < 0 || npages == 0 || npages > NPAGES_MAX)
 		return -EINVAL;
@@ -249,7 +266,7 @@ int workload_generate(const char *name, unsigned long npages, const struct workl
 		return -ENOMEM;
 	/* one stream per workload and seed, so workloads do not share choices */
 	uint64_t rng = wp.seed * 0x2545f4914f6cdd1dULL + (uint64_t)w + 1;
-	enum emu_req req = generators[w](pages, n, &rng, &wp);
+	workloads[w].generate(pages, n, &rng, &wp);
 	for (unsigned long i = 0; i < n; i++)
 		pages[i].req = EMU_REQ_DEFAULT;
 	if (assign_args(pages, n, &rng)) {
@@ -258,6 +275,6 @@ int workload_generate(const char *name, unsigned long npages, const struct workl
 	}
 	*base_out = EMU_DEFAULT_BASE;
 	*pages_out = pages;
-	*default_req_out = req;
+	*default_req_out = workloads[w].request;
 	return 0;
 }

@@ -41,12 +41,47 @@ struct workload_params {
 	double migrated_share;  /* "migrated": share of dev pages, 0..1 (0.5 if <= 0 or > 1) */
 };
 
-/* NULL-terminated list of workload names. */
-extern const char *const workload_names[];
+/*
+ * How the real-kernel page-table source (kernel_source.c) shapes a workload
+ * in a mapping of this process.  A workload without a shape is refused by
+ * the config (source = kernel) and by kernel_source_create().
+ */
+enum workload_kernel_shape {
+	WORKLOAD_KERNEL_NONE,      /* no shape yet: source = kernel refuses it */
+	WORKLOAD_KERNEL_REFUSED,   /* a process cannot have it: kernel_why_not, cases skipped */
+	WORKLOAD_KERNEL_WRITTEN,   /* every page written: present, writable */
+	WORKLOAD_KERNEL_UNTOUCHED, /* nothing touched: every pte none */
+	WORKLOAD_KERNEL_THP,       /* MADV_HUGEPAGE and written: PMD-mapped where the kernel could */
+	WORKLOAD_KERNEL_MIXED,     /* seeded runs of states (kernel_source.c's header) */
+};
+
+/* One workload: everything the harness knows of it, in one place. */
+struct workload {
+	const char *name;
+	const char *description;     /* one line: `pfnbench list workloads` */
+	/* fill pages[0..n).state from the seeded generator rng */
+	void (*generate)(struct emu_page_desc *pages, unsigned long n, uint64_t *rng,
+			 const struct workload_params *wp);
+	unsigned long align_pages;   /* the description covers whole multiples of this */
+	enum emu_req request;        /* what the workload's driver asks for every page */
+	enum workload_kernel_shape kernel_shape;
+	const char *kernel_why_not;  /* WORKLOAD_KERNEL_REFUSED: why, for the skip reason */
+};
+
+/*
+ * Every workload, ended by an entry whose name is NULL.  The order is part
+ * of each workload's random stream (its index seeds it): append new ones.
+ */
+extern const struct workload workloads[];
+
+/* The workload called name; NULL if there is none. */
+const struct workload *workload_find(const char *name);
 
 /* One-line description of a workload; NULL if the name is unknown. */
 const char *workload_description(const char *name);
 bool workload_exists(const char *name);
+/* Does the real-kernel source know the workload (a shape, or a reason to skip it)? */
+bool workload_kernel_declared(const char *name);
 
 /*
  * Number of pages the description of `name` covers when a call asks for

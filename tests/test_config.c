@@ -71,7 +71,7 @@ static const struct config_checks checks = {
 	.backend_exists = backend_exists,
 	.workload_exists = fixed_workload_exists,
 	.backend_has_second_array = second_array,
-	.workload_has_kernel_shape = fixed_kernel_shape,
+	.workload_kernel_declared = fixed_kernel_shape,
 };
 
 /* Sorted *.conf names in DIR; returns the count. */
@@ -289,7 +289,7 @@ static void test_shipped_configs_real_tables(void **state)
 {
 	static const char *const files[] = { "default.conf", "quick.conf", "numa.conf", "drivers.conf" };
 	const struct config_checks real = { real_backend_exists, workload_exists, real_second_array,
-					    NULL };
+					    workload_kernel_declared };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
