@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "case.h"
 #include "commands.h"
 #include "config.h"
 #include "pagefile.h"
@@ -42,7 +43,16 @@ static void list_backend_names(FILE *f)
 	fprintf(f, "\n");
 }
 
-int cmd_encode(int argc, char **argv)
+/* What the command line asked for. */
+struct encode_args {
+	const struct pfn_backend_ops *ops;
+	enum emu_req default_req;
+	bool stage_hmm;
+	const char *path;
+};
+
+/* Parse argv into *a.  0, 2 (bad usage: said on stderr), or -1 after --help. */
+static int encode_parse_args(int argc, char **argv, struct encode_args *a)
 {
 	static const struct option opts[] = {
 		{ "backend", required_argument, NULL, 'b' },
@@ -51,23 +61,15 @@ int cmd_encode(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct pfn_backend_ops *ops = NULL;
-	enum emu_req default_req = EMU_REQ_NONE;
-	bool stage_hmm = false;
-	struct pagefile pf;
-	struct emu_mm *mm = NULL;
-	struct pfn_backend *b = NULL;
-	uint8_t *page_req = NULL;
-	char err[512];
-	int opt, ret, status = 2;
+	int opt;
 
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
-			ops = pfn_backend_find(optarg);
-			if (!ops) {
+			a->ops = pfn_backend_find(optarg);
+			if (!a->ops) {
 				fprintf(stderr, "pfnbench encode: unknown backend '%s' (see pfnbench list backends)\n",
 					optarg);
 				list_backend_names(stderr);
@@ -76,11 +78,11 @@ int cmd_encode(int argc, char **argv)
 			break;
 		case 'r':
 			if (!strcmp(optarg, "none"))
-				default_req = EMU_REQ_NONE;
+				a->default_req = EMU_REQ_NONE;
 			else if (!strcmp(optarg, "read"))
-				default_req = EMU_REQ_READ;
+				a->default_req = EMU_REQ_READ;
 			else if (!strcmp(optarg, "write"))
-				default_req = EMU_REQ_WRITE;
+				a->default_req = EMU_REQ_WRITE;
 			else {
 				fprintf(stderr, "pfnbench encode: bad --request '%s' (use none, read or write)\n", optarg);
 				return 2;
@@ -88,9 +90,9 @@ int cmd_encode(int argc, char **argv)
 			break;
 		case 's':
 			if (!strcmp(optarg, "device"))
-				stage_hmm = false;
+				a->stage_hmm = false;
 			else if (!strcmp(optarg, "hmm"))
-				stage_hmm = true;
+				a->stage_hmm = true;
 			else {
 				fprintf(stderr, "pfnbench encode: bad --stage '%s' (use device or hmm)\n", optarg);
 				return 2;
@@ -98,7 +100,7 @@ int cmd_encode(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(encode_usage, stdout);
-			return 0;
+			return -1;
 		default:
 			if (optopt)
 				fprintf(stderr, "pfnbench encode: option -%c needs a value or is unknown\n%s", optopt,
@@ -108,7 +110,7 @@ int cmd_encode(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!ops) {
+	if (!a->ops) {
 		fprintf(stderr, "pfnbench encode: --backend is required\n%s", encode_usage);
 		return 2;
 	}
@@ -116,65 +118,85 @@ int cmd_encode(int argc, char **argv)
 		fprintf(stderr, "pfnbench encode: give exactly one page file\n%s", encode_usage);
 		return 2;
 	}
-	const char *path = argv[optind];
+	a->path = argv[optind];
+	return 0;
+}
 
-	ret = pagefile_load(path, &pf, err, sizeof(err));
+/* The page file's own requests, or NULL when every page takes the default.  -ENOMEM. */
+static int page_requests(const struct pagefile *pf, uint8_t **out)
+{
+	*out = NULL;
+	for (unsigned long i = 0; i < pf->npages; i++) {
+		if (pf->pages[i].req == EMU_REQ_DEFAULT)
+			continue;
+		*out = malloc(pf->npages);
+		if (!*out)
+			return -ENOMEM;
+		for (unsigned long k = 0; k < pf->npages; k++)
+			(*out)[k] = pf->pages[k].req;
+		break;
+	}
+	return 0;
+}
+
+int cmd_encode(int argc, char **argv)
+{
+	struct encode_args a = { .default_req = EMU_REQ_NONE };
+	struct emu_mm_params mp = { .pfn_limit = EMU_PFN_MAX, .clear_data = false };
+	struct emu_build_error be = { 0, NULL };
+	struct case_run t = { 0 };
+	struct pagefile pf;
+	uint8_t *page_req = NULL;
+	char err[512];
+	int ret, status = 2;
+
+	ret = encode_parse_args(argc, argv, &a);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	ret = pagefile_load(a.path, &pf, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pfnbench encode: %s\n", err);
 		return 2;
 	}
-	struct emu_mm_params mp = { .pfn_limit = EMU_PFN_MAX, .clear_data = false };
-	ret = emu_mm_create(&mp, &mm);
-	if (ret) {
+	/* the page file's address space and the backend: the case runner's (case.h) */
+	ret = case_run_space_pages(&t, &mp, pf.base, pf.pages, pf.npages, &be);
+	if (ret && !t.mm) {
 		fprintf(stderr, "pfnbench encode: cannot create the address space: %s\n", strerror(-ret));
-		goto out_pf;
+		goto out;
 	}
-	ret = pagefile_populate(&pf, path, mm, err, sizeof(err));
 	if (ret) {
+		pagefile_build_error(&pf, a.path, ret, &be, err, sizeof(err));
 		fprintf(stderr, "pfnbench encode: %s\n", err);
-		goto out_mm;
+		goto out;
 	}
-	struct pfn_backend_params bp = { .mm = mm, .max_npages = pf.npages, .keep_array = false };
-	ret = pfn_backend_create(ops, &bp, &b);
+	ret = case_run_backend(&t, a.ops, pf.npages, false);
 	if (ret) {
-		fprintf(stderr, "pfnbench encode: cannot create backend %s: %s\n", ops->name, strerror(-ret));
-		goto out_mm;
+		fprintf(stderr, "pfnbench encode: cannot create backend %s: %s\n", a.ops->name, strerror(-ret));
+		goto out;
 	}
-	/* per-page requests only when the file has any: otherwise the plain default_flags path */
-	for (unsigned long i = 0; i < pf.npages; i++) {
-		if (pf.pages[i].req == EMU_REQ_DEFAULT)
-			continue;
-		page_req = malloc(pf.npages);
-		if (!page_req) {
-			fprintf(stderr, "pfnbench encode: out of memory\n");
-			goto out_b;
-		}
-		for (unsigned long k = 0; k < pf.npages; k++)
-			page_req[k] = pf.pages[k].req;
-		break;
+	if (page_requests(&pf, &page_req)) {
+		fprintf(stderr, "pfnbench encode: out of memory\n");
+		goto out;
 	}
 	struct pfn_call c = {
 		.start = pf.base,
 		.npages = pf.npages,
-		.default_req = default_req,
+		.default_req = a.default_req,
 		.page_req = page_req,
 	};
-	ret = pfn_backend_range_fault(b, &c);
+	ret = pfn_backend_range_fault(t.b, &c);
 	/* on error the arrays hold whatever the walk left; dev_words may not be set up */
-	const uint64_t *words = stage_hmm ? c.hmm_pfns : c.dev_words;
+	const uint64_t *words = a.stage_hmm ? c.hmm_pfns : c.dev_words;
 	if (!words)
-		words = b->hmm_pfns;
+		words = t.b->hmm_pfns;
 	printf("rc=%d\n", ret);
 	for (unsigned long i = 0; i < pf.npages; i++)
 		printf("%016lx\n", (unsigned long)words[i]);
-	pfn_backend_call_done(b, &c);
+	pfn_backend_call_done(t.b, &c);
 	status = fflush(stdout) ? 2 : 0;
 	free(page_req);
-out_b:
-	pfn_backend_destroy(b);
-out_mm:
-	emu_mm_destroy(mm);
-out_pf:
+out:
+	case_run_free(&t);
 	pagefile_free(&pf);
 	return status;
 }

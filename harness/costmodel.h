@@ -3,6 +3,9 @@
  * fault path must read and write per page, divided by the bandwidth this
  * machine measured in the same run.
  *
+ * The bandwidth comes from meta.json's "bandwidth", which the sweep
+ * measured in the same run (bandwidth.h).
+ *
  * The model counts only data the path cannot avoid touching (page-table
  * entries, the HMM array, struct page, the driver's array, fault and DMA
  * structures), one cache line per struct page, and write-allocate reads
@@ -22,7 +25,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <jansson.h>
 
 /* One case as the model sees it. */
 struct costmodel_case {
@@ -61,34 +63,5 @@ double costmodel_floor_case(const struct costmodel_case *c, double bytes_per_s);
  */
 double costmodel_floor_ns_per_page(const char *backend, const char *workload, unsigned long npages,
 				   double bytes_per_s);
-
-/*
- * Streaming bandwidth for buffers of @bytes (>= 64): the best of several
- * timed runs of memcpy() between two buffers of @bytes, and of a read of
- * one buffer (8-byte loads into four sums).  Each run repeats the copy
- * until it has moved at least 32 MiB, so small buffers measure the cache
- * they fit in, as the arrays of such a batch do.  *@copy_bytes_per_s
- * counts what memcpy reads plus what it writes (2 * @bytes per copy, the
- * STREAM convention; its own write-allocate reads are not counted, so the
- * number is if anything low and the floor high); *@read_bytes_per_s counts
- * the bytes read.  Takes about 2 x 5 runs of >= 32 MiB moved.
- * Returns 0, -EINVAL (@bytes < 64 or a NULL output), -ENOMEM, -EIO (the
- * clock did not advance).
- */
-int costmodel_measure_bandwidth(size_t bytes, double *copy_bytes_per_s, double *read_bytes_per_s);
-
-/* Buffers measured by costmodel_bandwidth_json(): npages * 8 bytes clamped. */
-#define COSTMODEL_BW_MIN_BYTES 4096UL
-#define COSTMODEL_BW_MAX_BYTES (256UL << 20)
-
-/*
- * meta.json's "bandwidth": {"<npages>": {"bytes": B, "copy_bytes_per_s": C,
- * "read_bytes_per_s": R}, ...} for each of the @nr @npages (the arrays of
- * one call: npages * 8 bytes, at least COSTMODEL_BW_MIN_BYTES; an npages
- * whose arrays exceed COSTMODEL_BW_MAX_BYTES, or whose buffers cannot be
- * allocated, gets {"skipped": "why"} instead).  Returns 0 with a new
- * object in *@out, or -ENOMEM.
- */
-int costmodel_bandwidth_json(const unsigned long *npages, size_t nr, json_t **out);
 
 #endif

@@ -471,22 +471,26 @@ void pagefile_free(struct pagefile *pf)
 	memset(pf, 0, sizeof(*pf));
 }
 
+void pagefile_build_error(const struct pagefile *pf, const char *name, int rc, const struct emu_build_error *be,
+			  char *err, size_t errlen)
+{
+	if (rc == -ENOMEM)
+		msg_printf(err, errlen, "%s: out of memory building the address space (%s)", name,
+			   be->what ? be->what : "try fewer pages or lower pfns");
+	else if (be->index < pf->npages)
+		msg_printf(err, errlen, "%s:%u: %s (fix this page)", name, pf->lines[be->index],
+			   be->what ? be->what : strerror(-rc));
+	else
+		msg_printf(err, errlen, "%s: %s", name, be->what ? be->what : strerror(-rc));
+}
+
 int pagefile_populate(const struct pagefile *pf, const char *name, struct emu_mm *mm, char *err, size_t errlen)
 {
 	struct emu_build_error be = { 0, NULL };
 	int rc = emu_mm_populate(mm, pf->base, pf->pages, pf->npages, &be);
-	if (!rc)
-		return 0;
-	if (rc == -ENOMEM) {
-		msg_printf(err, errlen, "%s: out of memory building the address space (%s)", name,
-			be.what ? be.what : "try fewer pages or lower pfns");
-		return rc;
-	}
-	if (be.index < pf->npages)
-		msg_printf(err, errlen, "%s:%u: %s (fix this page)", name, pf->lines[be.index],
-			be.what ? be.what : strerror(-rc));
-	else
-		msg_printf(err, errlen, "%s: %s", name, be.what ? be.what : strerror(-rc));
+
+	if (rc)
+		pagefile_build_error(pf, name, rc, &be, err, errlen);
 	return rc;
 }
 

@@ -43,6 +43,14 @@ int pagefile_load(const char *path, struct pagefile *pf, char *err, size_t errle
 void pagefile_free(struct pagefile *pf);
 
 /*
+ * The message for emu_mm_populate()'s error rc on pf's pages: "NAME:LINE:
+ * what (fix this page)" for the page *be names, "NAME: out of memory ..."
+ * for -ENOMEM.
+ */
+void pagefile_build_error(const struct pagefile *pf, const char *name, int rc, const struct emu_build_error *be,
+			  char *err, size_t errlen);
+
+/*
  * emu_mm_populate() with pf's pages, mapping a page index in the emulator's
  * error back to "NAME:LINE: what".  Returns emu_mm_populate()'s 0 or -errno.
  */
