@@ -74,21 +74,7 @@
 #define CONFIG_MAX_LINE 197             /* inih's 200-byte line buffer less \r\n\0 */
 #define CONFIG_MAX_NODE 1023
 
-enum config_cache { CONFIG_CACHE_WARM, CONFIG_CACHE_COLD };
-enum config_array { CONFIG_ARRAY_PER_CALL, CONFIG_ARRAY_KEPT };
-enum config_source { CONFIG_SOURCE_EMULATED, CONFIG_SOURCE_KERNEL };
-enum config_request {
-	CONFIG_REQUEST_DEFAULT,  /* what the workload asks for */
-	CONFIG_REQUEST_NONE,
-	CONFIG_REQUEST_READ,
-	CONFIG_REQUEST_WRITE,
-};
-
-/* Names of the enums above, as written in config files and JSON. */
-const char *config_cache_name(enum config_cache c);
-const char *config_array_name(enum config_array a);
-const char *config_source_name(enum config_source s);
-const char *config_request_name(enum config_request r);
+/* The words of cache, array, source and request (enum config_cache, ...): vocab.h. */
 
 /*
  * What the caller knows and this module does not.  backend_exists and

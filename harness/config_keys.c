@@ -1,8 +1,7 @@
 /*
  * config_keys.c - every key of a sweep config, as one table (config.h's
- * struct config_key), and what works from the table alone: the words of
- * the enum keys, `pfnbench list keys`, meta.json's "config" object and
- * freeing a value.  The help of each key is the one sentence that the
+ * struct config_key), and what works from the table alone: `pfnbench
+ * list keys`, meta.json's "config" object and freeing a value.  The help of each key is the one sentence that the
  * shipped configs' comments and the README's key table repeat (test_config
  * checks both against this table).
  *
@@ -19,34 +18,8 @@
 
 #include "config_priv.h"
 
-/* The words of the enum keys, indexed by the enums of config.h. */
-static const char *const cache_words[] = { "warm", "cold" };
-static const char *const array_words[] = { "per-call", "kept" };
-static const char *const source_words[] = { "emulated", "kernel" };
-static const char *const request_words[] = { "default", "none", "read", "write" };
-
-const char *config_cache_name(enum config_cache c)
-{
-	return (unsigned)c < ARRAY_SIZE(cache_words) ? cache_words[c] : "?";
-}
-
-const char *config_array_name(enum config_array a)
-{
-	return (unsigned)a < ARRAY_SIZE(array_words) ? array_words[a] : "?";
-}
-
-const char *config_source_name(enum config_source s)
-{
-	return (unsigned)s < ARRAY_SIZE(source_words) ? source_words[s] : "?";
-}
-
-const char *config_request_name(enum config_request r)
-{
-	return (unsigned)r < ARRAY_SIZE(request_words) ? request_words[r] : "?";
-}
-
 #define AT(member) offsetof(struct sweep_config, member)
-#define WORDS(w) .words = w, .nr_words = ARRAY_SIZE(w)
+#define WORDS(w, nr) .words = w, .nr_words = nr
 
 const struct config_key config_keys[] = {
 	{ "sweep", "backends", CONFIG_T_NAMES, AT(backends), AT(nr_backends), .check = CONFIG_CHECK_BACKEND,
@@ -66,18 +39,19 @@ const struct config_key config_keys[] = {
 	{ "sweep", "min_time", CONFIG_T_DOUBLE, AT(min_time_s), 0, 0, 3600, .dflt = "0.05", .unit = "seconds",
 	  .hint = "seconds, e.g. 0.05", .json = "min_time_s",
 	  .help = "minimum seconds of timed iterations per repetition, 0 < seconds <= 3600" },
-	{ "sweep", "cache", CONFIG_T_ENUMS, AT(caches), AT(nr_caches), WORDS(cache_words), .dflt = "warm",
+	{ "sweep", "cache", CONFIG_T_ENUMS, AT(caches), AT(nr_caches), WORDS(config_cache_words, CONFIG_NR_CACHES),
+	  .dflt = "warm",
 	  .help = "warm, or cold: before every timed iteration a buffer twice the last-level cache is written "
 		  "and read (untimed); an iteration of a case that does not fault holds several passes (at least "
 		  "4096 pages), and only its first pass starts cold; a list runs both" },
 	{ "sweep", "clear_data", CONFIG_T_BOOL, AT(clear_data), .dflt = "yes",
 	  .help = "emulated faults clear (or copy, for copy-on-write) a 4 KiB data frame, as "
 		  "do_anonymous_page() does" },
-	{ "sweep", "array", CONFIG_T_ENUMS, AT(arrays), AT(nr_arrays), WORDS(array_words), .extra_word = "both",
-	  .dflt = "per-call",
+	{ "sweep", "array", CONFIG_T_ENUMS, AT(arrays), AT(nr_arrays), WORDS(config_array_words, CONFIG_NR_ARRAYS),
+	  .extra_word = "both", .dflt = "per-call",
 	  .help = "convert's second array: allocated per call (per-call, as nouveau does), preallocated for the "
 		  "run (kept), or both" },
-	{ "sweep", "placement", CONFIG_T_SPECS, AT(placements), AT(nr_placements), .dflt = "local",
+	{ "sweep", "placement", CONFIG_T_SPECS, AT(placements), AT(nr_placements), .dflt = CONFIG_PLACEMENT_LOCAL,
 	  .help = "where each kind of memory lives: specs separated by spaces, each local or key=node pairs "
 		  "joined by commas (keys cpu pt memmap hmm drv data)" },
 	{ "sweep", "threads", CONFIG_T_NUMBERS, AT(threads), AT(nr_threads), 1, 1024, .dflt = "1",
@@ -87,14 +61,16 @@ const struct config_key config_keys[] = {
 		  "count are recorded as unavailable" },
 	{ "sweep", "seed", CONFIG_T_U64, AT(seed), .dflt = "1", .hint = "decimal or 0x hex",
 	  .help = "seed of the workload generators (uint64)" },
-	{ "sweep", "source", CONFIG_T_ENUMS, AT(sources), AT(nr_sources), WORDS(source_words), .dflt = "emulated",
+	{ "sweep", "source", CONFIG_T_ENUMS, AT(sources), AT(nr_sources), WORDS(config_source_words, CONFIG_NR_SOURCES),
+	  .dflt = "emulated",
 	  .help = "the page table walked: emulated (the user-space emulator) or kernel (the real page table of "
 		  "this process); a list runs both" },
 	{ "sweep", "stages", CONFIG_T_BOOL, AT(stages), .dflt = "no",
 	  .help = "time each stage of the path separately (pfnbench list stages); needs threads = 1" },
 	{ "sweep", "dma", CONFIG_T_BOOL, AT(dma), .dflt = "no",
 	  .help = "include the modelled DMA map of every host page (gp100_vmm_pgt_pfn)" },
-	{ "sweep", "request", CONFIG_T_ENUM, AT(request), WORDS(request_words), .dflt = "default",
+	{ "sweep", "request", CONFIG_T_ENUM, AT(request), WORDS(config_request_words, CONFIG_NR_REQUESTS),
+	  .dflt = "default",
 	  .help = "default (the workload's own request), none (a snapshot, no faults), read or write for every "
 		  "page" },
 	{ "workload", "migrated_share", CONFIG_T_DOUBLE, AT(migrated_share), 0, 0, 1, .dflt = "0.5",

@@ -428,7 +428,7 @@ static int check_placement(struct pstate *st, const char *spec, int line)
 	char buf[CONFIG_MAX_LINE + 1], *save = NULL, *pair;
 	unsigned seen = 0;
 
-	if (!strcmp(spec, "local"))
+	if (!strcmp(spec, CONFIG_PLACEMENT_LOCAL))
 		return 0;
 	if (strlen(spec) >= sizeof(buf) || spec[0] == ',' || spec[strlen(spec) - 1] == ',' ||
 	    strstr(spec, ",,"))

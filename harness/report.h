@@ -9,10 +9,16 @@
  * meta.json's "bandwidth"), the whole-path breakdown with the emulated and
  * the kernel page-table source side by side, a headline stating the
  * conversion share at real drivers' batch sizes, a text plot of the ratio
- * and a findings paragraph, all computed from the numbers.  Figures are drawn by the gnuplot scripts in plots/
- * from small .dat files written to RESULTS_DIR/plotdata/ (kept, so a figure
- * can be redrawn by hand); gnuplot runs via posix_spawn, its messages go to
- * plotdata/gnuplot.log.  Nothing here reads perf or runs benchmarks.
+ * and a findings paragraph, all computed from the numbers.  Figures are drawn
+ * by the gnuplot scripts in plots/ from small .dat files written to
+ * RESULTS_DIR/plotdata/ (kept, so a figure can be redrawn by hand); gnuplot
+ * runs via posix_spawn, its messages go to plotdata/gnuplot.log.  Nothing
+ * here reads perf or runs benchmarks.
+ *
+ * The numbers come from the report model (report_model.h, which has its
+ * own tests); report.c is the driver with the table of text sections and
+ * the table of figures (report_priv.h says what a section and a figure
+ * are).
  */
 #ifndef PFNBENCH_REPORT_H
 #define PFNBENCH_REPORT_H

@@ -209,6 +209,45 @@ struct result_opt *result_row_opt(struct result_row *row, enum result_col col)
 	return (struct result_opt *)((char *)row + result_columns[col].off);
 }
 
+/* The settings a case name lists when they are not their default, in order. */
+static const struct {
+	const char *const *dflt;      /* the default word */
+	const char *prefix;           /* before the value in the name */
+} variant_parts[] = {
+	{ &config_cache_words[CONFIG_CACHE_WARM], "" },
+	{ &config_array_words[CONFIG_ARRAY_PER_CALL], "array:" },
+	{ &(const char *const){ CONFIG_PLACEMENT_LOCAL }, "place:" },
+	{ &config_source_words[CONFIG_SOURCE_EMULATED], "" },
+};
+
+int results_case_variant(char *buf, size_t len, const char *cache, const char *array, const char *placement,
+			 const char *source, unsigned long threads)
+{
+	const char *value[] = { cache, array, placement, source };
+	size_t n = 0;
+	int w;
+
+	_Static_assert(sizeof(value) / sizeof(value[0]) == sizeof(variant_parts) / sizeof(variant_parts[0]),
+		       "one value per variant part");
+	if (!len)
+		return -ENAMETOOLONG;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(value) / sizeof(value[0]); i++) {
+		if (!value[i] || !*value[i] || !strcmp(value[i], *variant_parts[i].dflt))
+			continue;
+		w = snprintf(buf + n, len - n, "%s%s%s", n ? "/" : "", variant_parts[i].prefix, value[i]);
+		if (w < 0 || (size_t)w >= len - n)
+			return -ENAMETOOLONG;
+		n += (size_t)w;
+	}
+	if (threads > 1) {
+		w = snprintf(buf + n, len - n, "%sthreads:%lu", n ? "/" : "", threads);
+		if (w < 0 || (size_t)w >= len - n)
+			return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
 int results_csv_create(struct results_csv **out)
 {
 	*out = calloc(1, sizeof(**out));

@@ -163,6 +163,19 @@ extern const struct result_column result_columns[RCOL_NR];
 /* The optional number of column col in row; NULL when col is not a number column. */
 struct result_opt *result_row_opt(struct result_row *row, enum result_col col);
 
+/*
+ * The variant part of a case name (the "case" column is
+ * WORKLOAD/npages:N/batch:B[/VARIANT]): for each setting that is not its
+ * default (the first word of its vocab.h list, local, 1 thread), in this
+ * order: cold, array:kept, place:SPEC, kernel, threads:N, joined by "/";
+ * "" when every setting is the default.  The values are the words of
+ * results.csv's columns cache, array, placement_req and source (NULL or ""
+ * counts as the default).  The sweep names its cases with it and the
+ * report names its tables with it.  Returns 0 or -ENAMETOOLONG.
+ */
+int results_case_variant(char *buf, size_t len, const char *cache, const char *array, const char *placement,
+			 const char *source, unsigned long threads);
+
 /* Rows in memory, in the order appended (or read). */
 struct results_csv {
 	struct result_row *rows;

@@ -114,6 +114,7 @@ int sweep_expand(struct sweep *sw)
 	for (size_t th = 0; th < cfg->nr_threads; th++) {
 		struct case_desc *sc = &sw->cases[sw->nr_cases];
 		unsigned long batch = config_batch_effective(cfg->batch[ba], cfg->npages[n]);
+		char variant[RESULT_STR_LONG];
 		bool dup = false;
 		int len;
 
@@ -122,18 +123,14 @@ int sweep_expand(struct sweep *sw)
 			.batch = batch, .cache = cfg->caches[ca], .array = cfg->arrays[ar],
 			.placement = cfg->placements[pl], .threads = cfg->threads[th],
 		};
-		len = snprintf(sc->key, sizeof(sc->key), "%s/npages:%lu/batch:%lu%s%s%s%s%s%s", sc->workload,
-			       sc->npages, batch, sc->cache == CONFIG_CACHE_COLD ? "/cold" : "",
-			       sc->array == CONFIG_ARRAY_KEPT ? "/array:kept" : "",
-			       strcmp(sc->placement, "local") ? "/place:" : "",
-			       strcmp(sc->placement, "local") ? sc->placement : "",
-			       sc->source == CONFIG_SOURCE_KERNEL ? "/kernel" : "", "");
+		if (results_case_variant(variant, sizeof(variant), config_cache_name(sc->cache),
+					 config_array_name(sc->array), sc->placement, config_source_name(sc->source),
+					 sc->threads))
+			return -ENAMETOOLONG;
+		len = snprintf(sc->key, sizeof(sc->key), "%s/npages:%lu/batch:%lu%s%s", sc->workload, sc->npages,
+			       batch, *variant ? "/" : "", variant);
 		if (len >= (int)sizeof(sc->key))
 			return -ENAMETOOLONG;
-		if (sc->threads > 1) {
-			size_t l = strlen(sc->key);
-			snprintf(sc->key + l, sizeof(sc->key) - l, "/threads:%u", sc->threads);
-		}
 		sc->may_fault = case_may_fault(cfg, sc->workload, sc->npages);
 		/* a clamped batch can make two cases the same: keep one */
 		for (size_t i = 0; i < sw->nr_cases && !dup; i++)

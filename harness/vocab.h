@@ -121,4 +121,35 @@ struct pfn_stage_info {
 /* Indexed by kernels/backend.h's enum pfn_stage. */
 extern const struct pfn_stage_info pfn_stage_info[PFN_STAGE_NR];
 
+/* ---- the words of a case's settings ------------------------------------ */
+
+/*
+ * The words config files, results.csv and case names share for a case's
+ * settings, indexed by these enums.  The first word of each is the
+ * default: a case name lists the settings that are not at it
+ * (results_case_variant()), and so do the report's table names.
+ */
+enum config_cache { CONFIG_CACHE_WARM, CONFIG_CACHE_COLD, CONFIG_NR_CACHES };
+enum config_array { CONFIG_ARRAY_PER_CALL, CONFIG_ARRAY_KEPT, CONFIG_NR_ARRAYS };
+enum config_source { CONFIG_SOURCE_EMULATED, CONFIG_SOURCE_KERNEL, CONFIG_NR_SOURCES };
+enum config_request {
+	CONFIG_REQUEST_DEFAULT,  /* what the workload asks for */
+	CONFIG_REQUEST_NONE,
+	CONFIG_REQUEST_READ,
+	CONFIG_REQUEST_WRITE,
+	CONFIG_NR_REQUESTS
+};
+extern const char *const config_cache_words[CONFIG_NR_CACHES];
+extern const char *const config_array_words[CONFIG_NR_ARRAYS];
+extern const char *const config_source_words[CONFIG_NR_SOURCES];
+extern const char *const config_request_words[CONFIG_NR_REQUESTS];
+/* The placement spec that places nothing (the default). */
+#define CONFIG_PLACEMENT_LOCAL "local"
+
+/* The word of a value; "?" for a value out of range. */
+const char *config_cache_name(enum config_cache c);
+const char *config_array_name(enum config_array a);
+const char *config_source_name(enum config_source s);
+const char *config_request_name(enum config_request r);
+
 #endif
