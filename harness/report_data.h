@@ -8,8 +8,8 @@
  * short by a crash does not), and gives typed access by column name with
  * file:line in every error message.  It does not know the meaning of any
  * column beyond the names it is asked for, and it does not write CSV (the
- * sweep's results module does).  harness/results.h, if it grows its own
- * reader, may replace this one.
+ * sweep's results module does; results_csv.c reads typed rows on top of
+ * this reader).
  */
 #ifndef PFNBENCH_REPORT_DATA_H
 #define PFNBENCH_REPORT_DATA_H

@@ -265,7 +265,7 @@ int section_method(struct report *r, const struct rgroup *g)
 	     "repetitions paired by index i (exp(mean +- t(n-1) * sd / sqrt(n))); no bootstrap. * marks a CI "
 	     "that excludes 1.0. Counter tables show only counters with values in results.csv. Stage shares are "
 	     "of the sum of the stage medians; the conversion share is convert's alloc + conversion stages over "
-	     "that sum. Memory floor = the bytes per page the path must move (harness/costmodel.c: page-table "
+	     "that sum. Memory floor = the bytes per page the path must move (harness/analyze/costmodel.c: page-table "
 	     "entries, the HMM entry, struct page, the driver's array, faults, DMA map) / the copy bandwidth "
 	     "measured in this run for the case's arrays; below 2x the floor a curve counts as limited by "
 	     "memory, above as limited by instructions.", 0, "");

@@ -155,8 +155,8 @@ int section_floor(struct report *r, const struct rgroup *g)
 		st.rmin[k] = INFINITY;
 		st.rmax[k] = -INFINITY;
 	}
-	fprintf(f, "Memory floor: bytes per page the path must move (harness/costmodel.c) over\nthe copy "
-		"bandwidth measured for the case's arrays (meta.json \"bandwidth\")\n\n");
+	fprintf(f, "Memory floor: bytes per page the path must move (harness/analyze/costmodel.c)\nover the "
+		"copy bandwidth measured for the case's arrays (meta.json \"bandwidth\")\n\n");
 	fprintf(f, " npages  backend        measured ns   floor ns  measured/floor\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &r->m->cases[g->cases[i]];

@@ -1,5 +1,5 @@
 /*
- * test_config.c - sweep config files (harness/config.c).
+ * test_config.c - sweep config files (harness/input/config*.c).
  *
  * Data-driven: every tests/data/config-valid/NAME.conf must load, and each of
  * its "# expect KEY = JSON" lines must equal config_to_json()'s KEY; every

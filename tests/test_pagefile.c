@@ -1,5 +1,5 @@
 /*
- * test_pagefile.c - the page-file parser and writer (harness/pagefile.c).
+ * test_pagefile.c - the page-file parser and writer (harness/input/pagefile.c).
  *
  * Data-driven: every tests/data/pagefile-invalid/NAME.page starts with
  * "# expect: TEXT" and must fail with a message containing TEXT (which

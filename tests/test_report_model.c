@@ -1,5 +1,5 @@
 /*
- * test_report_model.c - the report model (harness/report_model.c) on the
+ * test_report_model.c - the report model (harness/analyze/report_model.c) on the
  * fixtures tests/data/results-fixture and results-fixture-sources.
  *
  * Expected numbers: medians, minima and maxima were computed from the

@@ -1,6 +1,6 @@
 /*
  * test_results.c - results directory, atomic writes, results.csv, meta.json
- * (harness/results.c).
+ * (harness/results/results*.c).
  *
  * The failure of an atomic write is provoked with RLIMIT_FSIZE (write()
  * fails with EFBIG even for root, which ignores permissions), with SIGXFSZ

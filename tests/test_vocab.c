@@ -1,6 +1,6 @@
 /*
- * test_vocab.c - the shared vocabularies (harness/vocab.h) and the results
- * column list built from them (harness/results.h).
+ * test_vocab.c - the shared vocabularies (harness/common/vocab.h) and the results
+ * column list built from them (harness/results/results.h).
  *
  * The stage list must name the kernel model's stages in its order
  * (pfn_stage_names[] of kernels/backend.c); every counter, stage and column

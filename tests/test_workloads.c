@@ -1,5 +1,5 @@
 /*
- * test_workloads.c - the seeded address-space generators (harness/workloads.c):
+ * test_workloads.c - the seeded address-space generators (harness/input/workloads.c):
  * every workload builds (emu_mm_populate accepts it, pfns below 2^28),
  * has the states and request it documents, is deterministic per seed,
  * and 2^20 pages generate in well under a second.
