@@ -10,11 +10,11 @@
  * non-zero rc is output, not a failure: exit 0.  Bad usage or a bad file:
  * a message (FILE:LINE for the file) and exit 2.
  *
- *   pfnbench list backends|workloads|keys [--markdown]|counters|stages
+ *   pfnbench list backends|workloads|keys [--markdown]|counters|stages|columns
  *
- * prints one NAME<TAB>description line per backend, workload, counter or
- * stage (the vocab.h lists), and the config key table (config_keys.c; with
- * --markdown the README's table).
+ * prints one NAME<TAB>description line per backend, workload, counter,
+ * stage (the vocab.h lists) or results.csv column (results.h), and the
+ * config key table (config_keys.c; with --markdown the README's table).
  *
  * Left out: timing (that is the benchmark's job) and batching: encode is
  * one call, however many pages.
@@ -29,6 +29,7 @@
 #include "case.h"
 #include "commands.h"
 #include "config.h"
+#include "results.h"
 #include "pagefile.h"
 #include "workloads.h"
 
@@ -206,7 +207,7 @@ int cmd_list(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "keys") && !strcmp(argv[2], "--markdown"))
 		return config_keys_print(stdout, true) ? 1 : 0;
 	if (argc != 2) {
-		fprintf(stderr, "usage: pfnbench list backends|workloads|keys [--markdown]|counters|stages\n");
+		fprintf(stderr, "usage: pfnbench list backends|workloads|keys [--markdown]|counters|stages|columns\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "backends")) {
@@ -228,6 +229,14 @@ int cmd_list(int argc, char **argv)
 			       pfn_counter_info[c].column);
 		return 0;
 	}
+	if (!strcmp(argv[1], "columns")) {
+		static const char *const types[] = { "text", "whole number", "whole number", "0 or 1",
+						      "number, empty when not measured" };
+
+		for (int c = 0; c < RCOL_NR; c++)
+			printf("%s\t%s\n", result_columns[c].name, types[result_columns[c].type]);
+		return 0;
+	}
 	if (!strcmp(argv[1], "stages")) {
 		for (int s = 0; s < PFN_STAGE_NR; s++)
 			printf("%s\t%s, column %s%s\n", pfn_stage_info[s].name, pfn_stage_info[s].figure_label,
@@ -235,7 +244,7 @@ int cmd_list(int argc, char **argv)
 			       pfn_stage_info[s].conversion ? ", part of the conversion share" : "");
 		return 0;
 	}
-	fprintf(stderr, "pfnbench list: unknown list '%s' (use backends, workloads, keys, counters or stages)\n",
+	fprintf(stderr, "pfnbench list: unknown list '%s' (use backends, workloads, keys, counters, stages or columns)\n",
 		argv[1]);
 	return 2;
 }

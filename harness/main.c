@@ -16,7 +16,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "list", "list backends|workloads|keys [--markdown]|counters|stages", cmd_list },
+	{ "list", "list backends|workloads|keys [--markdown]|counters|stages|columns", cmd_list },
 	{ "encode", "encode --backend NAME [--request none|read|write] [--stage device|hmm] FILE", cmd_encode },
 	{ "run", "run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]", cmd_run },
 	{ "callgrind", "callgrind --config FILE [--out DIR]   (exact instructions per page, for the CI gate)", cmd_callgrind },

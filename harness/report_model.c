@@ -387,9 +387,12 @@ static int build_ratios(struct rmodel *m)
 
 int rmodel_load(const char *arg, struct rmodel **out, char *err, size_t err_len)
 {
-	static const char *const need[] = {
-		"case", "name", "backend", "workload", "npages", "batch", "status", "repetition", "ns_per_page", NULL,
+	/* the columns the report cannot do without; the others may be missing */
+	static const enum result_col need_cols[] = {
+		RCOL_CASE, RCOL_NAME, RCOL_BACKEND, RCOL_WORKLOAD, RCOL_NPAGES, RCOL_BATCH, RCOL_STATUS,
+		RCOL_REPETITION, RCOL_NS_PER_PAGE,
 	};
+	const char *need[sizeof(need_cols) / sizeof(need_cols[0]) + 1];
 	char csv[4200];
 	struct rmodel *m = calloc(1, sizeof(*m));
 	int ret;
@@ -397,6 +400,9 @@ int rmodel_load(const char *arg, struct rmodel **out, char *err, size_t err_len)
 	*out = NULL;
 	if (!m)
 		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(need_cols) / sizeof(need_cols[0]); i++)
+		need[i] = result_columns[need_cols[i]].name;
+	need[sizeof(need_cols) / sizeof(need_cols[0])] = NULL;
 	ret = rdata_paths(arg, m->dir, sizeof(m->dir), csv, sizeof(csv));
 	if (ret) {
 		seterr(err, err_len, "%s: %s (give a results directory or its results.csv)", arg, strerror(-ret));

@@ -130,6 +130,8 @@ out=$("$BIN" list stages)
 for s in prepare walk alloc convert dma; do
 	echo "$out" | grep -qP "^$s\t.*column stage_${s}_ns_per_page" || { echo "FAIL: list stages lacks $s"; fail=1; }
 done
+out=$("$BIN" list columns)
+check "list columns: the fixture's header" [ "$(echo "$out" | cut -f1 | paste -sd,)" = "$(head -1 "$DATA/results-fixture/results.csv")" ]
 "$BIN" list nothing >/dev/null 2>&1
 check "list nothing: exit 2" [ $? -eq 2 ]
 

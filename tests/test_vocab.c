@@ -5,7 +5,8 @@
  * The stage list must name the kernel model's stages in its order
  * (pfn_stage_names[] of kernels/backend.c); every counter, stage and column
  * name is unique; each counter and stage has its results.csv column at
- * RCOL_COUNTER() / RCOL_STAGE(), filled from Google Benchmark.
+ * RCOL_COUNTER() / RCOL_STAGE(), filled from Google Benchmark; the
+ * fixtures' results.csv headers are the column list.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -106,12 +107,36 @@ static void test_columns(void **state)
 	assert_null(result_row_opt(&row, RCOL_NR));
 }
 
+/* The fixtures' results.csv have exactly the harness's columns, in order
+ * (their make_fixture.py take them from `pfnbench list columns`). */
+static void test_fixture_headers(void **state)
+{
+	static const char *const fixtures[] = { TEST_DATA_DIR "/results-fixture/results.csv",
+						TEST_DATA_DIR "/results-fixture-sources/results.csv" };
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+		char line[4096], want[4096] = "";
+		FILE *fp = fopen(fixtures[f], "r");
+
+		assert_non_null(fp);
+		assert_non_null(fgets(line, sizeof(line), fp));
+		fclose(fp);
+		for (int i = 0; i < RCOL_NR; i++)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s", i ? "," : "",
+				 result_columns[i].name);
+		strcat(want, "\n");
+		assert_string_equal(line, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stages_match_kernel_model),
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_fixture_headers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
