@@ -536,6 +536,26 @@ static void test_meta_build_and_write(void **state)
 	assert_int_equal(count_entries(dir), 1);
 }
 
+/* The variant of a case name: the settings that are not their default, in order. */
+static void test_case_variant(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "per-call", "local", "emulated", 1), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), NULL, "", NULL, NULL, 0), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "cold", "kept", "cpu=0,hmm=1", "kernel", 2), 0);
+	assert_string_equal(buf, "cold/array:kept/place:cpu=0,hmm=1/kernel/threads:2");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "kept", "local", "emulated", 1), 0);
+	assert_string_equal(buf, "array:kept");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "per-call", "local", "kernel", 4), 0);
+	assert_string_equal(buf, "kernel/threads:4");
+	assert_int_equal(results_case_variant(buf, 8, "cold", "kept", "local", "emulated", 1), -ENAMETOOLONG);
+	assert_int_equal(results_case_variant(buf, 0, "cold", "kept", "local", "emulated", 1), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_atomic_write_failure),
 		cmocka_unit_test(test_csv_roundtrip),
 		cmocka_unit_test(test_csv_load_errors),
+		cmocka_unit_test(test_case_variant),
 		cmocka_unit_test(test_meta_machine),
 		cmocka_unit_test(test_meta_build_and_write),
 	};
