@@ -13,11 +13,10 @@
  *
  * The verdict text (ab.txt) is the command's: cmd_ab.c writes it.
  *
- * Processes are started with fork/exec so that the child can switch
- * address-space randomisation off (personality(ADDR_NO_RANDOMIZE)) before
- * exec, as `setarch -R` does for run.sh.
+ * The processes and the two sides (binaries, revisions built on the way)
+ * are in ab_sides.c.  Column names and the status word come from results.h.
  */
-#include "ab.h"
+#include "ab_priv.h"
 #include "report_data.h"
 #include "report_stats.h"
 #include "results.h"
@@ -37,289 +36,8 @@
 #include <unistd.h>
 
 #define seterr rdata_errorf
-
-/* ---- processes ----------------------------------------------------- */
-
-/*
- * Run argv[0] (searched in PATH) with stdout to @out_path and stderr to
- * @log_path (NULL: /dev/null), in @cwd (NULL: here), ASLR off when
- * @no_aslr.  *@status is the exit status, or 128 + signal.  Returns 0 when
- * the process ran (whatever its status), -errno when it could not start.
- */
-static int spawn(char *const argv[], const char *out_path, const char *log_path, const char *cwd, int no_aslr,
-		 int *status)
-{
-	int pipefd[2], ws, e = 0;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		e = errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -e;
-	}
-	if (pid == 0) {
-		int o = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
-		int l = open(log_path ? log_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
-
-		if (o < 0 || l < 0 || dup2(o, 1) < 0 || dup2(l, 2) < 0 || (cwd && chdir(cwd)))
-			goto fail;
-		if (no_aslr && personality(ADDR_NO_RANDOMIZE) < 0)
-			goto fail;
-		execvp(argv[0], argv);
-fail:
-		e = errno;
-		if (write(pipefd[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	/* the exec error, if any, arrives through the pipe (closed on exec) */
-	if (read(pipefd[0], &e, sizeof(e)) != (ssize_t)sizeof(e))
-		e = 0;
-	close(pipefd[0]);
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (e)
-		return -e;
-	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-	return 0;
-}
-
-/* snprintf for paths: -ENAMETOOLONG instead of a cut path. */
-static int pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/* The first line of a file into @buf ("" when empty or unreadable). */
-static void first_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
-/* The last non-empty line of a file (a failed command's reason). */
-static void last_line(const char *path, char *buf, size_t len)
-{
-	char line[1024];
-	FILE *f = fopen(path, "re");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (line[0] != '\n' && len) {
-			size_t l = strcspn(line, "\n");
-
-			l = l < len - 1 ? l : len - 1;
-			memcpy(buf, line, l);
-			buf[l] = '\0';
-		}
-	fclose(f);
-	rdata_oneline(buf);
-}
-
-static void say(const struct ab_options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const struct ab_options *o, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-
-	if (!o->progress)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	o->progress(o->progress_ctx, line);
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/* ---- BASE and NEW -------------------------------------------------- */
-
-static int is_executable_file(const char *path)
-{
-	struct stat sb;
-
-	return !stat(path, &sb) && S_ISREG(sb.st_mode) && !access(path, X_OK);
-}
-
-/* `git -C SRC rev-parse --verify --quiet SPEC^{commit}` into @sha. */
-static int rev_parse(const char *src, const char *spec, char *sha, size_t len, const char *tmpdir)
-{
-	char rev[300], out[PATH_MAX];
-	char *argv[] = { "git", "-C", (char *)src, "rev-parse", "--verify", "--quiet", rev, NULL };
-	int status, ret;
-
-	snprintf(rev, sizeof(rev), "%s^{commit}", spec);
-	snprintf(out, sizeof(out), "%s/rev-parse.out", tmpdir);
-	ret = spawn(argv, out, NULL, NULL, 0, &status);
-	if (ret)
-		return ret;
-	first_line(out, sha, len);
-	unlink(out);
-	if (status || strlen(sha) != 40)
-		return -ENOENT;
-	return 0;
-}
-
-/* Run one build step, its output appended to @log; -EIO when it fails. */
-static int build_step(char *const argv[], const char *log, const char *what, char *err, size_t err_len)
-{
-	char step_log[PATH_MAX + 8], last[512], cmd[1024];
-	int status = 0, ret;
-	FILE *in, *out;
-
-	snprintf(step_log, sizeof(step_log), "%s.step", log);
-	ret = spawn(argv, step_log, step_log, NULL, 0, &status);
-	/* append the step's output to the build log */
-	out = fopen(log, "ae");
-	in = fopen(step_log, "re");
-	if (out) {
-		size_t n = 0;
-
-		for (size_t i = 0; argv[i]; i++)
-			n += (size_t)snprintf(cmd + n, n < sizeof(cmd) ? sizeof(cmd) - n : 0, "%s%s", i ? " " : "$ ",
-					      argv[i]);
-		fprintf(out, "%s\n", cmd);
-		if (in) {
-			char buf[4096];
-			size_t k;
-
-			while ((k = fread(buf, 1, sizeof(buf), in)) > 0)
-				fwrite(buf, 1, k, out);
-		}
-		fclose(out);
-	}
-	if (in)
-		fclose(in);
-	if (ret) {
-		unlink(step_log);
-		seterr(err, err_len, "cannot run %s: %s (is it installed?)", argv[0], strerror(-ret));
-		return ret;
-	}
-	last_line(step_log, last, sizeof(last));
-	unlink(step_log);
-	if (status) {
-		seterr(err, err_len, "%s failed (exit %d): %s; see %s", what, status, last, log);
-		return -EIO;
-	}
-	return 0;
-}
-
-int ab_side_resolve(const struct ab_options *o, const char *spec, struct ab_side *side, char *err, size_t err_len)
-{
-	char dir[PATH_MAX], src[PATH_MAX + 8], bld[PATH_MAX + 8], log[PATH_MAX + 16], stamp[PATH_MAX + 32];
-	char type[64], jobs[16];
-	int ret;
-
-	memset(side, 0, sizeof(*side));
-	snprintf(side->spec, sizeof(side->spec), "%s", spec);
-	if (strchr(spec, '/') && is_executable_file(spec)) {
-		if (!realpath(spec, side->binary)) {
-			ret = -errno;
-			seterr(err, err_len, "%s: %s", spec, strerror(-ret));
-			return ret;
-		}
-		return 0;
-	}
-	ret = mkdir_p(o->build_root);
-	if (ret) {
-		seterr(err, err_len, "%s: cannot create the build root: %s", o->build_root, strerror(-ret));
-		return ret;
-	}
-	ret = rev_parse(o->source_dir, spec, side->commit, sizeof(side->commit), o->build_root);
-	if (ret == -ENOENT) {
-		seterr(err, err_len, "'%s' is neither an executable file nor a revision of %s (a first commit has no "
-		       "parent, a shallow clone lacks history: give --base REV or --base BINARY)", spec, o->source_dir);
-		return ret;
-	}
-	if (ret) {
-		seterr(err, err_len, "cannot run git in %s: %s (install git)", o->source_dir, strerror(-ret));
-		return ret;
-	}
-	if (pathf(dir, sizeof(dir), "%s/%s", o->build_root, side->commit) ||
-	    pathf(src, sizeof(src), "%s/src", dir) || pathf(bld, sizeof(bld), "%s/build", dir) ||
-	    pathf(log, sizeof(log), "%s/build.log", dir) ||
-	    pathf(stamp, sizeof(stamp), "%s/build/.pfnbench-ab-built", dir) ||
-	    pathf(side->binary, sizeof(side->binary), "%s/pfnbench", bld)) {
-		seterr(err, err_len, "%s: path too long", o->build_root);
-		return -ENAMETOOLONG;
-	}
-	side->built = 1;
-	if (!access(stamp, F_OK) && is_executable_file(side->binary)) {
-		say(o, "%s = %.12s: built before, in %s", spec, side->commit, bld);
-		return 0;
-	}
-	say(o, "%s = %.12s: building it in %s (log: %s)", spec, side->commit, bld, log);
-	{
-		/* a half-made tree from an interrupted build is removed first */
-		char *rm[] = { "rm", "-rf", "--", dir, NULL };
-		char *clone[] = { "git", "clone", "--quiet", "--shared", "--no-checkout", (char *)o->source_dir, src, NULL };
-		char *checkout[] = { "git", "-C", src, "checkout", "--quiet", "--detach", side->commit, NULL };
-		char *configure[] = { "cmake", "-S", src, "-B", bld, type, "-DPFNBENCH_WERROR=OFF", NULL };
-		char *build[] = { "cmake", "--build", bld, "--target", "pfnbench", "-j", jobs, NULL };
-		int status;
-
-		snprintf(type, sizeof(type), "-DCMAKE_BUILD_TYPE=%s", o->build_type);
-		snprintf(jobs, sizeof(jobs), "%d", o->jobs > 0 ? o->jobs : 2);
-		if ((ret = spawn(rm, NULL, NULL, NULL, 0, &status)) || (ret = mkdir_p(dir))) {
-			seterr(err, err_len, "%s: %s", dir, strerror(-ret));
-			return ret;
-		}
-		if ((ret = build_step(clone, log, "git clone", err, err_len)) ||
-		    (ret = build_step(checkout, log, "git checkout", err, err_len)) ||
-		    (ret = build_step(configure, log, "cmake (configure)", err, err_len)) ||
-		    (ret = build_step(build, log, "cmake --build", err, err_len)))
-			return ret;
-	}
-	if (!is_executable_file(side->binary)) {
-		seterr(err, err_len, "the build of %.12s made no %s; see %s", side->commit, side->binary, log);
-		return -EIO;
-	}
-	{
-		int fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-		if (fd >= 0)
-			close(fd);
-	}
-	return 0;
-}
+/* A results.csv column's name (results.h's list). */
+#define COL(id) result_columns[RCOL_##id].name
 
 /* ---- the rounds ---------------------------------------------------- */
 
@@ -380,10 +98,10 @@ static void table_free(struct ab_table *t)
 /* Does any ok row of @t carry column @col? */
 static int column_measured(const struct rdata *t, const char *col)
 {
-	int c = rdata_col(t, col), cs = rdata_col(t, "status");
+	int c = rdata_col(t, col), cs = rdata_col(t, COL(STATUS));
 
 	for (size_t r = 0; c >= 0 && r < t->nr_rows; r++)
-		if (!strcmp(rdata_get(t, r, cs), "ok") && rdata_get(t, r, c)[0])
+		if (!strcmp(rdata_get(t, r, cs), RESULT_STATUS_OK) && rdata_get(t, r, c)[0])
 			return 1;
 	return 0;
 }
@@ -392,7 +110,7 @@ static int column_measured(const struct rdata *t, const char *col)
 static int collect(struct ab_table *tab, const struct rdata *t, const char *metric, int side, unsigned round,
 		   char *err, size_t err_len)
 {
-	int cn = rdata_col(t, "name"), cs = rdata_col(t, "status"), cm = rdata_col(t, metric);
+	int cn = rdata_col(t, COL(NAME)), cs = rdata_col(t, COL(STATUS)), cm = rdata_col(t, metric);
 	int cb = rdata_col(t, "batch");
 	double *v = malloc((t->nr_rows + 1) * sizeof(*v));
 	int ret = 0;
@@ -405,15 +123,15 @@ static int collect(struct ab_table *tab, const struct rdata *t, const char *metr
 		size_t k = 0;
 		int seen = 0;
 
-		if (strcmp(rdata_get(t, r, cs), "ok"))
+		if (strcmp(rdata_get(t, r, cs), RESULT_STATUS_OK))
 			continue;
 		/* first ok row of this name: gather all of its repetitions */
 		for (size_t q = 0; q < r && !seen; q++)
-			seen = !strcmp(rdata_get(t, q, cs), "ok") && !strcmp(rdata_get(t, q, cn), name);
+			seen = !strcmp(rdata_get(t, q, cs), RESULT_STATUS_OK) && !strcmp(rdata_get(t, q, cn), name);
 		if (seen)
 			continue;
 		for (size_t q = r; q < t->nr_rows && !ret; q++) {
-			if (strcmp(rdata_get(t, q, cs), "ok") || strcmp(rdata_get(t, q, cn), name))
+			if (strcmp(rdata_get(t, q, cs), RESULT_STATUS_OK) || strcmp(rdata_get(t, q, cn), name))
 				continue;
 			ret = rdata_double(t, q, cm, &v[k], err, err_len);
 			if (ret == -ENODATA) {
@@ -445,24 +163,24 @@ static int run_side(const struct ab_options *o, const char *dir, const char *bin
 	char *argv[] = { (char *)bin, o->callgrind ? "callgrind" : "run", "--config", cfg, "--out", out, NULL };
 	int status = 0, ret;
 
-	if (pathf(cfg, sizeof(cfg), "%s/config.conf", dir) ||
-	    pathf(out, sizeof(out), "%s/runs/%c-%02u", dir, side ? 'B' : 'A', round + 1) ||
-	    pathf(stdout_path, sizeof(stdout_path), "%s.out", out) || pathf(log, sizeof(log), "%s.log", out)) {
+	if (ab_pathf(cfg, sizeof(cfg), "%s/config.conf", dir) ||
+	    ab_pathf(out, sizeof(out), "%s/runs/%c-%02u", dir, side ? 'B' : 'A', round + 1) ||
+	    ab_pathf(stdout_path, sizeof(stdout_path), "%s.out", out) || ab_pathf(log, sizeof(log), "%s.log", out)) {
 		seterr(err, err_len, "%s: path too long", dir);
 		return -ENAMETOOLONG;
 	}
-	ret = spawn(argv, stdout_path, log, NULL, !o->aslr, &status);
+	ret = ab_spawn(argv, stdout_path, log, NULL, !o->aslr, &status);
 	if (ret) {
 		seterr(err, err_len, "cannot run %s: %s", bin, strerror(-ret));
 		return ret;
 	}
-	last_line(log, last, sizeof(last));
+	ab_last_line(log, last, sizeof(last));
 	if (status) {
 		seterr(err, err_len, "round %u, %s (%s): `pfnbench %s` exited %d: %s (log: %s)", round + 1, label, bin,
 		       argv[1], status, last[0] ? last : "no message", log);
 		return -EINVAL;
 	}
-	first_line(stdout_path, results_dir, results_len);
+	ab_first_line(stdout_path, results_dir, results_len);
 	if (!results_dir[0]) {
 		seterr(err, err_len, "round %u, %s: `pfnbench %s` printed no results directory (log: %s)", round + 1,
 		       label, argv[1], log);
@@ -685,19 +403,111 @@ static int write_meta(const struct ab_options *o, const struct ab_result *res, t
 	return ret;
 }
 
+/* The config's text, read once so that both sides run the same.  0 or -errno, err filled. */
+static int read_config(const struct ab_options *o, char **text, size_t *text_len, char *err, size_t err_len)
+{
+	FILE *cf = fopen(o->config, "re"), *mem;
+	char buf[4096];
+	size_t n, total = 0;
+	int ret;
+
+	if (!cf) {
+		ret = -errno;
+		seterr(err, err_len, "%s: cannot read: %s", o->config, strerror(-ret));
+		return ret;
+	}
+	mem = open_memstream(text, text_len);
+	if (!mem) {
+		fclose(cf);
+		return -ENOMEM;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), cf)) > 0 && total < (1 << 20)) {
+		fwrite(buf, 1, n, mem);
+		total += n;
+	}
+	fclose(cf);
+	return fclose(mem) ? -ENOMEM : 0;
+}
+
+/* The results directory: the config, the copies of both binaries, runs/.  0 or -errno, err filled. */
+static int prepare_dir(const struct ab_options *o, struct ab_result *res, const struct ab_side *const sides[2],
+		       char bin[2][PATH_MAX + 16], const char *text, size_t text_len, char *err, size_t err_len)
+{
+	char path[PATH_MAX + 32];
+	int ret = results_dir_create(o->out_dir, res->dir, sizeof(res->dir));
+
+	if (ret) {
+		seterr(err, err_len, "%s: cannot create a results directory: %s", o->out_dir, strerror(-ret));
+		return ret;
+	}
+	ret = results_write_atomic(res->dir, "config.conf", text, text_len);
+	for (int s = 0; s < 2 && !ret; s++) {
+		/* same-length paths: argv and the environment leave the stack alike */
+		ret = ab_pathf(path, sizeof(path), "%s/bin/%c", res->dir, s ? 'B' : 'A');
+		if (!ret)
+			ret = ab_pathf(bin[s], sizeof(bin[s]), "%s/pfnbench", path);
+		if (!ret)
+			ret = ab_mkdir_p(path);
+		if (!ret)
+			ret = copy_file(sides[s]->binary, bin[s]);
+	}
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/runs", res->dir);
+		ret = ab_mkdir_p(path);
+	}
+	if (ret)
+		seterr(err, err_len, "%s: %s", res->dir, strerror(-ret));
+	return ret;
+}
+
+/* Round r: both sides in ABBA order, their medians into tab.  0 or -errno, err filled. */
+static int run_round(const struct ab_options *o, struct ab_result *res, struct ab_table *tab,
+		     char bin[2][PATH_MAX + 16], unsigned r, char first_run[2][PATH_MAX], char *err, size_t err_len)
+{
+	static const char *const labels[2] = { "BASE", "NEW" };
+	struct rdata *t[2] = { NULL, NULL };
+	int ret = 0;
+
+	for (int k = 0; k < 2 && !ret; k++) {
+		int s = (r % 2 == 0) ? k : 1 - k;	/* ABBA */
+		char csv[PATH_MAX + 16];
+
+		ab_say(o, "round %u/%u: %s", r + 1, tab->rounds, labels[s]);
+		ret = run_side(o, res->dir, bin[s], labels[s], s, r, res->run_dir[s], sizeof(res->run_dir[s]), err,
+			       err_len);
+		if (ret)
+			break;
+		if (r == 0)
+			snprintf(first_run[s], PATH_MAX, "%s", res->run_dir[s]);
+		snprintf(csv, sizeof(csv), "%s/results.csv", res->run_dir[s]);
+		ret = rdata_load(csv, &t[s], err, err_len);
+		if (!ret)
+			ret = cmp_check_values(t[s], err, err_len);
+	}
+	if (!ret && r == 0 && !o->callgrind &&
+	    (!column_measured(t[0], res->metric) || !column_measured(t[1], res->metric))) {
+		/* e.g. no perf_event_open on one side: the wall clock is all there is */
+		res->metric_fallback = 1;
+		snprintf(res->metric, sizeof(res->metric), "%s", COL(NS_PER_PAGE));
+	}
+	for (int s = 0; s < 2 && !ret; s++)
+		ret = collect(tab, t[s], res->metric, s, r, err, err_len);
+	rdata_free(t[0]);
+	rdata_free(t[1]);
+	return ret;
+}
+
 int ab_run(const struct ab_options *o, const struct ab_side *base, const struct ab_side *new_,
 	   struct ab_result **out, char *err, size_t err_len)
 {
-	const struct ab_side *sides[2] = { base, new_ };
-	const char *labels[2] = { "BASE", "NEW" };
-	char bin[2][PATH_MAX + 16], path[PATH_MAX + 32], first_run[2][PATH_MAX] = { "", "" };
+	const struct ab_side *const sides[2] = { base, new_ };
+	char bin[2][PATH_MAX + 16], first_run[2][PATH_MAX] = { "", "" };
 	const char *first[2] = { first_run[0], first_run[1] };
 	struct ab_table tab = { .rounds = o->callgrind ? 1 : o->rounds };
 	struct ab_result *res = calloc(1, sizeof(*res));
 	time_t started = time(NULL);
 	char *text = NULL;
 	size_t text_len = 0;
-	FILE *cf;
 	int ret;
 
 	*out = NULL;
@@ -710,108 +520,26 @@ int ab_run(const struct ab_options *o, const struct ab_side *base, const struct 
 		ret = -EINVAL;
 		goto out;
 	}
-	/* the config is read once, so that both sides run the same text */
-	cf = fopen(o->config, "re");
-	if (!cf) {
-		ret = -errno;
-		seterr(err, err_len, "%s: cannot read: %s", o->config, strerror(-ret));
-		goto out;
-	}
-	{
-		FILE *mem = open_memstream(&text, &text_len);
-		char buf[4096];
-		size_t n, total = 0;
-
-		if (!mem) {
-			fclose(cf);
-			ret = -ENOMEM;
-			goto out;
-		}
-		while ((n = fread(buf, 1, sizeof(buf), cf)) > 0 && total < (1 << 20)) {
-			fwrite(buf, 1, n, mem);
-			total += n;
-		}
-		fclose(cf);
-		if (fclose(mem)) {
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
-	ret = results_dir_create(o->out_dir, res->dir, sizeof(res->dir));
-	if (ret) {
-		seterr(err, err_len, "%s: cannot create a results directory: %s", o->out_dir, strerror(-ret));
-		goto out;
-	}
-	ret = results_write_atomic(res->dir, "config.conf", text, text_len);
-	for (int s = 0; s < 2 && !ret; s++) {
-		/* same-length paths: argv and the environment leave the stack alike */
-		ret = pathf(path, sizeof(path), "%s/bin/%c", res->dir, s ? 'B' : 'A');
-		if (!ret)
-			ret = pathf(bin[s], sizeof(bin[s]), "%s/pfnbench", path);
-		if (!ret)
-			ret = mkdir_p(path);
-		if (!ret)
-			ret = copy_file(sides[s]->binary, bin[s]);
-	}
-	if (!ret) {
-		snprintf(path, sizeof(path), "%s/runs", res->dir);
-		ret = mkdir_p(path);
-	}
-	if (ret) {
-		seterr(err, err_len, "%s: %s", res->dir, strerror(-ret));
-		goto out;
-	}
-	snprintf(res->metric, sizeof(res->metric), "%s", o->callgrind ? "callgrind_ir_per_page" : o->th->ab_metric);
-	for (unsigned r = 0; r < tab.rounds; r++) {
-		struct rdata *t[2] = { NULL, NULL };
-
-		for (int k = 0; k < 2 && !ret; k++) {
-			int s = (r % 2 == 0) ? k : 1 - k;	/* ABBA */
-			char csv[PATH_MAX + 16];
-
-			say(o, "round %u/%u: %s", r + 1, tab.rounds, labels[s]);
-			ret = run_side(o, res->dir, bin[s], labels[s], s, r, res->run_dir[s], sizeof(res->run_dir[s]),
-				       err, err_len);
-			if (ret)
-				break;
-			if (r == 0)
-				snprintf(first_run[s], sizeof(first_run[s]), "%s", res->run_dir[s]);
-			snprintf(csv, sizeof(csv), "%s/results.csv", res->run_dir[s]);
-			ret = rdata_load(csv, &t[s], err, err_len);
-			if (!ret)
-				ret = cmp_check_values(t[s], err, err_len);
-		}
-		if (!ret && r == 0 && !o->callgrind &&
-		    (!column_measured(t[0], res->metric) || !column_measured(t[1], res->metric))) {
-			/* e.g. no perf_event_open on one side: the wall clock is all there is */
-			res->metric_fallback = 1;
-			snprintf(res->metric, sizeof(res->metric), "ns_per_page");
-		}
-		for (int s = 0; s < 2 && !ret; s++)
-			ret = collect(&tab, t[s], res->metric, s, r, err, err_len);
-		rdata_free(t[0]);
-		rdata_free(t[1]);
-		if (ret)
-			goto out;
-	}
-	if (o->callgrind) {
-		/* exact counts: cmd_ab compares the two runs as `pfnbench compare` does */
-		ret = write_meta(o, res, started, first);
-		if (ret) {
-			seterr(err, err_len, "%s: cannot write meta.json: %s", res->dir, strerror(-ret));
-			goto out;
-		}
-		*out = res;
-		res = NULL;
-		goto out;
-	}
-	ret = decide(res, &tab, o->th);
+	ret = read_config(o, &text, &text_len, err, err_len);
 	if (!ret)
+		ret = prepare_dir(o, res, sides, bin, text, text_len, err, err_len);
+	if (ret)
+		goto out;
+	snprintf(res->metric, sizeof(res->metric), "%s", o->callgrind ? COL(CALLGRIND_IR_PER_PAGE) : o->th->ab_metric);
+	for (unsigned r = 0; r < tab.rounds && !ret; r++)
+		ret = run_round(o, res, &tab, bin, r, first_run, err, err_len);
+	if (ret)
+		goto out;
+	/* exact counts: cmd_ab compares the two runs as `pfnbench compare` does */
+	if (!o->callgrind)
+		ret = decide(res, &tab, o->th);
+	if (!ret && !o->callgrind)
 		ret = write_csv(res->dir, &tab, res->metric);
 	if (!ret)
 		ret = write_meta(o, res, started, first);
 	if (ret) {
-		seterr(err, err_len, "%s: cannot write the results: %s", res->dir, strerror(-ret));
+		seterr(err, err_len, o->callgrind ? "%s: cannot write meta.json: %s" : "%s: cannot write the results: %s",
+		       res->dir, strerror(-ret));
 		goto out;
 	}
 	*out = res;

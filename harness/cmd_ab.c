@@ -161,7 +161,14 @@ static int write_text(const struct ab_options *o, const struct ab_result *r)
 	return ret;
 }
 
-int cmd_ab(int argc, char **argv)
+/* What the command line says beyond struct ab_options. */
+struct ab_args {
+	const char *base_spec, *new_spec, *thresholds, *rounds_arg;
+	int allow_missing;
+};
+
+/* Parse argv into *o and *a.  0, 2 (bad usage: said), or -1 after --help. */
+static int ab_parse_args(int argc, char **argv, struct ab_options *o, struct ab_args *a)
 {
 	static const struct option longopts[] = {
 		{ "base", required_argument, NULL, 'b' },
@@ -179,112 +186,131 @@ int cmd_ab(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *base_spec = "HEAD^1", *new_spec = NULL, *thresholds = NULL, *rounds_arg = NULL;
-	char self[PATH_MAX], self_dir[PATH_MAX], build_root[PATH_MAX + 16], err[2048] = "";
-	struct ab_options o = { .source_dir = PFNBENCH_SOURCE_DIR, .build_type = PFNBENCH_BUILD_TYPE,
-				.out_dir = "results", .progress = progress };
-	struct cmp_thresholds th;
-	struct ab_side base, new_;
-	struct ab_result *res = NULL;
-	ssize_t l;
-	int opt, ret, allow_missing = 0;
+	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "b:n:c:r:o:t:mgs:R:j:Ah", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'b':
-			base_spec = optarg;
-			break;
-		case 'n':
-			new_spec = optarg;
-			break;
-		case 'c':
-			o.config = optarg;
-			break;
-		case 'r':
-			rounds_arg = optarg;
-			break;
-		case 'o':
-			o.out_dir = optarg;
-			break;
-		case 't':
-			thresholds = optarg;
-			break;
-		case 'm':
-			allow_missing = 1;
-			break;
-		case 'g':
-			o.callgrind = 1;
-			break;
-		case 'A':
-			o.aslr = 1;
-			break;
-		case 's':
-			o.source_dir = optarg;
-			break;
-		case 'R':
-			o.build_root = optarg;
-			break;
-		case 'j':
-			o.jobs = atoi(optarg);
-			break;
+		case 'b': a->base_spec = optarg; break;
+		case 'n': a->new_spec = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 'r': a->rounds_arg = optarg; break;
+		case 'o': o->out_dir = optarg; break;
+		case 't': a->thresholds = optarg; break;
+		case 'm': a->allow_missing = 1; break;
+		case 'g': o->callgrind = 1; break;
+		case 'A': o->aslr = 1; break;
+		case 's': o->source_dir = optarg; break;
+		case 'R': o->build_root = optarg; break;
+		case 'j': o->jobs = atoi(optarg); break;
 		case 'h':
 			ab_usage(stdout);
-			return 0;
+			return -1;
 		default:
 			ab_usage(stderr);
 			return 2;
 		}
 	}
-	if (optind != argc || !o.config) {
-		if (!o.config)
+	if (optind != argc || !o->config) {
+		if (!o->config)
 			fprintf(stderr, "pfnbench ab: --config FILE is required (e.g. configs/ab.conf)\n");
 		ab_usage(stderr);
 		return 2;
 	}
-	cmp_thresholds_default(&th);
-	if (thresholds && cmp_thresholds_load(thresholds, &th, err, sizeof(err))) {
+	return 0;
+}
+
+/* The thresholds, rounds, jobs, this binary and the build root.  0 or 2 (said). */
+static int ab_setup(struct ab_options *o, struct cmp_thresholds *th, const struct ab_args *a, char *self,
+		    size_t self_len, char *build_root, size_t build_root_len)
+{
+	char self_dir[PATH_MAX], err[2048] = "";
+	ssize_t l;
+
+	cmp_thresholds_default(th);
+	if (a->thresholds && cmp_thresholds_load(a->thresholds, th, err, sizeof(err))) {
 		fprintf(stderr, "pfnbench ab: %s\n", err);
 		return 2;
 	}
-	th.allow_missing = allow_missing;
-	o.th = &th;
-	o.rounds = th.ab_rounds;
-	if (rounds_arg) {
+	th->allow_missing = a->allow_missing;
+	o->th = th;
+	o->rounds = th->ab_rounds;
+	if (a->rounds_arg) {
 		char *end;
-		long v = strtol(rounds_arg, &end, 10);
+		long v = strtol(a->rounds_arg, &end, 10);
 
-		if (*end || end == rounds_arg || v < 2 || v > 1000) {
+		if (*end || end == a->rounds_arg || v < 2 || v > 1000) {
 			fprintf(stderr, "pfnbench ab: --rounds: '%s' is not a whole number from 2 to 1000\n",
-				rounds_arg);
+				a->rounds_arg);
 			return 2;
 		}
-		o.rounds = (unsigned)v;
+		o->rounds = (unsigned)v;
 	}
-	if (o.jobs <= 0) {
+	if (o->jobs <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-		o.jobs = n > 0 ? (int)n : 2;
+		o->jobs = n > 0 ? (int)n : 2;
 	}
-	l = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	l = readlink("/proc/self/exe", self, self_len - 1);
 	if (l < 0) {
 		fprintf(stderr, "pfnbench ab: cannot find this executable: %s\n", strerror(errno));
 		return 2;
 	}
 	self[l] = '\0';
-	if (!o.build_root) {
+	if (!o->build_root) {
 		snprintf(self_dir, sizeof(self_dir), "%s", self);
-		snprintf(build_root, sizeof(build_root), "%s/ab-builds", dirname(self_dir));
-		o.build_root = build_root;
+		snprintf(build_root, build_root_len, "%s/ab-builds", dirname(self_dir));
+		o->build_root = build_root;
 	}
-	if (access(o.config, R_OK)) {
-		fprintf(stderr, "pfnbench ab: %s: cannot read: %s (check the path and permissions)\n", o.config,
+	if (access(o->config, R_OK)) {
+		fprintf(stderr, "pfnbench ab: %s: cannot read: %s (check the path and permissions)\n", o->config,
 			strerror(errno));
 		return 2;
 	}
-	ret = ab_side_resolve(&o, base_spec, &base, err, sizeof(err));
+	return 0;
+}
+
+/* --callgrind: exact counts of both builds, made here, compared as `pfnbench compare` does. */
+static int ab_compare_counts(const struct ab_result *res, const struct ab_side *base, const struct ab_side *new_,
+			     const struct ab_args *a)
+{
+	char *cargv[8];
+	int cargc = 0;
+
+	cargv[cargc++] = "compare";
+	cargv[cargc++] = (char *)res->run_dir[0];
+	cargv[cargc++] = (char *)res->run_dir[1];
+	if (a->thresholds) {
+		cargv[cargc++] = "--thresholds";
+		cargv[cargc++] = (char *)a->thresholds;
+	}
+	if (a->allow_missing)
+		cargv[cargc++] = "--allow-missing";
+	cargv[cargc] = NULL;
+	printf("pfnbench ab --callgrind: BASE %s, NEW %s, counted here (results %s)\n", base->spec, new_->spec,
+	       res->dir);
+	return cmd_compare(cargc, cargv);
+}
+
+int cmd_ab(int argc, char **argv)
+{
+	struct ab_args a = { .base_spec = "HEAD^1" };
+	char self[PATH_MAX], build_root[PATH_MAX + 16], err[2048] = "";
+	struct ab_options o = { .source_dir = PFNBENCH_SOURCE_DIR, .build_type = PFNBENCH_BUILD_TYPE,
+				.out_dir = "results", .progress = progress };
+	struct cmp_thresholds th;
+	struct ab_side base, new_;
+	struct ab_result *res = NULL;
+	int ret = ab_parse_args(argc, argv, &o, &a);
+
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	ret = ab_setup(&o, &th, &a, self, sizeof(self), build_root, sizeof(build_root));
+	if (ret)
+		return ret;
+	ret = ab_side_resolve(&o, a.base_spec, &base, err, sizeof(err));
 	if (!ret)
-		ret = ab_side_resolve(&o, new_spec ? new_spec : self, &new_, err, sizeof(err));
+		ret = ab_side_resolve(&o, a.new_spec ? a.new_spec : self, &new_, err, sizeof(err));
 	if (!ret)
 		ret = ab_run(&o, &base, &new_, &res, err, sizeof(err));
 	if (ret) {
@@ -292,23 +318,7 @@ int cmd_ab(int argc, char **argv)
 		return 2;
 	}
 	if (o.callgrind) {
-		/* exact counts of both builds, made here: compare them */
-		char *cargv[8];
-		int cargc = 0;
-
-		cargv[cargc++] = "compare";
-		cargv[cargc++] = res->run_dir[0];
-		cargv[cargc++] = res->run_dir[1];
-		if (thresholds) {
-			cargv[cargc++] = "--thresholds";
-			cargv[cargc++] = (char *)thresholds;
-		}
-		if (th.allow_missing)
-			cargv[cargc++] = "--allow-missing";
-		cargv[cargc] = NULL;
-		printf("pfnbench ab --callgrind: BASE %s, NEW %s, counted here (results %s)\n", base.spec,
-		       new_.spec, res->dir);
-		ret = cmd_compare(cargc, cargv);
+		ret = ab_compare_counts(res, &base, &new_, &a);
 		ab_result_free(res);
 		return ret;
 	}

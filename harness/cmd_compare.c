@@ -32,6 +32,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "report_data.h"
+#include "results.h"
 
 static void compare_usage(FILE *f)
 {
@@ -209,6 +210,102 @@ static void drop_metric(struct cmp_thresholds *th, const char *name)
 		}
 }
 
+/* What was compared, and the rows (with --all the same ones too); counts per verdict. */
+static void print_table(const struct cmp_result *res, const struct cmp_thresholds *th, const struct rdata *base,
+			const struct rdata *new_, const struct cmp_meta *mb, const struct cmp_meta *mn, int all)
+{
+	size_t counts[CMP_MISSING + 1] = { 0 };
+
+	printf("compare: BASE %s (%zu rows)\n         NEW  %s (%zu rows)\n",
+	       base->path, base->nr_rows, new_->path, new_->nr_rows);
+	print_meta_diff(mb, mn);
+	printf("alpha %.3g family-wise (Mann-Whitney U, two-sided, Holm-adjusted over %zu gated and %zu "
+	       "reported-only comparisons)\ngated:", th->alpha, res->nr_tested[1], res->nr_tested[0]);
+	for (size_t m = 0, any = 0; m < th->nr_metrics; m++) {
+		if (!th->metrics[m].gated)
+			continue;
+		printf("%s %s %g%%", any++ ? "," : "", th->metrics[m].name,
+		       th->metrics[m].threshold_pct);
+	}
+	printf("\n%zu case names in common, %zu only in BASE, %zu only in NEW\n\n",
+	       res->nr_common, res->nr_only_base, res->nr_only_new);
+	printf("  %-28s %11s %11s %8s %7s  %s\n", "metric", "base", "new",
+	       "change", "p(adj)", "verdict");
+	for (size_t i = 0; i < res->nr_rows; i++) {
+		const struct cmp_row *r = &res->rows[i];
+
+		counts[r->verdict]++;
+		if (!all && r->verdict == CMP_SAME)
+			continue;
+		if (i == 0 || strcmp(res->rows[i - 1].key, r->key) ||
+		    (!all && res->rows[i - 1].verdict == CMP_SAME))
+			printf("%s\n", r->key);
+		print_row(r);
+	}
+	printf("\n%zu comparisons: %zu worse, %zu better, %zu noisy (too noisy "
+	       "to tell), %zu same, %zu n/a, %zu missing\n", res->nr_rows, counts[CMP_WORSE],
+	       counts[CMP_BETTER], counts[CMP_NOISY], counts[CMP_SAME],
+	       counts[CMP_NA], counts[CMP_MISSING]);
+	printf("det. = every repetition had the same value: a change beyond "
+	       "the threshold\nis significant without a p-value\n");
+}
+
+/* The warnings, what is missing, the failures and the verdict; returns the exit status. */
+static int print_verdict(const struct cmp_result *res, const struct cmp_thresholds *th, const char *toolchain,
+			 int allow_missing)
+{
+	int status;
+
+	if (res->nr_untestable)
+		printf("\nWARNING: %zu comparison(s) have too few repetitions "
+		       "for any adjusted p-value\nbelow alpha %.3g (3 vs 3 gives at best "
+		       "p = 0.1 before the adjustment):\nthose can only be same or noisy. "
+		       "Judge timings with `pfnbench ab`, which\nalternates the two builds in one run.\n",
+		       res->nr_untestable, th->alpha);
+	if (toolchain[0])
+		printf("\nNOT COMPARED: callgrind_ir_per_page: the toolchains differ (%s);\n"
+		       "instruction counts of different toolchains are different numbers, not a\n"
+		       "regression.  Count both builds here instead: pfnbench ab --callgrind\n", toolchain);
+	if (res->nr_missing)
+		printf("\n%s: %zu case(s), backend(s) or metric(s) of BASE are not in NEW:\n",
+		       allow_missing ? "ALLOWED (--allow-missing)" : "MISSING", res->nr_missing);
+	for (size_t i = 0; i < res->nr_missing; i++)
+		printf("  %s\n", res->missing[i]);
+	if (res->nr_failures) {
+		size_t nr_worse = res->nr_failures - (allow_missing ? 0 : res->nr_missing);
+
+		if (nr_worse)
+			printf("\nFAIL: %zu gated regression(s):\n", nr_worse);
+		for (size_t i = 0; i < res->nr_rows; i++) {
+			const struct cmp_row *r = &res->rows[i];
+			char ch[32], p[32];
+
+			if (!r->fails || r->verdict == CMP_MISSING)
+				continue;
+			fmt_change(ch, sizeof(ch), r->change_pct);
+			fmt_p(p, sizeof(p), r);
+			printf("  %s %s: %.6g -> %.6g (%s, threshold %g%%, %s%s)\n",
+			       r->key, r->metric->name, r->base_median,
+			       r->new_median, ch, r->metric->threshold_pct,
+			       r->deterministic ? "deterministic" : "adjusted p = ",
+			       r->deterministic ? "" : p);
+		}
+		if (!allow_missing && res->nr_missing)
+			printf("\nFAIL: %zu case(s), backend(s) or gated metric(s) of BASE missing in NEW (listed "
+			       "above;\n--allow-missing when that is intended)\n", res->nr_missing);
+		status = 1;
+	} else if (toolchain[0]) {
+		printf("\nNOT COMPARABLE: no gated metric is worse, but instruction counts were not\n"
+		       "compared (toolchains differ): exit 3\n");
+		status = 3;
+	} else {
+		printf("\nOK: no gated metric is significantly worse beyond its "
+		       "threshold\n");
+		status = 0;
+	}
+	return status;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -223,7 +320,6 @@ int cmd_compare(int argc, char **argv)
 	struct rdata *base = NULL, *new_ = NULL;
 	struct cmp_result *res = NULL;
 	const char *thresholds = NULL, *kb, *kn;
-	size_t counts[CMP_MISSING + 1] = { 0 };
 	char err[1024] = "", toolchain[512] = "";
 	int opt, all = 0, allow_missing = 0, ret, status = 2;
 
@@ -269,92 +365,15 @@ int cmd_compare(int argc, char **argv)
 	}
 	/* counts from another compiler, libc or valgrind are other numbers, not a regression */
 	if (cmp_toolchain_differs(&mb, &mn, toolchain, sizeof(toolchain)))
-		drop_metric(&th, "callgrind_ir_per_page");
+		drop_metric(&th, result_columns[RCOL_CALLGRIND_IR_PER_PAGE].name);
 	ret = cmp_run(base, new_, &th, &res, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pfnbench compare: %s\n", *err ? err : strerror(-ret));
 		goto out;
 	}
 
-	printf("compare: BASE %s (%zu rows)\n         NEW  %s (%zu rows)\n",
-	       base->path, base->nr_rows, new_->path, new_->nr_rows);
-	print_meta_diff(&mb, &mn);
-	printf("alpha %.3g family-wise (Mann-Whitney U, two-sided, Holm-adjusted over %zu gated and %zu "
-	       "reported-only comparisons)\ngated:", th.alpha, res->nr_tested[1], res->nr_tested[0]);
-	for (size_t m = 0, any = 0; m < th.nr_metrics; m++) {
-		if (!th.metrics[m].gated)
-			continue;
-		printf("%s %s %g%%", any++ ? "," : "", th.metrics[m].name,
-		       th.metrics[m].threshold_pct);
-	}
-	printf("\n%zu case names in common, %zu only in BASE, %zu only in NEW\n\n",
-	       res->nr_common, res->nr_only_base, res->nr_only_new);
-	printf("  %-28s %11s %11s %8s %7s  %s\n", "metric", "base", "new",
-	       "change", "p(adj)", "verdict");
-	for (size_t i = 0; i < res->nr_rows; i++) {
-		const struct cmp_row *r = &res->rows[i];
-
-		counts[r->verdict]++;
-		if (!all && r->verdict == CMP_SAME)
-			continue;
-		if (i == 0 || strcmp(res->rows[i - 1].key, r->key) ||
-		    (!all && res->rows[i - 1].verdict == CMP_SAME))
-			printf("%s\n", r->key);
-		print_row(r);
-	}
-	printf("\n%zu comparisons: %zu worse, %zu better, %zu noisy (too noisy "
-	       "to tell), %zu same, %zu n/a, %zu missing\n", res->nr_rows, counts[CMP_WORSE],
-	       counts[CMP_BETTER], counts[CMP_NOISY], counts[CMP_SAME],
-	       counts[CMP_NA], counts[CMP_MISSING]);
-	printf("det. = every repetition had the same value: a change beyond "
-	       "the threshold\nis significant without a p-value\n");
-	if (res->nr_untestable)
-		printf("\nWARNING: %zu comparison(s) have too few repetitions "
-		       "for any adjusted p-value\nbelow alpha %.3g (3 vs 3 gives at best "
-		       "p = 0.1 before the adjustment):\nthose can only be same or noisy. "
-		       "Judge timings with `pfnbench ab`, which\nalternates the two builds in one run.\n",
-		       res->nr_untestable, th.alpha);
-	if (toolchain[0])
-		printf("\nNOT COMPARED: callgrind_ir_per_page: the toolchains differ (%s);\n"
-		       "instruction counts of different toolchains are different numbers, not a\n"
-		       "regression.  Count both builds here instead: pfnbench ab --callgrind\n", toolchain);
-	if (res->nr_missing)
-		printf("\n%s: %zu case(s), backend(s) or metric(s) of BASE are not in NEW:\n",
-		       allow_missing ? "ALLOWED (--allow-missing)" : "MISSING", res->nr_missing);
-	for (size_t i = 0; i < res->nr_missing; i++)
-		printf("  %s\n", res->missing[i]);
-	if (res->nr_failures) {
-		size_t nr_worse = res->nr_failures - (allow_missing ? 0 : res->nr_missing);
-
-		if (nr_worse)
-			printf("\nFAIL: %zu gated regression(s):\n", nr_worse);
-		for (size_t i = 0; i < res->nr_rows; i++) {
-			const struct cmp_row *r = &res->rows[i];
-			char ch[32], p[32];
-
-			if (!r->fails || r->verdict == CMP_MISSING)
-				continue;
-			fmt_change(ch, sizeof(ch), r->change_pct);
-			fmt_p(p, sizeof(p), r);
-			printf("  %s %s: %.6g -> %.6g (%s, threshold %g%%, %s%s)\n",
-			       r->key, r->metric->name, r->base_median,
-			       r->new_median, ch, r->metric->threshold_pct,
-			       r->deterministic ? "deterministic" : "adjusted p = ",
-			       r->deterministic ? "" : p);
-		}
-		if (!allow_missing && res->nr_missing)
-			printf("\nFAIL: %zu case(s), backend(s) or gated metric(s) of BASE missing in NEW (listed "
-			       "above;\n--allow-missing when that is intended)\n", res->nr_missing);
-		status = 1;
-	} else if (toolchain[0]) {
-		printf("\nNOT COMPARABLE: no gated metric is worse, but instruction counts were not\n"
-		       "compared (toolchains differ): exit 3\n");
-		status = 3;
-	} else {
-		printf("\nOK: no gated metric is significantly worse beyond its "
-		       "threshold\n");
-		status = 0;
-	}
+	print_table(res, &th, base, new_, &mb, &mn, all);
+	status = print_verdict(res, &th, toolchain, allow_missing);
 out:
 	cmp_result_free(res);
 	rdata_free(base);

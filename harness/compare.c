@@ -21,6 +21,11 @@
  * ratio ns_per_page(convert, i) / ns_per_page(direct, i) within one run, so
  * machine-wide drift between BASE and NEW cancels.
  *
+ * The thresholds and their file are in compare_thresholds.c; what else
+ * differs between two results (meta.json, kinds, impossible values) in
+ * compare_inputs.c.  Column names, the status word and the backends of
+ * the ratio come from the shared lists (results.h, vocab.h).
+ *
  * Left out: tests across more than two runs, effect sizes other than the
  * median change.  Timings of two runs made at different times or on
  * different machines differ for reasons other than the code: the CI gate
@@ -31,221 +36,18 @@
 #include "report_stats.h"
 
 #include <errno.h>
-#include <ini.h>
-#include <jansson.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stddef.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#define RATIO_METRIC "ratio_convert_direct"
+#include "results.h"
 
 /* Messages quote case names from the files: one line (report_data.h). */
 #define seterr rdata_errorf
-
-void cmp_thresholds_default(struct cmp_thresholds *t)
-{
-	static const struct cmp_metric_conf defaults[] = {
-		{ "ns_per_page", 0, 5.0, CMP_WORSE_HIGHER },
-		{ "instructions_per_page", 0, 2.0, CMP_WORSE_HIGHER },
-		{ "callgrind_ir_per_page", 1, 2.0, CMP_WORSE_HIGHER },
-		{ "bytes_alloc_per_page", 1, 0.0, CMP_WORSE_HIGHER },
-		{ "bytes_persistent_per_page", 1, 0.0, CMP_WORSE_HIGHER },
-		{ RATIO_METRIC, 1, 40.0, CMP_WORSE_HIGHER },
-	};
-
-	memset(t, 0, sizeof(*t));
-	t->alpha = 0.05;
-	snprintf(t->ab_metric, sizeof(t->ab_metric), "task_clock_ns_per_page");
-	t->ab_threshold_pct = 5.0;
-	t->ab_alpha = 0.05;
-	t->ab_rounds = 10;
-	t->ab_min_ns_per_call = 3.0;
-	t->nr_metrics = sizeof(defaults) / sizeof(defaults[0]);
-	memcpy(t->metrics, defaults, sizeof(defaults));
-}
-
-/* ---- thresholds file ---------------------------------------------- */
-
-struct ini_ctx {
-	struct cmp_thresholds *t;
-	char why[256];		/* first error's reason */
-};
-
-static int parse_num(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !isfinite(v))
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* [ab]: the A/B timing gate's settings. */
-static int ab_key(struct ini_ctx *ic, const char *name, const char *value)
-{
-	struct cmp_thresholds *t = ic->t;
-	double v;
-
-	if (!strcmp(name, "metric")) {
-		size_t l = strlen(value);
-
-		if (l < 9 || l >= sizeof(t->ab_metric) || strcmp(value + l - 9, "_per_page"))
-			snprintf(ic->why, sizeof(ic->why), "metric must be a results.csv column ending in _per_page "
-				 "(task_clock_ns_per_page, ns_per_page), not '%s'", value);
-		else
-			snprintf(t->ab_metric, sizeof(t->ab_metric), "%s", value);
-	} else if (!strcmp(name, "threshold_pct")) {
-		if (parse_num(value, &v) || v < 0)
-			snprintf(ic->why, sizeof(ic->why), "threshold_pct must be a number >= 0, not '%s'", value);
-		else
-			t->ab_threshold_pct = v;
-	} else if (!strcmp(name, "alpha")) {
-		if (parse_num(value, &v) || v <= 0 || v >= 1)
-			snprintf(ic->why, sizeof(ic->why), "alpha must be a number in (0, 1), not '%s'", value);
-		else
-			t->ab_alpha = v;
-	} else if (!strcmp(name, "min_ns_per_call")) {
-		if (parse_num(value, &v) || v < 0)
-			snprintf(ic->why, sizeof(ic->why), "min_ns_per_call must be a number >= 0, not '%s'", value);
-		else
-			t->ab_min_ns_per_call = v;
-	} else if (!strcmp(name, "rounds")) {
-		if (parse_num(value, &v) || v < 2 || v > 1000 || v != floor(v))
-			snprintf(ic->why, sizeof(ic->why), "rounds must be a whole number from 2 to 1000, not '%s'",
-				 value);
-		else
-			t->ab_rounds = (unsigned)v;
-	} else {
-		snprintf(ic->why, sizeof(ic->why), "unknown key '%s' in [ab] (metric, threshold_pct, alpha, rounds, "
-			 "min_ns_per_call)",
-			 name);
-	}
-	return *ic->why ? 0 : 1;
-}
-
-static int thresholds_ini_handler(void *user, const char *section, const char *name,
-		       const char *value)
-{
-	struct ini_ctx *ic = user;
-	struct cmp_thresholds *t = ic->t;
-	struct cmp_metric_conf *m = NULL;
-	double v;
-
-	if (*ic->why)
-		return 0;	/* keep the first reason */
-	if (!strcmp(section, "ab"))
-		return ab_key(ic, name, value);
-	if (!strcmp(section, "compare")) {
-		if (strcmp(name, "alpha")) {
-			snprintf(ic->why, sizeof(ic->why),
-				 "unknown key '%s' in [compare]", name);
-			return 0;
-		}
-		if (parse_num(value, &v) || v <= 0 || v >= 1) {
-			snprintf(ic->why, sizeof(ic->why),
-				 "alpha must be a number in (0, 1), not '%s'",
-				 value);
-			return 0;
-		}
-		t->alpha = v;
-		return 1;
-	}
-	for (size_t i = 0; i < t->nr_metrics; i++)
-		if (!strcmp(t->metrics[i].name, section))
-			m = &t->metrics[i];
-	if (!m) {
-		snprintf(ic->why, sizeof(ic->why),
-			 "unknown section [%s]: expected [compare], [ab] or a metric "
-			 "(ns_per_page, instructions_per_page, "
-			 "callgrind_ir_per_page, bytes_alloc_per_page, "
-			 "bytes_persistent_per_page, " RATIO_METRIC ")",
-			 section);
-		return 0;
-	}
-	if (!strcmp(name, "gate")) {
-		if (!strcasecmp(value, "yes") || !strcmp(value, "1") ||
-		    !strcasecmp(value, "true"))
-			m->gated = 1;
-		else if (!strcasecmp(value, "no") || !strcmp(value, "0") ||
-			 !strcasecmp(value, "false"))
-			m->gated = 0;
-		else
-			snprintf(ic->why, sizeof(ic->why),
-				 "gate must be yes or no, not '%s'", value);
-	} else if (!strcmp(name, "threshold_pct")) {
-		if (parse_num(value, &v) || v < 0)
-			snprintf(ic->why, sizeof(ic->why),
-				 "threshold_pct must be a number >= 0, not '%s'",
-				 value);
-		else
-			m->threshold_pct = v;
-	} else if (!strcmp(name, "worse_if")) {
-		if (!strcmp(value, "higher"))
-			m->worse_if = CMP_WORSE_HIGHER;
-		else if (!strcmp(value, "lower"))
-			m->worse_if = CMP_WORSE_LOWER;
-		else if (!strcmp(value, "either"))
-			m->worse_if = CMP_WORSE_EITHER;
-		else
-			snprintf(ic->why, sizeof(ic->why),
-				 "worse_if must be higher, lower or either, not '%s'",
-				 value);
-	} else {
-		snprintf(ic->why, sizeof(ic->why),
-			 "unknown key '%s' in [%s] (gate, threshold_pct, worse_if)",
-			 name, section);
-	}
-	return *ic->why ? 0 : 1;
-}
-
-int cmp_thresholds_load(const char *path, struct cmp_thresholds *t,
-			char *err, size_t err_len)
-{
-	struct ini_ctx ic = { .t = t };
-	FILE *f = fopen(path, "r");
-	int line, e;
-
-	struct stat sb;
-
-	if (!f) {
-		e = errno;
-		seterr(err, err_len, "%s: %s (check the path and permissions)",
-		       path, strerror(e));
-		return -e;
-	}
-	if (!fstat(fileno(f), &sb) && S_ISDIR(sb.st_mode)) {
-		fclose(f);
-		seterr(err, err_len, "%s: is a directory (give a thresholds "
-		       "file, e.g. configs/thresholds.conf)", path);
-		return -EISDIR;
-	}
-	errno = 0;
-	line = ini_parse_file(f, thresholds_ini_handler, &ic);
-	if (!line && ferror(f)) {
-		e = errno ? errno : EIO;
-		fclose(f);
-		seterr(err, err_len, "%s: %s (the read failed; check the path "
-		       "and the disk)", path, strerror(e));
-		return -e;
-	}
-	fclose(f);
-	if (line) {
-		seterr(err, err_len, "%s:%d: %s", path, line,
-		       *ic.why ? ic.why : "syntax error (expected 'key = "
-		       "value' or '[section]')");
-		return -EINVAL;
-	}
-	return 0;
-}
+/* A results.csv column's name (results.h's list). */
+#define COL(id) result_columns[RCOL_##id].name
 
 /* ---- comparing ---------------------------------------------------- */
 
@@ -271,7 +73,7 @@ static int cmp_rows(const void *a, const void *b)
 
 static int keyed_build(struct keyed *k, const struct rdata *t, const char *col)
 {
-	int cs = rdata_col(t, "status");
+	int cs = rdata_col(t, COL(STATUS));
 
 	k->t = t;
 	k->col = rdata_col(t, col);
@@ -280,7 +82,7 @@ static int keyed_build(struct keyed *k, const struct rdata *t, const char *col)
 	if (!k->rows)
 		return -ENOMEM;
 	for (size_t r = 0; r < t->nr_rows; r++)
-		if (!strcmp(rdata_get(t, r, cs), "ok"))
+		if (!strcmp(rdata_get(t, r, cs), RESULT_STATUS_OK))
 			k->rows[k->n++] = r;
 	sort_table = t;
 	sort_col = k->col;
@@ -338,8 +140,8 @@ static int gather(const struct keyed *k, size_t lo, size_t hi, const char *col,
 static int gather_ratio(const struct keyed *k, size_t lo, size_t hi,
 			double *v, size_t *n, char *err, size_t err_len)
 {
-	int cb = rdata_col(k->t, "backend"), cr = rdata_col(k->t, "repetition");
-	int cn = rdata_col(k->t, "ns_per_page");
+	int cb = rdata_col(k->t, COL(BACKEND)), cr = rdata_col(k->t, COL(REPETITION));
+	int cn = rdata_col(k->t, COL(NS_PER_PAGE));
 
 	*n = 0;
 	for (size_t i = lo; i < hi; i++) {
@@ -347,12 +149,12 @@ static int gather_ratio(const struct keyed *k, size_t lo, size_t hi,
 		double num, den;
 		int ret;
 
-		if (strcmp(rdata_get(k->t, ri, cb), "convert"))
+		if (strcmp(rdata_get(k->t, ri, cb), pfn_role_names[PFN_ROLE_CONVERT]))
 			continue;
 		for (size_t j = lo; j < hi; j++) {
 			size_t rj = k->rows[j];
 
-			if (strcmp(rdata_get(k->t, rj, cb), "direct") ||
+			if (strcmp(rdata_get(k->t, rj, cb), pfn_role_names[PFN_ROLE_DIRECT]) ||
 			    strcmp(rdata_get(k->t, rj, cr),
 				   rdata_get(k->t, ri, cr)))
 				continue;
@@ -586,32 +388,165 @@ static int backend_count(struct backend_tally **v, size_t *n, const char *backen
 static int check_columns(const struct rdata *t, const struct cmp_thresholds *th,
 			 char *err, size_t err_len)
 {
-	static const char *const need[] = {
-		"name", "case", "backend", "status", "repetition",
-		"ns_per_page", NULL,
+	static const enum result_col need_cols[] = {
+		RCOL_NAME, RCOL_CASE, RCOL_BACKEND, RCOL_STATUS, RCOL_REPETITION, RCOL_NS_PER_PAGE,
 	};
-	int ret = rdata_require(t, need, err, err_len);
+	const char *need[sizeof(need_cols) / sizeof(need_cols[0]) + 1];
+	int ret;
 
+	for (size_t i = 0; i < sizeof(need_cols) / sizeof(need_cols[0]); i++)
+		need[i] = result_columns[need_cols[i]].name;
+	need[sizeof(need_cols) / sizeof(need_cols[0])] = NULL;
+	ret = rdata_require(t, need, err, err_len);
 	for (size_t i = 0; !ret && i < th->nr_metrics; i++) {
 		const char *one[2] = { th->metrics[i].name, NULL };
 
-		if (strcmp(one[0], RATIO_METRIC))
+		if (strcmp(one[0], CMP_RATIO_METRIC))
 			ret = rdata_require(t, one, err, err_len);
 	}
 	return ret;
+}
+
+/* What one cmp_run() works with. */
+struct cmp_ctx {
+	const struct rdata *base, *new_;
+	const struct cmp_thresholds *th;
+	struct keyed kb, kn;		/* ok rows by name (backend/case) */
+	struct keyed cb, cn;		/* ok rows by case */
+	struct backend_tally *bk;	/* BASE's cases per backend */
+	size_t nr_bk;
+	struct cmp_result *r;
+	double *vb, *vn;		/* samples, as many as rows */
+	size_t cap;			/* of r->rows */
+	char *err;
+	size_t err_len;
+};
+
+/* The column metrics of one name present in both tables (rows [blo, bhi) and [nlo, nhi)). */
+static int cmp_name(struct cmp_ctx *x, const char *key, size_t blo, size_t bhi, size_t nlo, size_t nhi)
+{
+	for (size_t m = 0; m < x->th->nr_metrics; m++) {
+		const struct cmp_metric_conf *mc = &x->th->metrics[m];
+		size_t nb, nn;
+		int ret;
+
+		if (!strcmp(mc->name, CMP_RATIO_METRIC))
+			continue;
+		ret = gather(&x->kb, blo, bhi, mc->name, x->vb, &nb, x->err, x->err_len);
+		if (!ret)
+			ret = gather(&x->kn, nlo, nhi, mc->name, x->vn, &nn, x->err, x->err_len);
+		if (!ret && (nb || nn))	/* not measured in either run: nothing to say */
+			ret = push_decided(x->r, key, mc, &x->cap, x->vb, nb, x->vn, nn);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Per name (backend/case): the column metrics, or what NEW lacks; then what only NEW has. */
+static int cmp_names(struct cmp_ctx *x)
+{
+	int bcol = rdata_col(x->base, COL(BACKEND)), ret;
+
+	for (size_t i = 0; i < x->kb.n;) {
+		const char *key = rdata_get(x->base, x->kb.rows[i], x->kb.col);
+		const char *backend;
+		size_t blo, bhi, nlo, nhi;
+
+		keyed_find(&x->kb, key, &blo, &bhi);
+		i = bhi;
+		backend = rdata_get(x->base, x->kb.rows[blo], bcol);
+		ret = backend_count(&x->bk, &x->nr_bk, backend, 0);
+		if (!ret && keyed_find(&x->kn, key, &nlo, &nhi)) {
+			x->r->nr_only_base++;
+			ret = backend_count(&x->bk, &x->nr_bk, backend, 1);
+			if (!ret)
+				ret = add_missing(x->r, "%s: in BASE, not in NEW", key);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (ret)
+			return ret;
+		x->r->nr_common++;
+		ret = cmp_name(x, key, blo, bhi, nlo, nhi);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < x->kn.n;) {
+		const char *key = rdata_get(x->new_, x->kn.rows[i], x->kn.col);
+		size_t lo, hi;
+
+		keyed_find(&x->kn, key, &lo, &hi);
+		i = hi;
+		if (keyed_find(&x->kb, key, &lo, &hi))
+			x->r->nr_only_new++;
+	}
+	return 0;
+}
+
+/* The derived metric: convert/direct within each run, per case. */
+static int cmp_ratios(struct cmp_ctx *x)
+{
+	for (size_t m = 0; m < x->th->nr_metrics; m++) {
+		const struct cmp_metric_conf *mc = &x->th->metrics[m];
+
+		if (strcmp(mc->name, CMP_RATIO_METRIC))
+			continue;
+		for (size_t i = 0; i < x->cb.n;) {
+			const char *key = rdata_get(x->base, x->cb.rows[i], x->cb.col);
+			size_t blo, bhi, nlo, nhi, nb, nn;
+			int ret;
+
+			keyed_find(&x->cb, key, &blo, &bhi);
+			i = bhi;
+			if (keyed_find(&x->cn, key, &nlo, &nhi))
+				continue;
+			ret = gather_ratio(&x->cb, blo, bhi, x->vb, &nb, x->err, x->err_len);
+			if (!ret)
+				ret = gather_ratio(&x->cn, nlo, nhi, x->vn, &nn, x->err, x->err_len);
+			if (!ret && (nb || nn))
+				ret = push_decided(x->r, key, mc, &x->cap, x->vb, nb, x->vn, nn);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* What is missing (whole backends, metrics), the verdicts, and the counts. */
+static int cmp_finish(struct cmp_ctx *x)
+{
+	struct cmp_result *r = x->r;
+	int ret = 0;
+
+	for (size_t i = 0; i < x->nr_bk && !ret; i++)
+		if (x->bk[i].missing == x->bk[i].total)
+			ret = add_missing(r, "backend %s: none of its %zu case(s) in BASE is in NEW", x->bk[i].name,
+					  x->bk[i].total);
+	for (size_t i = 0; i < r->nr_rows && !ret; i++)
+		if (r->rows[i].verdict == CMP_MISSING)
+			ret = add_missing(r, "%s: %s measured in BASE, not in NEW", r->rows[i].key,
+					  r->rows[i].metric->name);
+	if (!ret)
+		ret = verdicts(r, x->th);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < r->nr_rows; i++) {
+		r->nr_failures += r->rows[i].fails && r->rows[i].verdict != CMP_MISSING;
+		r->nr_untestable += r->rows[i].untestable;
+	}
+	/* each missing case, backend and metric is one failure */
+	if (!x->th->allow_missing)
+		r->nr_failures += r->nr_missing;
+	return 0;
 }
 
 int cmp_run(const struct rdata *base, const struct rdata *new_,
 	    const struct cmp_thresholds *th, struct cmp_result **out,
 	    char *err, size_t err_len)
 {
-	struct keyed kb = { 0 }, kn = { 0 }, cb = { 0 }, cn = { 0 };
-	struct backend_tally *bk = NULL;
-	size_t nr_bk = 0;
-	int bcol = rdata_col(base, "backend");
-	struct cmp_result *r;
-	double *vb = NULL, *vn = NULL;
-	size_t cap = 0;
+	struct cmp_ctx x = { .base = base, .new_ = new_, .th = th, .err = err, .err_len = err_len };
 	int ret;
 
 	ret = check_columns(base, th, err, err_len);
@@ -619,139 +554,44 @@ int cmp_run(const struct rdata *base, const struct rdata *new_,
 		ret = check_columns(new_, th, err, err_len);
 	if (ret)
 		return ret;
-	r = calloc(1, sizeof(*r));
-	vb = malloc((base->nr_rows + 1) * sizeof(double));
-	vn = malloc((new_->nr_rows + 1) * sizeof(double));
-	if (!r || !vb || !vn) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = keyed_build(&kb, base, "name");
+	x.r = calloc(1, sizeof(*x.r));
+	x.vb = malloc((base->nr_rows + 1) * sizeof(double));
+	x.vn = malloc((new_->nr_rows + 1) * sizeof(double));
+	ret = !x.r || !x.vb || !x.vn ? -ENOMEM : 0;
 	if (!ret)
-		ret = keyed_build(&kn, new_, "name");
+		ret = keyed_build(&x.kb, base, COL(NAME));
 	if (!ret)
-		ret = keyed_build(&cb, base, "case");
+		ret = keyed_build(&x.kn, new_, COL(NAME));
 	if (!ret)
-		ret = keyed_build(&cn, new_, "case");
-	if (ret)
-		goto out;
-
-	/* per name (backend/case) and column metric */
-	for (size_t i = 0; i < kb.n;) {
-		const char *key = rdata_get(base, kb.rows[i], kb.col);
-		size_t blo, bhi, nlo, nhi;
-
-		keyed_find(&kb, key, &blo, &bhi);
-		i = bhi;
-		ret = backend_count(&bk, &nr_bk, rdata_get(base, kb.rows[blo], bcol), 0);
-		if (ret)
-			goto out;
-		if (keyed_find(&kn, key, &nlo, &nhi)) {
-			r->nr_only_base++;
-			ret = backend_count(&bk, &nr_bk, rdata_get(base, kb.rows[blo], bcol), 1);
-			if (!ret)
-				ret = add_missing(r, "%s: in BASE, not in NEW", key);
-			if (ret)
-				goto out;
-			continue;
-		}
-		r->nr_common++;
-		for (size_t m = 0; m < th->nr_metrics; m++) {
-			const struct cmp_metric_conf *mc = &th->metrics[m];
-			size_t nb, nn;
-
-			if (!strcmp(mc->name, RATIO_METRIC))
-				continue;
-			ret = gather(&kb, blo, bhi, mc->name, vb, &nb, err,
-				     err_len);
-			if (!ret)
-				ret = gather(&kn, nlo, nhi, mc->name, vn, &nn,
-					     err, err_len);
-			if (ret)
-				goto out;
-			if (!nb && !nn)
-				continue;	/* not measured in either run */
-			ret = push_decided(r, key, mc, &cap, vb, nb, vn, nn);
-			if (ret)
-				goto out;
-		}
-	}
-	for (size_t i = 0; i < kn.n;) {
-		const char *key = rdata_get(new_, kn.rows[i], kn.col);
-		size_t lo, hi;
-
-		keyed_find(&kn, key, &lo, &hi);
-		i = hi;
-		if (keyed_find(&kb, key, &lo, &hi))
-			r->nr_only_new++;
-	}
-	if (!r->nr_common) {
+		ret = keyed_build(&x.cb, base, COL(CASE));
+	if (!ret)
+		ret = keyed_build(&x.cn, new_, COL(CASE));
+	if (!ret)
+		ret = cmp_names(&x);
+	if (!ret && !x.r->nr_common) {
 		seterr(err, err_len,
 		       "%s and %s have no case name in common: different "
 		       "configurations cannot be compared (compare two runs of "
 		       "one config)",
 		       base->path, new_->path);
 		ret = -EINVAL;
-		goto out;
 	}
-
-	/* derived: convert/direct within each run, per case */
-	for (size_t m = 0; m < th->nr_metrics; m++) {
-		const struct cmp_metric_conf *mc = &th->metrics[m];
-
-		if (strcmp(mc->name, RATIO_METRIC))
-			continue;
-		for (size_t i = 0; i < cb.n;) {
-			const char *key = rdata_get(base, cb.rows[i], cb.col);
-			size_t blo, bhi, nlo, nhi, nb, nn;
-
-			keyed_find(&cb, key, &blo, &bhi);
-			i = bhi;
-			if (keyed_find(&cn, key, &nlo, &nhi))
-				continue;
-			ret = gather_ratio(&cb, blo, bhi, vb, &nb, err, err_len);
-			if (!ret)
-				ret = gather_ratio(&cn, nlo, nhi, vn, &nn, err,
-						   err_len);
-			if (ret)
-				goto out;
-			if (!nb && !nn)
-				continue;
-			ret = push_decided(r, key, mc, &cap, vb, nb, vn, nn);
-			if (ret)
-				goto out;
-		}
-	}
-	for (size_t i = 0; i < nr_bk && !ret; i++)
-		if (bk[i].missing == bk[i].total)
-			ret = add_missing(r, "backend %s: none of its %zu case(s) in BASE is in NEW", bk[i].name,
-					  bk[i].total);
-	for (size_t i = 0; i < r->nr_rows && !ret; i++)
-		if (r->rows[i].verdict == CMP_MISSING)
-			ret = add_missing(r, "%s: %s measured in BASE, not in NEW", r->rows[i].key,
-					  r->rows[i].metric->name);
 	if (!ret)
-		ret = verdicts(r, th);
-	if (ret)
-		goto out;
-	for (size_t i = 0; i < r->nr_rows; i++) {
-		r->nr_failures += r->rows[i].fails && r->rows[i].verdict != CMP_MISSING;
-		r->nr_untestable += r->rows[i].untestable;
+		ret = cmp_ratios(&x);
+	if (!ret)
+		ret = cmp_finish(&x);
+	if (!ret) {
+		*out = x.r;
+		x.r = NULL;
 	}
-	/* each missing case, backend and metric is one failure */
-	if (!th->allow_missing)
-		r->nr_failures += r->nr_missing;
-	*out = r;
-	r = NULL;
-out:
-	free(bk);
-	free(kb.rows);
-	free(kn.rows);
-	free(cb.rows);
-	free(cn.rows);
-	free(vb);
-	free(vn);
-	cmp_result_free(r);
+	free(x.bk);
+	free(x.kb.rows);
+	free(x.kn.rows);
+	free(x.cb.rows);
+	free(x.cn.rows);
+	free(x.vb);
+	free(x.vn);
+	cmp_result_free(x.r);
 	return ret;
 }
 
@@ -786,224 +626,3 @@ const char *cmp_verdict_name(enum cmp_verdict v)
 	}
 }
 
-/* ---- what else differs: meta.json, kinds, values ------------------- */
-
-static void meta_str(json_t *meta, const char *obj, const char *key, char *buf, size_t len)
-{
-	json_t *o = obj ? json_object_get(meta, obj) : meta;
-	json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
-
-	snprintf(buf, len, "%s", json_is_string(v) ? json_string_value(v) : "");
-	rdata_oneline(buf);
-}
-
-int cmp_meta_load(const char *dir, struct cmp_meta *m, char *err, size_t err_len)
-{
-	char path[PATH_MAX + 16];
-	json_error_t je;
-	json_t *meta, *v, *cfg;
-
-	memset(m, 0, sizeof(*m));
-	m->dirty = -1;
-	m->repetitions = -1;
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	if (access(path, F_OK))
-		return 0;
-	meta = json_load_file(path, 0, &je);
-	if (!meta || !json_is_object(meta)) {
-		seterr(err, err_len, "%s:%d: %s (the file is damaged or cut short: rerun, or delete it to compare "
-		       "results.csv alone)", path, meta ? 1 : je.line, meta ? "expected a JSON object" : je.text);
-		json_decref(meta);
-		return -EINVAL;
-	}
-	m->present = 1;
-	meta_str(meta, NULL, "kind", m->kind, sizeof(m->kind));
-	meta_str(meta, "pfnbench", "git_commit", m->commit, sizeof(m->commit));
-	v = json_object_get(json_object_get(meta, "pfnbench"), "git_dirty");
-	m->dirty = json_is_boolean(v) ? json_is_true(v) : -1;
-	meta_str(meta, "machine", "kernel", m->kernel, sizeof(m->kernel));
-	meta_str(meta, "machine", "cpu_model", m->cpu_model, sizeof(m->cpu_model));
-	meta_str(meta, "machine", "hostname", m->hostname, sizeof(m->hostname));
-	meta_str(meta, "machine", "thp_enabled", m->thp, sizeof(m->thp));
-	meta_str(meta, "build", "build_type", m->build_type, sizeof(m->build_type));
-	meta_str(meta, "build", "compiler", m->compiler, sizeof(m->compiler));
-	meta_str(meta, "build", "libc", m->libc, sizeof(m->libc));
-	meta_str(meta, "build", "valgrind", m->valgrind, sizeof(m->valgrind));
-	meta_str(meta, "config", "file", m->config_file, sizeof(m->config_file));
-	cfg = json_object_get(meta, "config");
-	v = json_object_get(cfg, "repetitions");
-	m->repetitions = json_is_integer(v) ? (long)json_integer_value(v) : -1;
-	v = json_object_get(cfg, "text");
-	if (json_is_string(v)) {
-		/* FNV-1a of the config text: "same config" without keeping it */
-		unsigned long h = 1469598103934665603UL;
-
-		for (const char *c = json_string_value(v); *c; c++)
-			h = (h ^ (unsigned char)*c) * 1099511628211UL;
-		m->config_hash = h ? h : 1;
-	}
-	if (!m->kind[0]) {
-		/* results written before meta.json said its kind */
-		json_t *counters = json_object_get(meta, "counters");
-
-		if (json_is_object(counters) && json_object_get(counters, "callgrind_ir"))
-			snprintf(m->kind, sizeof(m->kind), "callgrind");
-	}
-	json_decref(meta);
-	return 0;
-}
-
-const char *cmp_kind(const struct rdata *t, const struct cmp_meta *m)
-{
-	int cs = rdata_col(t, "status"), cn = rdata_col(t, "ns_per_page");
-	int cc = rdata_col(t, "callgrind_ir_per_page");
-	size_t timed = 0, counted = 0;
-
-	if (m && m->kind[0])
-		return m->kind;
-	for (size_t r = 0; r < t->nr_rows; r++) {
-		if (strcmp(rdata_get(t, r, cs), "ok"))
-			continue;
-		timed += rdata_get(t, r, cn)[0] != '\0';
-		counted += rdata_get(t, r, cc)[0] != '\0';
-	}
-	if (timed)
-		return "timing";
-	return counted ? "callgrind" : "";
-}
-
-/* Is the cell a whole number >= @min?  (Empty is not.) */
-static int whole_at_least(const char *s, long min)
-{
-	char *end;
-	long v;
-
-	if (!*s)
-		return 0;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return !errno && !*end && v >= min;
-}
-
-/* The (case, backend, repetition) key of a row, for the duplicate check. */
-static const struct rdata *dup_table;
-
-static int cmp_dup(const void *a, const void *b)
-{
-	static const char *const cols[] = { "case", "backend", "repetition" };
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	for (size_t i = 0; i < 3; i++) {
-		int c = rdata_col(dup_table, cols[i]);
-		int d = strcmp(rdata_get(dup_table, x, c), rdata_get(dup_table, y, c));
-
-		if (d)
-			return d;
-	}
-	return (x > y) - (x < y);
-}
-
-int cmp_check_values(const struct rdata *t, char *err, size_t err_len)
-{
-	int cs = rdata_col(t, "status"), cns = rdata_col(t, "ns_per_page");
-	int cnp = rdata_col(t, "npages"), cb = rdata_col(t, "batch"), cr = rdata_col(t, "repetition");
-	size_t *idx, n = 0;
-	int ret = 0;
-
-	for (size_t r = 0; r < t->nr_rows && !ret; r++) {
-		if (strcmp(rdata_get(t, r, cs), "ok"))
-			continue;
-		if (cnp >= 0 && !whole_at_least(rdata_get(t, r, cnp), 1)) {
-			seterr(err, err_len, "%s:%u: npages '%s' is not a whole number >= 1 (fix or delete the row)",
-			       t->path, t->lines[r], rdata_get(t, r, cnp));
-			return -EINVAL;
-		}
-		if (cb >= 0 && !whole_at_least(rdata_get(t, r, cb), 1)) {
-			seterr(err, err_len, "%s:%u: batch '%s' is not a whole number >= 1 (fix or delete the row)",
-			       t->path, t->lines[r], rdata_get(t, r, cb));
-			return -EINVAL;
-		}
-		if (cr >= 0 && !whole_at_least(rdata_get(t, r, cr), 0)) {
-			seterr(err, err_len, "%s:%u: repetition '%s' is not a whole number >= 0 (fix or delete the row)",
-			       t->path, t->lines[r], rdata_get(t, r, cr));
-			return -EINVAL;
-		}
-		for (size_t c = 0; c < t->nr_cols; c++) {
-			const char *name = t->cols[c], *cell = rdata_get(t, r, (int)c);
-			size_t l = strlen(name);
-			char *end;
-			double v;
-
-			if (!*cell || l < 9 || strcmp(name + l - 9, "_per_page"))
-				continue;
-			v = strtod(cell, &end);
-			if (*end || end == cell) {
-				seterr(err, err_len, "%s:%u: column '%s': '%s' is not a number (fix or delete the row)",
-				       t->path, t->lines[r], name, cell);
-				return -EINVAL;
-			}
-			if (isnan(v) || isinf(v) || v < 0 || ((int)c == cns && v == 0)) {
-				seterr(err, err_len, "%s:%u: column '%s': '%s' is impossible (%s; fix or delete the row)",
-				       t->path, t->lines[r], name, cell,
-				       (int)c == cns ? "a time per page must be a finite number > 0"
-						     : "a count per page must be a finite number >= 0");
-				return -EINVAL;
-			}
-		}
-		n++;
-	}
-	/* two ok rows for one (case, backend, repetition): a merged or edited file */
-	idx = malloc((n + 1) * sizeof(*idx));
-	if (!idx)
-		return -ENOMEM;
-	n = 0;
-	for (size_t r = 0; r < t->nr_rows; r++)
-		if (!strcmp(rdata_get(t, r, cs), "ok"))
-			idx[n++] = r;
-	dup_table = t;
-	qsort(idx, n, sizeof(*idx), cmp_dup);
-	for (size_t i = 1; i < n && !ret; i++) {
-		size_t a = idx[i - 1], b = idx[i];
-
-		if (!strcmp(rdata_get(t, a, rdata_col(t, "case")), rdata_get(t, b, rdata_col(t, "case"))) &&
-		    !strcmp(rdata_get(t, a, rdata_col(t, "backend")), rdata_get(t, b, rdata_col(t, "backend"))) &&
-		    !strcmp(rdata_get(t, a, cr), rdata_get(t, b, cr))) {
-			seterr(err, err_len, "%s:%u: case %s, backend %s, repetition %s again (first at line %u; "
-			       "one row per repetition: was the file merged or edited?)", t->path,
-			       t->lines[b > a ? b : a], rdata_get(t, b, rdata_col(t, "case")),
-			       rdata_get(t, b, rdata_col(t, "backend")), rdata_get(t, b, cr), t->lines[b > a ? a : b]);
-			ret = -EINVAL;
-		}
-	}
-	free(idx);
-	return ret;
-}
-
-int cmp_toolchain_differs(const struct cmp_meta *a, const struct cmp_meta *b, char *why, size_t why_len)
-{
-	static const struct { const char *name; size_t off; } f[] = {
-		{ "compiler", offsetof(struct cmp_meta, compiler) },
-		{ "libc", offsetof(struct cmp_meta, libc) },
-		{ "valgrind", offsetof(struct cmp_meta, valgrind) },
-	};
-	size_t used = 0;
-	int differs = 0;
-
-	if (why_len)
-		why[0] = '\0';
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		const char *x = (const char *)a + f[i].off, *y = (const char *)b + f[i].off;
-
-		if (!*x && !*y)
-			continue;	/* not a field of this kind of results */
-		if (!*x || !*y)
-			return 0;	/* recorded on one side only: cannot say */
-		if (!strcmp(x, y))
-			continue;
-		differs = 1;
-		if (used < why_len)
-			used += (size_t)snprintf(why + used, why_len - used, "%s%s %s (BASE) vs %s (NEW)",
-						 used ? ", " : "", f[i].name, x, y);
-	}
-	return differs;
-}

@@ -29,6 +29,9 @@
 
 #include "report_data.h"
 
+/* The derived metric: ns_per_page(convert, i) / ns_per_page(direct, i) within one run. */
+#define CMP_RATIO_METRIC "ratio_convert_direct"
+
 #define CMP_MAX_METRICS 16
 
 /* Which way is worse for a metric. */

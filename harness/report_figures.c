@@ -199,7 +199,7 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
 			    rmodel_minmax(r->m, rc, b, RCOL_NS_PER_PAGE, &mn, &mx) || med <= 0)
 				continue;
 			if (!started)
-				fprintf(f, "%s%s median min max\n", blocks++ ? "\n\n" : "", rmodel_backend_names[b]);
+				fprintf(f, "%s%s median min max\n", blocks++ ? "\n\n" : "", pfn_role_names[b]);
 			started = 1;
 			fprintf(f, "%ld %.6g %.6g %.6g\n", rc->npages, med, mn, mx);
 		}
@@ -308,7 +308,7 @@ int figure_counters(struct report *r, const struct report_figure *fig, const str
 			if (!any)
 				continue;
 			if (!started)
-				fprintf(f, "%s%s %s\n", blocks++ ? "\n\n" : "", rmodel_backend_names[b], which);
+				fprintf(f, "%s%s %s\n", blocks++ ? "\n\n" : "", pfn_role_names[b], which);
 			started = 1;
 			fprintf(f, "%ld", rc->npages);
 			for (size_t k = 0; k < nr; k++) {
@@ -353,7 +353,7 @@ int figure_memory(struct report *r, const struct report_figure *fig, const struc
 
 		if (ra && rp)
 			continue;
-		fprintf(f, "%s %.6g %.6g\n", rmodel_backend_names[b], ra ? NAN : a, rp ? NAN : p);
+		fprintf(f, "%s %.6g %.6g\n", pfn_role_names[b], ra ? NAN : a, rp ? NAN : p);
 	}
 	if (dat_close(f))
 		return -EIO;
@@ -446,7 +446,7 @@ static void placement_line(struct report *r, FILE *f, int b, long np, int col, d
 		rstats_median(loc, nl, &ml);
 	if (nr)
 		rstats_median(rem, nr, &mr);
-	fprintf(f, "%s %.6g %.6g\n", rmodel_backend_names[b], ml, mr);
+	fprintf(f, "%s %.6g %.6g\n", pfn_role_names[b], ml, mr);
 }
 
 /* Local vs remote per backend at the largest npages run remote; the reason
@@ -517,7 +517,7 @@ int figure_stages(struct report *r, const struct report_figure *fig, const struc
 			int blocks = 0, ret = 0;
 
 			fmt_to(name, sizeof(name), "stages-%s-%s", p->file,
-			       rmodel_backend_names[bs[k]]);
+			       pfn_role_names[bs[k]]);
 			for (int s = 0; s < CONFIG_NR_SOURCES && !ret; s++) {
 				const struct rgroup *g;
 				int started = 0;
@@ -568,7 +568,7 @@ int figure_stages(struct report *r, const struct report_figure *fig, const struc
 			       sizeof(extra) - strlen(extra), "blocks=%d",
 			       blocks);
 			fmt_to(what, sizeof(what), "%s %s", p->name,
-			       rmodel_backend_names[bs[k]]);
+			       pfn_role_names[bs[k]]);
 			subtitle_for(r, sub, sizeof(sub), what);
 			figure_draw(r, fig->script, name, sub, extra);
 		}

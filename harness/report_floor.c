@@ -50,7 +50,7 @@ static int floor_row(struct report *r, const struct rgroup *g, const struct rcas
 	json_t *cfg = r->m->meta ? json_object_get(r->m->meta, "config") : NULL;
 	int b = floor_backends[k];
 	struct costmodel_case cm = {
-		.backend = rmodel_backend_names[b],
+		.backend = pfn_role_names[b],
 		.workload = g->workload,
 		.npages = (unsigned long)rc->batch,
 		.kernel_source = g->source == CONFIG_SOURCE_KERNEL,
@@ -70,7 +70,7 @@ static int floor_row(struct report *r, const struct rgroup *g, const struct rcas
 		return ret;
 	fl = costmodel_floor_case(&cm, bw);
 	ratio = !isnan(fl) && fl > 0 ? meas / fl : NAN;
-	fprintf(r->out, "%7ld  %-13s", rc->npages, rmodel_backend_names[b]);
+	fprintf(r->out, "%7ld  %-13s", rc->npages, pfn_role_names[b]);
 	cell(r->out, 13, "%.2f", 1, meas);
 	cell(r->out, 11, "%.3f", !isnan(fl), fl);
 	cell(r->out, 16, "%.1f", !isnan(ratio), ratio);
@@ -100,7 +100,7 @@ static void floor_limits(char *text, size_t len, const struct floor_stats *st)
 		if (st->rmin[k] > st->rmax[k])
 			continue;
 		fmt_to(text + strlen(text), len - strlen(text), "%s%s runs at %.*fx to %.*fx its floor",
-		       any ? ", " : "", rmodel_backend_names[floor_backends[k]], st->rmin[k] < 10 ? 1 : 0,
+		       any ? ", " : "", pfn_role_names[floor_backends[k]], st->rmin[k] < 10 ? 1 : 0,
 		       st->rmin[k], st->rmax[k] < 10 ? 1 : 0, st->rmax[k]);
 		any = 1;
 		any_near |= *st->near[k] != '\0';
@@ -123,11 +123,11 @@ static void floor_limits(char *text, size_t len, const struct floor_stats *st)
 		if (*st->near[k])
 			fmt_to(text + strlen(text), len - strlen(text),
 			       " %s is limited by memory (within %.0fx of its floor) at npages %s%s.",
-			       rmodel_backend_names[floor_backends[k]], FLOOR_NEAR, st->near[k],
+			       pfn_role_names[floor_backends[k]], FLOOR_NEAR, st->near[k],
 			       st->rmax[k] >= FLOOR_NEAR ? ", by instructions elsewhere" : "");
 		else
 			fmt_to(text + strlen(text), len - strlen(text), " %s is limited by instructions at every npages.",
-			       rmodel_backend_names[floor_backends[k]]);
+			       pfn_role_names[floor_backends[k]]);
 	}
 }
 
@@ -181,7 +181,7 @@ int section_floor(struct report *r, const struct rgroup *g)
 			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
 			       " %s is BELOW its floor at npages %s: the model counts bytes that this run did not move "
 			       "there.",
-			       rmodel_backend_names[floor_backends[k]], st.below[k]);
+			       pfn_role_names[floor_backends[k]], st.below[k]);
 	wrap(f, text, 0, "");
 	fprintf(f, "\n");
 	return 0;

@@ -22,8 +22,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const rmodel_backend_names[RM_NR_BACKENDS] = { "convert", "direct", "direct-fixup", "null" };
-
 /* Messages quote cells and names from the files: one line (report_data.h). */
 #define seterr rdata_errorf
 
@@ -248,12 +246,12 @@ static int build_index(struct rmodel *m, char *err, size_t err_len)
 		struct rcase *rc;
 		int b;
 
-		if (strcmp(cell(m, r, RCOL_STATUS), "ok")) {
+		if (strcmp(cell(m, r, RCOL_STATUS), RESULT_STATUS_OK)) {
 			m->nr_skipped++;
 			continue;
 		}
 		for (b = 0; b < RM_NR_BACKENDS; b++)
-			if (!strcmp(backend, rmodel_backend_names[b]))
+			if (!strcmp(backend, pfn_role_names[b]))
 				break;
 		if (b == RM_NR_BACKENDS) {
 			m->nr_unknown_backend++;

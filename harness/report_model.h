@@ -35,9 +35,14 @@
 #include "report_data.h"
 #include "results.h"
 
-/* The backends the report compares, by role. */
-enum { RM_CONVERT, RM_DIRECT, RM_FIXUP, RM_NULL, RM_NR_BACKENDS };
-extern const char *const rmodel_backend_names[RM_NR_BACKENDS];
+/* The backends the report compares, by role (vocab.h's pfn_role_names[]). */
+enum {
+	RM_CONVERT = PFN_ROLE_CONVERT,
+	RM_DIRECT = PFN_ROLE_DIRECT,
+	RM_FIXUP = PFN_ROLE_FIXUP,
+	RM_NULL = PFN_ROLE_NULL,
+	RM_NR_BACKENDS = PFN_NR_ROLES
+};
 
 /* One case (the same for every backend) and its rows per backend. */
 struct rcase {

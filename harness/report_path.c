@@ -87,7 +87,7 @@ static int breakdown_table(struct report *r, const struct rpair *p, int b)
 	if (ret || !nr)
 		goto out;
 	fprintf(f, "%s: %s, %% of the sum of its stage medians (ns/pg = that sum)\n", p->name,
-		rmodel_backend_names[b]);
+		pfn_role_names[b]);
 	fprintf(f, "      ");
 	for (int s = 0; s < CONFIG_NR_SOURCES; s++)
 		rule_title(f, config_source_name(s), 37);

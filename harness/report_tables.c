@@ -75,7 +75,7 @@ static void backend_heading(FILE *f, const char *title)
 {
 	fprintf(f, "%s\n\n  npages   batch", title);
 	for (int b = 0; b < RM_NR_BACKENDS; b++)
-		fprintf(f, "%14s", rmodel_backend_names[b]);
+		fprintf(f, "%14s", pfn_role_names[b]);
 	fprintf(f, "\n");
 }
 
@@ -200,7 +200,7 @@ int section_stages(struct report *r, const struct rgroup *g)
 			}
 			if (!have)
 				continue;
-			fprintf(f, "%7ld %-12s", rc->npages, rmodel_backend_names[b]);
+			fprintf(f, "%7ld %-12s", rc->npages, pfn_role_names[b]);
 			for (int s = 0; s < PFN_STAGE_NR; s++)
 				cell(f, 8, "%.1f%%", !isnan(v[s]) && sum > 0, v[s] / sum * 100);
 			cell(f, 10, "%.2f", 1, sum);

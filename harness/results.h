@@ -54,6 +54,10 @@ struct result_opt {
 	bool valid;
 };
 
+/* results.csv's status column: the case ran, or it was skipped (skip_reason says why). */
+#define RESULT_STATUS_OK "ok"
+#define RESULT_STATUS_SKIPPED "skipped"
+
 #define RESULT_STR_SHORT 32
 #define RESULT_STR_LONG 256
 

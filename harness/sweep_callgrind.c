@@ -192,7 +192,7 @@ static int count_row(struct sweep *sw, char *line, json_t *ir)
 		return 0;
 	sweep_row_init(&row, sb);
 	if (strcmp(f[1], "ok") || nf < 8 || !(v = json_object_get(ir, f[0]))) {
-		msg_printf(row.status, sizeof(row.status), "skipped");
+		msg_printf(row.status, sizeof(row.status), RESULT_STATUS_SKIPPED);
 		msg_printf(row.skip_reason, sizeof(row.skip_reason), "%s",
 			   nf >= 3 ? f[2] : "no callgrind dump for this case");
 		json_array_append_new(sw->skipped, json_pack("{s:s, s:s}", "case", sb->name, "reason",
@@ -200,7 +200,7 @@ static int count_row(struct sweep *sw, char *line, json_t *ir)
 	} else {
 		double pages = strtod(f[2], NULL);
 
-		msg_printf(row.status, sizeof(row.status), "ok");
+		msg_printf(row.status, sizeof(row.status), RESULT_STATUS_OK);
 		row.iterations = (struct result_opt){ 1, true };
 		row.callgrind_ir_per_page = (struct result_opt){ json_real_value(v) / pages, true };
 		row.bytes_alloc_per_page = (struct result_opt){ strtod(f[4], NULL), true };

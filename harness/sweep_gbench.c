@@ -309,7 +309,7 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 	sweep_row_init(&row, sb);
 	row.repetition = (unsigned)r->repetition_index;
 	if (r->error_occurred) {
-		msg_printf(row.status, sizeof(row.status), "%s", "skipped");
+		msg_printf(row.status, sizeof(row.status), RESULT_STATUS_SKIPPED);
 		msg_printf(row.skip_reason, sizeof(row.skip_reason), "%s", r->error_message);
 		if (!sb->skipped_recorded) {
 			json_array_append_new(sw->skipped, json_pack("{s:s, s:s}", "case", sb->name, "reason",
@@ -319,7 +319,7 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 	} else {
 		double pages_per_iter = 0, calls_per_iter = 0;
 
-		msg_printf(row.status, sizeof(row.status), "%s", "ok");
+		msg_printf(row.status, sizeof(row.status), RESULT_STATUS_OK);
 		counter_get(r, "pages_per_iter", &pages_per_iter);
 		counter_get(r, "calls_per_iter", &calls_per_iter);
 		row.iterations = (struct result_opt){ (double)r->iterations, true };

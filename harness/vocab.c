@@ -72,3 +72,5 @@ const char *config_request_name(enum config_request r)
 {
 	return (unsigned)r < CONFIG_NR_REQUESTS ? config_request_words[r] : "?";
 }
+
+const char *const pfn_role_names[PFN_NR_ROLES] = { "convert", "direct", "direct-fixup", "null" };

@@ -121,6 +121,17 @@ struct pfn_stage_info {
 /* Indexed by kernels/backend.h's enum pfn_stage. */
 extern const struct pfn_stage_info pfn_stage_info[PFN_STAGE_NR];
 
+/* ---- the backends the analysis compares ---------------------------------- */
+
+/*
+ * The backends the report and compare know by role: the fault paths
+ * compared (convert against direct), nouveau's shipped variant and the
+ * harness alone.  Their names are kernels/backends.c's (test_vocab checks);
+ * rows of other backends are counted and left out of the analysis.
+ */
+enum pfn_role { PFN_ROLE_CONVERT, PFN_ROLE_DIRECT, PFN_ROLE_FIXUP, PFN_ROLE_NULL, PFN_NR_ROLES };
+extern const char *const pfn_role_names[PFN_NR_ROLES];
+
 /* ---- the words of a case's settings ------------------------------------ */
 
 /*

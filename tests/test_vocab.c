@@ -107,6 +107,23 @@ static void test_columns(void **state)
 	assert_null(result_row_opt(&row, RCOL_NR));
 }
 
+/* The roles name backends of the kernel model's table, with the capabilities the analysis assumes. */
+static void test_roles(void **state)
+{
+	const struct pfn_backend_ops *ops[PFN_NR_ROLES];
+
+	(void)state;
+	for (int r = 0; r < PFN_NR_ROLES; r++) {
+		ops[r] = pfn_backend_find(pfn_role_names[r]);
+		assert_non_null(ops[r]);
+	}
+	assert_true(ops[PFN_ROLE_CONVERT]->caps & PFN_CAP_SECOND_ARRAY);
+	assert_false(ops[PFN_ROLE_DIRECT]->caps & PFN_CAP_PASS);
+	assert_true(ops[PFN_ROLE_FIXUP]->caps & PFN_CAP_PASS);
+	assert_false(ops[PFN_ROLE_FIXUP]->caps & PFN_CAP_SECOND_ARRAY);
+	assert_false(ops[PFN_ROLE_NULL]->caps & PFN_CAP_FAULTS);
+}
+
 /* The fixtures' results.csv have exactly the harness's columns, in order
  * (their make_fixture.py take them from `pfnbench list columns`). */
 static void test_fixture_headers(void **state)
@@ -137,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_fixture_headers),
+		cmocka_unit_test(test_roles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
