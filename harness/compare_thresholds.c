@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "msg.h"
 #include "results.h"
 
 /* Messages quote names and values from the file: one line (report_data.h). */
@@ -152,8 +153,8 @@ static int thresholds_ini_handler(void *user, const char *section, const char *n
 		for (size_t i = 0; i < t->nr_metrics; i++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? ", " : "",
 				 t->metrics[i].name);
-		snprintf(ic->why, sizeof(ic->why), "unknown section [%s]: expected [compare], [ab] or a metric (%s)",
-			 section, names);
+		msg_printf(ic->why, sizeof(ic->why), "unknown section [%s]: expected [compare], [ab] or a metric (%s)",
+			   section, names);
 		return 0;
 	}
 	if (!strcmp(name, "gate")) {
