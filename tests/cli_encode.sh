@@ -107,6 +107,31 @@ out=$("$BIN" list workloads)
 for w in mirror first-touch thp migrated mixed; do
 	echo "$out" | grep -qP "^$w\t." || { echo "FAIL: list workloads lacks $w"; fail=1; }
 done
+# keys: every key of every shipped sweep config, with its default; the
+# markdown form is the README's table (test_config checks it line by line)
+out=$("$BIN" list keys)
+check "list keys exit" [ $? -eq 0 ]
+for k in $(sed -n 's/^\([a-z_]*\) *=.*/\1/p' "$DATA/../../configs/default.conf"); do
+	echo "$out" | grep -qP "^\[(sweep|workload)\] $k\t(\[[^]]+\]|\(required\))\t." ||
+		{ echo "FAIL: list keys lacks $k"; fail=1; }
+done
+"$BIN" list keys --markdown | grep -qxF '| `[sweep]` | `batch` | whole | pages per HMM call, a list; whole = the whole range in one call; a batch larger than a case'"'"'s npages is clamped to npages |'
+check "list keys --markdown: the batch row" [ $? -eq 0 ]
+"$BIN" list keys --markdown >"$tmp/keys.md"
+while IFS= read -r row; do
+	grep -qxF -- "$row" "$DATA/../../README.md" || { echo "FAIL: README lacks: $row"; fail=1; }
+done <"$tmp/keys.md"
+check "list keys --markdown: a row per key" [ "$(grep -c '^| `\[' "$tmp/keys.md")" -ge 18 ]
+out=$("$BIN" list counters)
+for c in instructions cycles llc_misses dtlb_misses branch_misses page_faults task_clock_ns context_switches; do
+	echo "$out" | grep -qP "^$c\t.*column ${c}_per_page" || { echo "FAIL: list counters lacks $c"; fail=1; }
+done
+out=$("$BIN" list stages)
+for s in prepare walk alloc convert dma; do
+	echo "$out" | grep -qP "^$s\t.*column stage_${s}_ns_per_page" || { echo "FAIL: list stages lacks $s"; fail=1; }
+done
+out=$("$BIN" list columns)
+check "list columns: the fixture's header" [ "$(echo "$out" | cut -f1 | paste -sd,)" = "$(head -1 "$DATA/results-fixture/results.csv")" ]
 "$BIN" list nothing >/dev/null 2>&1
 check "list nothing: exit 2" [ $? -eq 2 ]
 

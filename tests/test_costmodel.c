@@ -1,7 +1,7 @@
 /*
  * test_costmodel.c - the memory floor of costmodel.c: exact byte counts of
- * the documented terms, the ordering the model implies, its refusals, and
- * a bandwidth measurement that returns plausible numbers on this machine.
+ * the documented terms, the ordering the model implies and its refusals
+ * (the bandwidth it divides by: test_bandwidth.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -139,49 +139,11 @@ static void test_refusals(void **state)
 	assert_true(isnan(costmodel_floor_ns_per_page(NULL, "mirror", 16, GBPS)));
 }
 
-static void test_bandwidth(void **state)
-{
-	double copy = 0, read = 0, copy_big = 0, read_big = 0;
-
-	(void)state;
-	assert_int_equal(costmodel_measure_bandwidth(4096, &copy, &read), 0);
-	assert_true(copy > 1e8);	/* > 100 MB/s */
-	assert_true(read > 1e8);
-	assert_true(copy < 1e13 && read < 1e13);	/* < 10 TB/s: a timer bug */
-	assert_int_equal(costmodel_measure_bandwidth(8 << 20, &copy_big, &read_big), 0);
-	assert_true(copy_big > 1e8 && read_big > 1e8);
-	assert_true(copy_big < 1e13 && read_big < 1e13);
-	assert_int_equal(costmodel_measure_bandwidth(32, &copy, &read), -EINVAL);
-	assert_int_equal(costmodel_measure_bandwidth(4096, NULL, &read), -EINVAL);
-}
-
-static void test_bandwidth_json(void **state)
-{
-	unsigned long np[] = { 1, 512, 512, 1UL << 26 };
-	json_t *o = NULL, *e;
-
-	(void)state;
-	assert_int_equal(costmodel_bandwidth_json(np, 4, &o), 0);
-	assert_non_null(o);
-	assert_int_equal(json_object_size(o), 3);	/* 512 once */
-	e = json_object_get(o, "1");
-	assert_int_equal(json_integer_value(json_object_get(e, "bytes")), 4096);	/* at least 4 KiB */
-	assert_true(json_real_value(json_object_get(e, "copy_bytes_per_s")) > 1e8);
-	assert_true(json_real_value(json_object_get(e, "read_bytes_per_s")) > 1e8);
-	e = json_object_get(o, "512");
-	assert_int_equal(json_integer_value(json_object_get(e, "bytes")), 4096);
-	e = json_object_get(o, "67108864");	/* 512 MiB of arrays: skipped */
-	assert_non_null(json_object_get(e, "skipped"));
-	assert_null(json_object_get(e, "copy_bytes_per_s"));
-	json_decref(o);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terms_mirror), cmocka_unit_test(test_order),
 		cmocka_unit_test(test_options),      cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_bandwidth),    cmocka_unit_test(test_bandwidth_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 /*
- * test_pagefile.c - the page-file parser and writer (harness/pagefile.c).
+ * test_pagefile.c - the page-file parser and writer (harness/input/pagefile.c).
  *
  * Data-driven: every tests/data/pagefile-invalid/NAME.page starts with
  * "# expect: TEXT" and must fail with a message containing TEXT (which
@@ -202,12 +202,12 @@ static void test_populate_error_has_line(void **state)
 static void test_round_trip_workloads(void **state)
 {
 	(void)state;
-	for (const char *const *w = workload_names; *w; w++) {
+	for (const struct workload *wl = workloads; wl->name; wl++) {
 		struct workload_params wp = { .seed = 3, .migrated_share = 0.5 };
 		struct pagefile pf = { 0 };
 		enum emu_req def;
-		assert_int_equal(workload_generate(*w, 3000, &wp, &pf.base, &pf.pages, &def), 0);
-		pf.npages = workload_mm_npages(*w, 3000);
+		assert_int_equal(workload_generate(wl->name, 3000, &wp, &pf.base, &pf.pages, &def), 0);
+		pf.npages = workload_mm_npages(wl->name, 3000);
 		uint64_t rng = 9;
 		for (unsigned long i = 0; i < pf.npages; i++)
 			pf.pages[i].req = (uint8_t)workload_rand_below(&rng, 4);

@@ -1,6 +1,6 @@
 /*
  * test_results.c - results directory, atomic writes, results.csv, meta.json
- * (harness/results.c).
+ * (harness/results/results*.c).
  *
  * The failure of an atomic write is provoked with RLIMIT_FSIZE (write()
  * fails with EFBIG even for root, which ignores permissions), with SIGXFSZ
@@ -220,9 +220,9 @@ static void fill_row(struct result_row *r, unsigned rep, bool skipped)
 	r->bytes_persistent_per_page = (struct result_opt){ 0, true };   /* a real 0 */
 	r->walks_per_call = (struct result_opt){ 1, true };
 	r->faults_per_page = (struct result_opt){ 0.5, true };
-	r->page_faults_per_page = (struct result_opt){ 1e-6, true };
-	r->task_clock_ns_per_page = (struct result_opt){ 3.3, true };
-	r->context_switches_per_page = (struct result_opt){ NAN, true };  /* written empty */
+	r->counter[PC_PAGE_FAULTS] = (struct result_opt){ 1e-6, true };
+	r->counter[PC_TASK_CLOCK] = (struct result_opt){ 3.3, true };
+	r->counter[PC_CONTEXT_SWITCHES] = (struct result_opt){ NAN, true };  /* written empty */
 	/* hardware counters, stages, callgrind: not measured */
 }
 
@@ -287,16 +287,16 @@ static void test_csv_roundtrip(void **state)
 			assert_true(a->ns_per_page.v == b->ns_per_page.v);
 			assert_true(a->ns_per_call.v == b->ns_per_call.v);   /* exact */
 			assert_true(a->pages_per_sec.v == b->pages_per_sec.v);
-			assert_true(a->page_faults_per_page.v == b->page_faults_per_page.v);
+			assert_true(a->counter[PC_PAGE_FAULTS].v == b->counter[PC_PAGE_FAULTS].v);
 			assert_true(b->bytes_persistent_per_page.valid);
 			assert_true(b->bytes_persistent_per_page.v == 0);
 		}
 		/* not measured stays not measured */
-		assert_false(b->cycles_per_page.valid);
-		assert_false(b->instructions_per_page.valid);
-		assert_false(b->stage_walk_ns_per_page.valid);
+		assert_false(b->counter[PC_CYCLES].valid);
+		assert_false(b->counter[PC_INSTRUCTIONS].valid);
+		assert_false(b->stage[PFN_STAGE_WALK].valid);
 		assert_false(b->callgrind_ir_per_page.valid);
-		assert_false(b->context_switches_per_page.valid);   /* NaN was written empty */
+		assert_false(b->counter[PC_CONTEXT_SWITCHES].valid);   /* NaN was written empty */
 	}
 	assert_string_equal(back->rows[3].skip_reason, "node 1 \"missing\", only node 0");
 	assert_false(back->rows[3].ns_per_page.valid);
@@ -536,6 +536,26 @@ static void test_meta_build_and_write(void **state)
 	assert_int_equal(count_entries(dir), 1);
 }
 
+/* The variant of a case name: the settings that are not their default, in order. */
+static void test_case_variant(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "per-call", "local", "emulated", 1), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), NULL, "", NULL, NULL, 0), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "cold", "kept", "cpu=0,hmm=1", "kernel", 2), 0);
+	assert_string_equal(buf, "cold/array:kept/place:cpu=0,hmm=1/kernel/threads:2");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "kept", "local", "emulated", 1), 0);
+	assert_string_equal(buf, "array:kept");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "per-call", "local", "kernel", 4), 0);
+	assert_string_equal(buf, "kernel/threads:4");
+	assert_int_equal(results_case_variant(buf, 8, "cold", "kept", "local", "emulated", 1), -ENAMETOOLONG);
+	assert_int_equal(results_case_variant(buf, 0, "cold", "kept", "local", "emulated", 1), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_atomic_write_failure),
 		cmocka_unit_test(test_csv_roundtrip),
 		cmocka_unit_test(test_csv_load_errors),
+		cmocka_unit_test(test_case_variant),
 		cmocka_unit_test(test_meta_machine),
 		cmocka_unit_test(test_meta_build_and_write),
 	};

@@ -1,5 +1,5 @@
 /*
- * test_workloads.c - the seeded address-space generators (harness/workloads.c):
+ * test_workloads.c - the seeded address-space generators (harness/input/workloads.c):
  * every workload builds (emu_mm_populate accepts it, pfns below 2^28),
  * has the states and request it documents, is deterministic per seed,
  * and 2^20 pages generate in well under a second.
@@ -43,13 +43,61 @@ static unsigned long count_state(const struct emu_page_desc *p, unsigned long n,
 	return c;
 }
 
+/* Every descriptor is complete: a generator, an alignment, and how the real
+ * kernel shapes it or why it cannot; the requests are the drivers'. */
+static void test_descriptors(void **state)
+{
+	static const struct {
+		const char *name;
+		enum emu_req req;
+		bool kernel;
+	} want[] = {
+		{ "mirror", EMU_REQ_NONE, true },   { "first-touch", EMU_REQ_WRITE, true },
+		{ "thp", EMU_REQ_NONE, true },      { "migrated", EMU_REQ_WRITE, false },
+		{ "mixed", EMU_REQ_NONE, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct workload *w = workload_find(want[i].name);
+		struct emu_page_desc *p = NULL;
+		unsigned long base;
+		enum emu_req req = EMU_REQ_DEFAULT;
+
+		assert_non_null(w);
+		assert_ptr_equal(w, &workloads[i]);   /* the order seeds the streams */
+		assert_non_null(w->generate);
+		assert_true(w->align_pages >= 1);
+		assert_int_equal(w->request, want[i].req);
+		assert_int_equal(workload_generate(w->name, 16, NULL, &base, &p, &req), 0);
+		assert_int_equal(req, want[i].req);
+		free(p);
+		assert_true(workload_kernel_declared(w->name));
+		if (want[i].kernel) {
+			assert_true(w->kernel_shape > WORKLOAD_KERNEL_REFUSED);
+			assert_null(w->kernel_why_not);
+		} else {
+			assert_int_equal(w->kernel_shape, WORKLOAD_KERNEL_REFUSED);
+			assert_non_null(w->kernel_why_not);
+		}
+	}
+	assert_null(workloads[sizeof(want) / sizeof(want[0])].name);
+	assert_null(workload_find("nosuch"));
+	assert_null(workload_find(NULL));
+	assert_false(workload_kernel_declared("nosuch"));
+	assert_int_equal(workload_mm_npages("thp", 1), 512);
+	assert_int_equal(workload_mm_npages("thp", 513), 1024);
+	assert_int_equal(workload_mm_npages("mirror", 513), 513);
+	assert_int_equal(workload_mm_npages("nosuch", 513), 0);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
 	int n = 0;
-	for (const char *const *w = workload_names; *w; w++, n++) {
-		assert_true(workload_exists(*w));
-		assert_non_null(workload_description(*w));
+	for (const struct workload *wl = workloads; wl->name; wl++, n++) {
+		assert_true(workload_exists(wl->name));
+		assert_non_null(workload_description(wl->name));
 	}
 	assert_int_equal(n, 5);
 	assert_false(workload_exists("nosuch"));
@@ -65,19 +113,19 @@ static void test_every_workload_builds(void **state)
 {
 	(void)state;
 	const unsigned long sizes[] = { 1, 16, 511, 512, 1000, 65536 };
-	for (const char *const *w = workload_names; *w; w++) {
+	for (const struct workload *wl = workloads; wl->name; wl++) {
 		for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
 			struct workload_params wp = { .seed = 42, .migrated_share = 0.5 };
-			unsigned long base, n = workload_mm_npages(*w, sizes[si]);
+			unsigned long base, n = workload_mm_npages(wl->name, sizes[si]);
 			struct emu_page_desc *p;
 			enum emu_req req;
 			struct emu_build_error be;
-			assert_int_equal(workload_generate(*w, sizes[si], &wp, &base, &p, &req), 0);
+			assert_int_equal(workload_generate(wl->name, sizes[si], &wp, &base, &p, &req), 0);
 			assert_true(n >= sizes[si]);
 			assert_int_equal(base & (PMD_SIZE - 1), 0);
 			int rc = emu_mm_populate(g_mm, base, p, n, &be);
 			if (rc)
-				print_error("%s %lu: %s at %lu\n", *w, sizes[si], be.what, be.index);
+				print_error("%s %lu: %s at %lu\n", wl->name, sizes[si], be.what, be.index);
 			assert_int_equal(rc, 0);
 			for (unsigned long i = 0; i < n; i++) {
 				assert_int_equal(p[i].req, EMU_REQ_DEFAULT);
@@ -85,17 +133,17 @@ static void test_every_workload_builds(void **state)
 					assert_true(p[i].arg < (1UL << 28));
 			}
 			/* what each one documents */
-			if (!strcmp(*w, "mirror")) {
+			if (!strcmp(wl->name, "mirror")) {
 				assert_int_equal(req, EMU_REQ_NONE);
 				assert_int_equal(count_state(p, n, EMU_PAGE_RW) + count_state(p, n, EMU_PAGE_RO), n);
-			} else if (!strcmp(*w, "first-touch")) {
+			} else if (!strcmp(wl->name, "first-touch")) {
 				assert_int_equal(req, EMU_REQ_WRITE);
 				assert_int_equal(count_state(p, n, EMU_PAGE_NONE), n);
-			} else if (!strcmp(*w, "thp")) {
+			} else if (!strcmp(wl->name, "thp")) {
 				assert_int_equal(req, EMU_REQ_NONE);
 				assert_int_equal(n % 512, 0);
 				assert_int_equal(count_state(p, n, EMU_PAGE_THP_RW), n);
-			} else if (!strcmp(*w, "migrated")) {
+			} else if (!strcmp(wl->name, "migrated")) {
 				assert_int_equal(req, EMU_REQ_WRITE);
 				unsigned long dev = count_state(p, n, EMU_PAGE_DEV);
 				assert_int_equal(dev + count_state(p, n, EMU_PAGE_RW), n);
@@ -132,16 +180,16 @@ static void test_mixed_has_its_mix(void **state)
 static void test_deterministic(void **state)
 {
 	(void)state;
-	for (const char *const *w = workload_names; *w; w++) {
+	for (const struct workload *wl = workloads; wl->name; wl++) {
 		struct workload_params a = { .seed = 7 }, b = { .seed = 8 };
-		unsigned long base, n = workload_mm_npages(*w, 4096);
+		unsigned long base, n = workload_mm_npages(wl->name, 4096);
 		struct emu_page_desc *p1, *p2, *p3;
 		enum emu_req req;
-		assert_int_equal(workload_generate(*w, 4096, &a, &base, &p1, &req), 0);
-		assert_int_equal(workload_generate(*w, 4096, &a, &base, &p2, &req), 0);
-		assert_int_equal(workload_generate(*w, 4096, &b, &base, &p3, &req), 0);
+		assert_int_equal(workload_generate(wl->name, 4096, &a, &base, &p1, &req), 0);
+		assert_int_equal(workload_generate(wl->name, 4096, &a, &base, &p2, &req), 0);
+		assert_int_equal(workload_generate(wl->name, 4096, &b, &base, &p3, &req), 0);
 		assert_memory_equal(p1, p2, n * sizeof(*p1));
-		if (strcmp(*w, "first-touch")) /* all none: nothing to vary */
+		if (strcmp(wl->name, "first-touch")) /* all none: nothing to vary */
 			assert_memory_not_equal(p1, p3, n * sizeof(*p1));
 		free(p1);
 		free(p2);
@@ -152,14 +200,14 @@ static void test_deterministic(void **state)
 static void test_large_is_fast(void **state)
 {
 	(void)state;
-	for (const char *const *w = workload_names; *w; w++) {
+	for (const struct workload *wl = workloads; wl->name; wl++) {
 		struct timespec t0, t1;
 		struct workload_params wp = { .seed = 1 };
 		unsigned long base;
 		struct emu_page_desc *p;
 		enum emu_req req;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		assert_int_equal(workload_generate(*w, 1UL << 20, &wp, &base, &p, &req), 0);
+		assert_int_equal(workload_generate(wl->name, 1UL << 20, &wp, &base, &p, &req), 0);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
 		assert_true(s < 1.0); /* ~20 ms on the build machine; valgrind is slower */
@@ -171,6 +219,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_descriptors),
 		cmocka_unit_test(test_every_workload_builds),
 		cmocka_unit_test(test_mixed_has_its_mix),
 		cmocka_unit_test(test_deterministic),

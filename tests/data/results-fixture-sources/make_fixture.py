@@ -21,19 +21,16 @@ shares the report prints are known in advance:
 ns_per_page is 1.05 x the sum of the stages.  Deterministic; run from this
 directory.
 """
-import csv, json
+import csv, json, os, subprocess
 
-COLS = ("case name backend workload source npages batch cache clear_data "
-        "array threads placement_req placement_actual status skip_reason "
-        "repetition iterations ns_per_page ns_per_call pages_per_sec "
-        "bytes_alloc_per_page bytes_persistent_per_page walks_per_call "
-        "faults_per_page instructions_per_page cycles_per_page "
-        "llc_misses_per_page dtlb_misses_per_page branch_misses_per_page "
-        "page_faults_per_page task_clock_ns_per_page "
-        "context_switches_per_page stage_prepare_ns_per_page "
-        "stage_walk_ns_per_page stage_alloc_ns_per_page "
-        "stage_convert_ns_per_page stage_dma_ns_per_page "
-        "callgrind_ir_per_page").split()
+# The columns of results.csv, in order: the one list of the harness
+# (harness/results/results.h), as `pfnbench list columns` prints it.  Set
+# PFNBENCH to the binary when it is not ../../../build/test/pfnbench.
+PFNBENCH = os.environ.get("PFNBENCH", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                   "../../../build/test/pfnbench"))
+COLS = [line.split("\t")[0] for line in
+        subprocess.run([PFNBENCH, "list", "columns"], check=True, capture_output=True,
+                       text=True).stdout.splitlines()]
 NPAGES = [1, 16, 32, 64, 512, 4096]
 BACKENDS = ["convert", "direct", "direct-fixup", "null"]
 WALK = {("mirror", "emulated"): 3.0, ("mirror", "kernel"): 30.0,

@@ -9,19 +9,16 @@ difference is lost in the noise at npages 262144, hardware counters are
 empty (no PMU), software counters and (for mirror convert/direct) stage
 columns are filled.  Deterministic: fixed seed.  Run from this directory.
 """
-import csv, json, random
+import csv, json, os, random, subprocess
 
-COLS = ("case name backend workload source npages batch cache clear_data "
-        "array threads placement_req placement_actual status skip_reason "
-        "repetition iterations ns_per_page ns_per_call pages_per_sec "
-        "bytes_alloc_per_page bytes_persistent_per_page walks_per_call "
-        "faults_per_page instructions_per_page cycles_per_page "
-        "llc_misses_per_page dtlb_misses_per_page branch_misses_per_page "
-        "page_faults_per_page task_clock_ns_per_page "
-        "context_switches_per_page stage_prepare_ns_per_page "
-        "stage_walk_ns_per_page stage_alloc_ns_per_page "
-        "stage_convert_ns_per_page stage_dma_ns_per_page "
-        "callgrind_ir_per_page").split()
+# The columns of results.csv, in order: the one list of the harness
+# (harness/results/results.h), as `pfnbench list columns` prints it.  Set
+# PFNBENCH to the binary when it is not ../../../build/test/pfnbench.
+PFNBENCH = os.environ.get("PFNBENCH", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                   "../../../build/test/pfnbench"))
+COLS = [line.split("\t")[0] for line in
+        subprocess.run([PFNBENCH, "list", "columns"], check=True, capture_output=True,
+                       text=True).stdout.splitlines()]
 
 rng = random.Random(2)
 NPAGES = [1, 16, 64, 512, 4096, 262144]

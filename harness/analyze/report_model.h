@@ -1,0 +1,165 @@
+/*
+ * report_model.h - the numbers of a results directory, ready for the
+ * report: results.csv and meta.json loaded, every ok row of a known backend
+ * parsed once, the rows indexed by case and backend, the cases grouped into
+ * tables and the tables paired by page-table source, and the medians and
+ * convert/direct ratios computed.  Pure: no output, no figures (report.c
+ * and its sections read it), so it has unit tests of its own
+ * (tests/test_report_model.c on tests/data/results-fixture*).
+ *
+ *   case   the "case" column: one comparison of every backend
+ *   group  one table: the cases of one workload with the same settings,
+ *          grouped by the CSV's own columns (workload, cache, array,
+ *          placement_req, source, threads), named WORKLOAD[/VARIANT] with
+ *          results_case_variant(), sorted by npages and batch; groups are
+ *          sorted by name
+ *   pair   a workload (+ variant) with its group on each page-table source
+ *          ("mirror" and "mirror/kernel"), side by side in the breakdown,
+ *          the headline and the stage figures
+ *
+ * Statistics: a median is over the repetitions of one case and backend;
+ * ratio = median(convert) / median(direct); its 95% interval is a
+ * t-interval on log(convert_i / direct_i) with repetitions paired by their
+ * index (report_stats.c); a case is significant when the interval excludes
+ * 1.0.  Left out: rows whose status is not "ok" and backends other than the
+ * four the report knows (counted, not indexed).
+ */
+#ifndef PFNBENCH_REPORT_MODEL_H
+#define PFNBENCH_REPORT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "report_data.h"
+#include "results.h"
+
+/* The backends the report compares, by role (vocab.h's pfn_role_names[]). */
+enum {
+	RM_CONVERT = PFN_ROLE_CONVERT,
+	RM_DIRECT = PFN_ROLE_DIRECT,
+	RM_FIXUP = PFN_ROLE_FIXUP,
+	RM_NULL = PFN_ROLE_NULL,
+	RM_NR_BACKENDS = PFN_NR_ROLES
+};
+
+/* One case (the same for every backend) and its rows per backend. */
+struct rcase {
+	const char *name;		/* the case column, points into the table */
+	long npages, batch;
+	size_t group;			/* index into groups */
+	size_t *rows[RM_NR_BACKENDS];	/* ok rows of each backend */
+	size_t nr[RM_NR_BACKENDS];
+};
+
+/* The convert-vs-direct numbers of one case. */
+struct rratio {
+	int ok;				/* both medians known */
+	int has_ci;			/* >= 2 pairs */
+	int sig;			/* CI excludes 1.0 */
+	size_t pairs;
+	double conv, direct, ratio, lo, hi;
+};
+
+/* The cases of one workload with the same settings: one table. */
+struct rgroup {
+	char *name;			/* "mirror" or "mirror/VARIANT" */
+	char *file;			/* name made safe for file names */
+	char *pair_name;		/* the name without the source part */
+	enum config_source source;
+	const char *workload;		/* points into the table */
+	size_t *cases;			/* sorted by npages, batch, name */
+	size_t nr_cases;
+	struct rratio *ratio;		/* per case of the group */
+};
+
+/* One workload (+ variant) with its group on each page-table source. */
+struct rpair {
+	char *name;			/* group name without the source part */
+	char *file;			/* name made safe for file names */
+	long grp[CONFIG_NR_SOURCES];	/* index into groups, -1 when absent */
+};
+
+struct rmodel {
+	char dir[4096];			/* the results directory */
+	struct rdata *t;		/* results.csv */
+	json_t *meta;			/* meta.json; NULL when missing */
+	int col[RCOL_NR];		/* t's column of each results column, -1 missing */
+	double *v;			/* v[row * RCOL_NR + col]: parsed numbers, NAN empty */
+	struct rcase *cases;
+	size_t nr_cases;
+	struct rgroup *groups;
+	size_t nr_groups;
+	struct rpair *pairs;
+	size_t nr_pairs;
+	size_t nr_skipped;		/* rows whose status is not ok */
+	size_t nr_unknown_backend;	/* ok rows of another backend */
+};
+
+/*
+ * Load the results directory (or results.csv) arg.  Returns 0 with *out
+ * (free with rmodel_free()), or with a message in err: -ENOENT (no
+ * results.csv), -EINVAL ("FILE:LINE: ..." for a malformed CSV, a missing
+ * column, a field that is not a number, a damaged meta.json, no ok row of
+ * a known backend), -ENOMEM, or another -errno of reading.
+ */
+int rmodel_load(const char *arg, struct rmodel **out, char *err, size_t err_len);
+void rmodel_free(struct rmodel *m);
+
+/* The parsed value of results column col in row (NAN when empty or absent). */
+double rmodel_value(const struct rmodel *m, size_t row, enum result_col col);
+
+/*
+ * The values of column col for backend b of rc, empty ones skipped, into
+ * v (rc->nr[b] slots); with rep, the repetition of each.  Returns how many.
+ */
+size_t rmodel_samples(const struct rmodel *m, const struct rcase *rc, int b, enum result_col col, double *v,
+		      long *rep);
+
+/* Median of column col for backend b of rc: 0, -ENODATA (no value), -ENOMEM. */
+int rmodel_median(const struct rmodel *m, const struct rcase *rc, int b, enum result_col col, double *out);
+
+/* Smallest and largest value: 0, -ENODATA, -ENOMEM. */
+int rmodel_minmax(const struct rmodel *m, const struct rcase *rc, int b, enum result_col col, double *mn,
+		  double *mx);
+
+/*
+ * Medians of the stage columns of backend b: 0 with v (NAN for a stage
+ * without values) and *sum, -ENODATA when no stage has a value or they
+ * sum to 0, -ENOMEM.
+ */
+int rmodel_stage_medians(const struct rmodel *m, const struct rcase *rc, int b, double v[PFN_STAGE_NR],
+			 double *sum);
+
+/* Does column col have a value among the ok rows of group g (of any group)? */
+bool rmodel_group_has(const struct rmodel *m, const struct rgroup *g, enum result_col col);
+bool rmodel_any_has(const struct rmodel *m, enum result_col col);
+
+/* Does column col have a value in any row of results.csv, ok or not? */
+bool rmodel_column_any(const struct rmodel *m, enum result_col col);
+
+/* The case of group gi with npages and batch, or NULL (gi < 0: NULL). */
+const struct rcase *rmodel_group_case(const struct rmodel *m, long gi, long npages, long batch);
+
+/* The pair called name, or NULL. */
+const struct rpair *rmodel_pair(const struct rmodel *m, const char *name);
+
+/*
+ * Convert's conversion share in group gi at a driver's batch: the
+ * conversion stages (vocab.h) over the sum of the stages, in %, of the case
+ * with batch `batch` (npages == batch preferred, else the largest npages);
+ * batch < 0: the largest npages walked in one call.  0 with *share and
+ * *npages, -ENODATA, -ENOMEM.
+ */
+int rmodel_conv_share(const struct rmodel *m, long gi, long batch, double *share, long *npages);
+
+/* The largest number of repetitions of any backend of rc. */
+size_t rmodel_reps(const struct rcase *rc);
+
+/* meta.json: a string of object obj (NULL: the top level), or NULL. */
+const char *rmodel_meta_str(const struct rmodel *m, const char *obj, const char *key);
+/* meta.json: an integer of object obj, or dflt. */
+long rmodel_meta_int(const struct rmodel *m, const char *obj, const char *key, long dflt);
+
+#endif

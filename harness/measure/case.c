@@ -1,0 +1,310 @@
+/*
+ * case.c - the case runner (case.h): set up one backend on one address
+ * space, pass over it, rebuild it, free it.  What the passes cost is
+ * measured by the drivers: sweep_gbench.c (time, perf counters) and
+ * sweep_callgrind.c (instructions under callgrind).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "case.h"
+#include "kernel_source.h"
+#include "msg.h"
+#include "perf.h"
+#include "placement.h"
+#include "workloads.h"
+
+void case_run_free(struct case_run *t)
+{
+	pfn_backend_destroy(t->b);
+	emu_iommu_destroy(t->io);
+	kernel_source_destroy(t->ks);
+	emu_mm_destroy(t->mm);
+	placement_ctx_destroy(t->place);
+	perf_counters_close(t->pc);
+	if (t->own_pages)
+		free(t->pages);
+	free(t->flush_buf);
+}
+
+void case_run_cache_flush(struct case_run *t)
+{
+	volatile uint64_t sink = 0;
+
+	for (size_t i = 0; i < t->flush_bytes; i += 64)
+		t->flush_buf[i] = (uint8_t)i;
+	for (size_t i = 0; i < t->flush_bytes; i += 64)
+		sink += t->flush_buf[i];
+	(void)sink;
+}
+
+static enum emu_req request_of(enum config_request r, enum emu_req workload_default)
+{
+	switch (r) {
+	case CONFIG_REQUEST_NONE: return EMU_REQ_NONE;
+	case CONFIG_REQUEST_READ: return EMU_REQ_READ;
+	case CONFIG_REQUEST_WRITE: return EMU_REQ_WRITE;
+	default: return workload_default;
+	}
+}
+
+/*
+ * What one case needs in memory: per thread, the page table (8 bytes a
+ * page plus upper levels), the memmap touched (64 bytes a page, twice for
+ * faults that allocate new frames), the HMM and driver arrays (8 bytes a
+ * page of batch each), the data pool (64 MiB) when faults clear pages, and
+ * for source = kernel the range itself.
+ */
+static uint64_t case_memory_bytes(const struct case_desc *sc, const struct sweep_config *cfg)
+{
+	uint64_t pages = sc->npages < 512 ? 512 : sc->npages; /* thp rounds up */
+	uint64_t b = pages * (8 + 64 * 2) + 2 * sc->batch * 8 + (8UL << 20);
+
+	if (cfg->clear_data)
+		b += 64UL << 20;
+	if (sc->source == CONFIG_SOURCE_KERNEL)
+		b += pages * PAGE_SIZE;
+	return b * sc->threads;
+}
+
+/* Refuse a case the machine cannot hold (MemAvailable), with the numbers. */
+static int case_memory_check(const struct case_desc *sc, const struct sweep_config *cfg, char *why,
+			     size_t whylen)
+{
+	uint64_t need = case_memory_bytes(sc, cfg), avail = 0;
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0; /* cannot tell: try */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %" SCNu64 " kB", &avail) == 1)
+			break;
+	fclose(f);
+	avail *= 1024;
+	if (avail && need > avail - avail / 10) {
+		msg_printf(why, whylen, "needs about %" PRIu64 " MiB of memory, the machine has %" PRIu64
+			 " MiB available (lower npages or threads)", need >> 20, avail >> 20);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Bind to one core of the requested node (any node: node 0), one per thread, and place memory. */
+static int case_run_place(struct case_run *t, const struct case_desc *sc, const struct case_env *env,
+			  int thread_index, char *why, size_t whylen)
+{
+	struct placement_req req;
+	int ret, nodes, cpu_node;
+	int cpus[1024];
+
+	ret = placement_req_parse(sc->placement, &req, why, whylen);
+	if (ret)
+		return ret;
+	ret = placement_check(env->topo, &req, why, whylen);
+	if (ret)
+		return ret;
+	cpu_node = req.cpu_node >= 0 ? req.cpu_node : 0;
+	nodes = topo_cpus_of_node(env->topo, cpu_node, cpus, 1024);
+	if (nodes > 0) {
+		ret = topo_bind_thread(env->topo, cpu_node, thread_index % nodes, why, whylen);
+		if (ret && ret != -ENOTSUP)
+			return ret;
+	}
+	placement_set_thread_policy(&req);
+	return placement_ctx_create(&req, 0, &t->place, why, whylen);
+}
+
+int case_run_space_pages(struct case_run *t, const struct emu_mm_params *mp, unsigned long base,
+			 struct emu_page_desc *pages, unsigned long npages, struct emu_build_error *berr)
+{
+	int ret;
+
+	t->base = base;
+	t->pages = pages;
+	t->mm_npages = npages;
+	ret = emu_mm_create(mp, &t->mm);
+	return ret ? ret : emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, berr);
+}
+
+/* The case's address space: the workload's description, or the real page table. */
+static int case_run_space(struct case_run *t, const struct case_desc *sc, const struct emu_mm_params *mp,
+			  const struct sweep_config *cfg, char *why, size_t whylen)
+{
+	struct workload_params wp = { .seed = cfg->seed, .migrated_share = cfg->migrated_share };
+	struct emu_build_error berr = { 0 };
+	struct emu_page_desc *pages;
+	unsigned long base;
+	int ret;
+
+	if (sc->source == CONFIG_SOURCE_KERNEL) {
+		/* the process's own memory, shaped by system calls (kernel_source.h) */
+		ret = emu_mm_create(mp, &t->mm);
+		if (ret) {
+			msg_printf(why, whylen, "cannot create the emulated mm: %s", strerror(-ret));
+			return ret;
+		}
+		ret = kernel_source_create(sc->workload, sc->npages, &wp, t->mm, &t->req, &t->ks, why, whylen);
+		if (ret)
+			return ret;
+		t->base = kernel_source_base(t->ks);
+		t->mm_npages = kernel_source_npages(t->ks);
+		t->req = request_of(cfg->request, t->req);
+		return 0;
+	}
+	ret = workload_generate(sc->workload, sc->npages, &wp, &base, &pages, &t->req);
+	if (ret) {
+		msg_printf(why, whylen, "workload %s: cannot generate %lu pages: %s", sc->workload, sc->npages,
+			   strerror(-ret));
+		return ret;
+	}
+	t->pages = pages;   /* ours from here, whatever fails next */
+	t->own_pages = true;
+	t->req = request_of(cfg->request, t->req);
+	ret = case_run_space_pages(t, mp, base, pages, workload_mm_npages(sc->workload, sc->npages), &berr);
+	if (ret && !t->mm)
+		msg_printf(why, whylen, "cannot create the emulated mm: %s", strerror(-ret));
+	else if (ret)
+		msg_printf(why, whylen, "workload %s: page %lu: %s", sc->workload, berr.index,
+			   berr.what ? berr.what : strerror(-ret));
+	return ret;
+}
+
+int case_run_backend(struct case_run *t, const struct pfn_backend_ops *ops, unsigned long max_npages,
+		     bool keep_array)
+{
+	struct pfn_backend_params bp = { .mm = t->mm, .max_npages = max_npages, .keep_array = keep_array,
+					 .source = t->ks ? kernel_source_walk(t->ks) : NULL };
+
+	return pfn_backend_create(ops, &bp, &t->b);
+}
+
+int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct pfn_backend_ops *ops,
+		   const struct case_env *env, int thread_index, char *why, size_t whylen)
+{
+	const struct sweep_config *cfg = env->cfg;
+	struct emu_mm_params mp = { .pfn_limit = CASE_PFN_LIMIT, .clear_data = cfg->clear_data };
+	int ret;
+
+	ret = case_memory_check(sc, cfg, why, whylen);
+	if (!ret)
+		ret = case_run_place(t, sc, env, thread_index, why, whylen);
+	if (ret)
+		return ret;
+	mp.mem = placement_ctx_ops(t->place);
+	ret = case_run_space(t, sc, &mp, cfg, why, whylen);
+	if (ret)
+		return ret;
+	ret = case_run_backend(t, ops, sc->batch, sc->array == CONFIG_ARRAY_KEPT);
+	if (ret) {
+		msg_printf(why, whylen, "cannot create backend %s: %s", ops->name, strerror(-ret));
+		return ret;
+	}
+	if (cfg->dma && (ops->caps & PFN_CAP_FAULTS)) {
+		ret = emu_iommu_create(mp.mem, sc->npages, &t->io);
+		if (ret) {
+			msg_printf(why, whylen, "cannot create the IOMMU model: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	if (cfg->counters) {
+		ret = perf_counters_open(&t->pc, cfg->counters & PC_MASK_ALL);
+		if (ret) {
+			msg_printf(why, whylen, "perf counters: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	if (sc->cache == CONFIG_CACHE_COLD) {
+		t->flush_bytes = 2 * (env->llc_bytes ? env->llc_bytes : (32UL << 20));
+		t->flush_buf = malloc(t->flush_bytes);
+		if (!t->flush_buf) {
+			msg_printf(why, whylen, "cannot allocate the %zu-byte cache flush buffer", t->flush_bytes);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int case_run_pass(struct case_run *t, const struct case_desc *sc, bool staged, uint64_t stage_ns[PFN_STAGE_NR],
+		  unsigned long *faults, unsigned long *walks, int *drv_node)
+{
+	for (unsigned long off = 0; off < sc->npages; off += sc->batch) {
+		struct pfn_call c = {
+			.start = t->base + (off << PAGE_SHIFT),
+			.npages = sc->npages - off < sc->batch ? sc->npages - off : sc->batch,
+			.default_req = t->req,
+		};
+		int ret;
+
+		/*
+		 * The device words go to gp100_vmm_pgt_pfn() (dma = yes) before
+		 * the driver frees its array, as in nouveau_svm_fault().
+		 */
+		if (staged) {
+			ret = pfn_backend_range_fault_staged(t->b, &c, case_now_ns, stage_ns);
+			if (!ret && t->io) {
+				uint64_t t0 = case_now_ns();
+				ret = emu_iommu_map_words(t->io, c.dev_words, c.npages, off);
+				stage_ns[PFN_STAGE_DMA] += case_now_ns() - t0;
+			}
+			pfn_backend_call_done_staged(t->b, &c, case_now_ns, stage_ns);
+		} else {
+			ret = pfn_backend_range_fault(t->b, &c);
+			if (!ret && t->io)
+				ret = emu_iommu_map_words(t->io, c.dev_words, c.npages, off);
+			if (!ret && drv_node && (t->b->ops->caps & PFN_CAP_SECOND_ARRAY) && t->b->call_array)
+				placement_node_of_range(c.dev_words, c.npages * sizeof(uint64_t), drv_node);
+			pfn_backend_call_done(t->b, &c);
+		}
+		if (ret)
+			return ret;
+		*faults += c.nr_faults;
+		*walks += c.nr_walks;
+	}
+	return 0;
+}
+
+int case_run_rebuild(struct case_run *t)
+{
+	if (t->ks)
+		return kernel_source_reset(t->ks);
+	return emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
+}
+
+bool case_may_fault(const struct sweep_config *cfg, const char *workload, unsigned long npages)
+{
+	struct workload_params wp = { .seed = cfg->seed, .migrated_share = cfg->migrated_share };
+	struct emu_mm_params mp = { .pfn_limit = CASE_PFN_LIMIT };
+	struct emu_page_desc *pages = NULL;
+	struct emu_mm *mm = NULL;
+	struct pfn_backend *b = NULL;
+	unsigned long base, n = npages < 4096 ? npages : 4096;
+	enum emu_req req = EMU_REQ_NONE;
+	bool faulted = true; /* when in doubt, rebuild */
+
+	if (workload_generate(workload, n, &wp, &base, &pages, &req) || emu_mm_create(&mp, &mm))
+		goto out;
+	req = request_of(cfg->request, req);
+	if (emu_mm_populate(mm, base, pages, workload_mm_npages(workload, n), NULL))
+		goto out;
+	{
+		struct pfn_backend_params bp = { .mm = mm, .max_npages = n };
+		struct pfn_call c = { .start = base, .npages = n, .default_req = req };
+
+		if (pfn_backend_create(pfn_backend_find("convert"), &bp, &b))
+			goto out;
+		if (pfn_backend_range_fault(b, &c) == 0)
+			faulted = c.nr_faults > 0;
+		pfn_backend_call_done(b, &c);
+	}
+out:
+	pfn_backend_destroy(b);
+	emu_mm_destroy(mm);
+	free(pages);
+	return faulted;
+}
+

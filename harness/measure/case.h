@@ -1,0 +1,146 @@
+/*
+ * case.h - the case runner: one backend on one address space, set up,
+ * passed over, rebuilt and freed.  The Google Benchmark driver
+ * (sweep_gbench.c) and the callgrind driver (sweep_callgrind.c) time or
+ * count its passes; `pfnbench encode` builds its one call's address space
+ * and backend with it.
+ *
+ *   case_run_setup()     placement and binding, the address space of the
+ *                        case's workload (emulated, or the real page table
+ *                        through kernel_source.h), the backend, the DMA
+ *                        model, perf counters and the cache flush buffer
+ *   case_run_space_pages() + case_run_backend()
+ *                        the same from a page description (encode)
+ *   case_run_pass()      one pass over the range, one call per batch: the
+ *                        measured unit (see sweep_gbench.c for the timed
+ *                        region, sweep_callgrind.c for the counted one)
+ *   case_run_rebuild()   put the address space back after a pass faulted
+ *   case_run_cache_flush()  cache = cold: evict the caches (untimed)
+ *   case_run_free()      everything the run holds
+ *
+ * Left out on purpose: timing, counters, results (the drivers' business),
+ * and verify, which runs every backend on one shared emulated mm of 2^40
+ * pfns (one such memmap reservation fits, one per backend would not).
+ */
+#ifndef PFNBENCH_CASE_H
+#define PFNBENCH_CASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "backend.h"
+#include "config.h"
+#include "iommu.h"
+#include "mm.h"
+#include "results.h"
+
+struct topo;
+struct placement_ctx;
+struct kernel_source;
+struct perf_counters;
+
+/* pfns of workloads stay below 2^28; the device range ends at 0x11000000 */
+#define CASE_PFN_LIMIT (EMU_DEV_PFN_FIRST + EMU_DEV_PFN_NR)
+
+/* One case: everything but the backend. */
+struct case_desc {
+	enum config_source source;
+	const char *workload;
+	unsigned long npages;
+	unsigned long batch;          /* effective: <= npages */
+	enum config_cache cache;
+	enum config_array array;
+	const char *placement;        /* spec as written */
+	unsigned threads;
+	bool may_fault;               /* its requests can fault (not a snapshot) */
+	char key[RESULT_STR_LONG];    /* the "case" column */
+};
+
+/* What a case's setup takes from the sweep. */
+struct case_env {
+	const struct sweep_config *cfg;  /* seed, migrated_share, clear_data, request, dma, counters */
+	struct topo *topo;
+	size_t llc_bytes;                /* 0: unknown (the flush buffer assumes 32 MiB) */
+};
+
+/* What one thread running one case with one backend holds. */
+struct case_run {
+	struct placement_ctx *place;
+	struct emu_mm *mm;
+	struct pfn_backend *b;
+	struct emu_iommu *io;         /* dma = yes: the DMA-map stage */
+	struct kernel_source *ks;     /* source = kernel */
+	struct perf_counters *pc;     /* counters != none */
+	struct emu_page_desc *pages;  /* the description rebuild() repopulates from */
+	bool own_pages;               /* pages is ours to free */
+	unsigned long base, mm_npages;
+	enum emu_req req;             /* the request of every page */
+	uint8_t *flush_buf;           /* cache = cold */
+	size_t flush_bytes;
+};
+
+/* CLOCK_MONOTONIC in ns: the clock of the timed region and of the stages
+ * (inline: reading it is part of what the timed region costs). */
+static inline uint64_t case_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Set up t (zeroed by the caller) for case sc with backend ops on thread
+ * thread_index of the benchmark.  Returns 0, or -errno with why filled:
+ * -ENOMEM (the machine cannot hold the case, or an allocation failed),
+ * -ENODEV (a NUMA node this machine lacks), -ENOTSUP (the real kernel
+ * cannot shape the workload here), or the -errno of what failed.  Free t
+ * with case_run_free() either way.
+ */
+int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct pfn_backend_ops *ops,
+		   const struct case_env *env, int thread_index, char *why, size_t whylen);
+
+/*
+ * The address space of a page description that the caller keeps (encode's
+ * page file): an emulated mm with params mp, populated from pages.
+ * Returns 0, or the -errno of emu_mm_create()/emu_mm_populate() with *berr
+ * saying which page (berr may be NULL).
+ */
+int case_run_space_pages(struct case_run *t, const struct emu_mm_params *mp, unsigned long base,
+			 struct emu_page_desc *pages, unsigned long npages, struct emu_build_error *berr);
+
+/* Backend ops over t's space, for calls of up to max_npages.  0 or -errno. */
+int case_run_backend(struct case_run *t, const struct pfn_backend_ops *ops, unsigned long max_npages,
+		     bool keep_array);
+
+/*
+ * One pass over sc's range, one call per batch; with staged, the stages are
+ * timed into stage_ns[].  *faults and *walks grow by the calls' counts.
+ * drv_node: when not NULL (the untimed warm-up pass), receives the node
+ * where a per-call second array really landed (it is malloc'ed, so it is
+ * placed by the thread's memory policy, not by the placement hooks).
+ * Returns the first call's error, or 0.
+ */
+int case_run_pass(struct case_run *t, const struct case_desc *sc, bool staged, uint64_t stage_ns[PFN_STAGE_NR],
+		  unsigned long *faults, unsigned long *walks, int *drv_node);
+
+/* Put the address space back as it was set up.  0 or -errno. */
+int case_run_rebuild(struct case_run *t);
+
+/* Evict the caches: write then read a buffer twice the LLC. */
+void case_run_cache_flush(struct case_run *t);
+
+/* Free everything t holds; t may be partly set up. */
+void case_run_free(struct case_run *t);
+
+/*
+ * Does a pass of this workload fault?  Decided by an untimed dry run of the
+ * convert backend on the first min(npages, 4096) pages of the workload's
+ * description (the generators are uniform over the range).  When in doubt
+ * (an error), true.
+ */
+bool case_may_fault(const struct sweep_config *cfg, const char *workload, unsigned long npages);
+
+#endif

@@ -1,0 +1,454 @@
+/*
+ * sweep_gbench.c - the Google Benchmark driver behind `pfnbench run`: one
+ * benchmark per case and backend, named BACKEND/CASE, run with the
+ * repetitions of all of them in a random interleaved order
+ * (--benchmark_enable_random_interleaving), so both backends of a case are
+ * measured side by side on the same address space (the same seeded
+ * description, built afresh for each repetition).
+ *
+ * What one timed iteration is (sweep_bench_fn):
+ *
+ *   [untimed]  rebuild the address space if the last pass faulted (a
+ *              workload that asks for faults changes it); for cache = cold,
+ *              write and read a buffer of twice the last-level cache
+ *   [timed]    `inner` passes over the range, each pass one call per batch
+ *              (case_run_pass()): requests, hmm_range_fault(), the second
+ *              array and the conversion pass where the backend has them,
+ *              with dma = yes the DMA mapping of every host page
+ *              (iommu.h), the free
+ *   [untimed]  perf counters stop, the iteration time goes to Google
+ *              Benchmark (manual time)
+ *
+ * For workloads that never fault, `inner` passes of the same range make one
+ * iteration last at least SWEEP_MIN_PAGES_PER_ITER pages, so that reading
+ * the clock is a small share of the time even at npages = 1; workloads that
+ * fault run one pass per rebuild.  The cache flush of cache = cold runs
+ * once per iteration, so with inner > 1 only the first pass of an
+ * iteration starts cold (the config's help says so).  One untimed warm-up
+ * pass precedes the loop.  The perf counters are enabled around the timed
+ * region only.
+ *
+ * The time of the null backend, which does no fault work, is this loop's
+ * own cost per page: the report shows it next to the others.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "bandwidth.h"
+#include "gbench_bridge.h"
+#include "kernel_source.h"
+#include "msg.h"
+#include "perf.h"
+#include "placement.h"
+#include "sweep_priv.h"
+
+/* the skip reason of cases cut short by a signal (they get no row) */
+#define SWEEP_INTERRUPTED "interrupted"
+/* pages faulted per repetition of a case whose workload asks for faults */
+#define SWEEP_FAULT_PAGES 16384UL
+/* rewrite results.csv at most this often (and always at the end) */
+#define SWEEP_COMMIT_INTERVAL_NS 1000000000ULL
+
+/* One thread's run of one benchmark. */
+struct bench_state {
+	struct sweep_bench *sb;
+	const struct case_desc *sc;
+	struct case_run t;
+	char why[RESULT_STR_LONG];
+	uint64_t stage_ns[PFN_STAGE_NR];
+	unsigned long faults, walks, calls_per_pass, inner;
+	uint64_t iters;
+	double ctr_total[PC_NR];
+	bool ctr_valid[PC_NR];
+	bool thread0;
+	int drv_node;
+};
+
+/* Skip the case with bs->why; thread 0 keeps the reason for the report. */
+static void bench_skip(struct gb_state *st, struct bench_state *bs)
+{
+	if (bs->thread0)
+		msg_printf(bs->sb->skip_reason, sizeof(bs->sb->skip_reason), "%s", bs->why);
+	gb_skip(st, bs->why);
+}
+
+/* Set up, then the untimed warm-up pass.  0, or -errno after gb_skip(). */
+static int bench_start(struct gb_state *st, struct bench_state *bs)
+{
+	struct sweep_bench *sb = bs->sb;
+	const struct case_desc *sc = bs->sc;
+	int ret = case_run_setup(&bs->t, sc, sb->ops, &sb->sw->env, gb_thread_index(st), bs->why, sizeof(bs->why));
+
+	if (ret) {
+		bench_skip(st, bs);
+		return ret;
+	}
+	bs->calls_per_pass = (sc->npages + sc->batch - 1) / sc->batch;
+
+	/* warm-up pass, untimed: fills caches and TLBs, checks the path works */
+	ret = case_run_pass(&bs->t, sc, false, bs->stage_ns, &bs->faults, &bs->walks, &bs->drv_node);
+	if (ret) {
+		snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s) on workload %s", sb->ops->name, ret,
+			 strerror(-ret), sc->workload);
+		bench_skip(st, bs);
+		return ret;
+	}
+	memset(bs->stage_ns, 0, sizeof(bs->stage_ns));
+	/*
+	 * A pass that faulted changed the address space: it is rebuilt
+	 * (untimed) before the next one, and such passes run one per
+	 * iteration; passes that do not fault leave the space as it was and
+	 * repeat `inner` times.
+	 */
+	bs->inner = bs->faults > 0 ? 1 : (SWEEP_MIN_PAGES_PER_ITER + sc->npages - 1) / sc->npages;
+	return 0;
+}
+
+/* The timed iterations. */
+static void bench_loop(struct gb_state *st, struct bench_state *bs)
+{
+	struct case_run *t = &bs->t;
+	const struct case_desc *sc = bs->sc;
+	const struct sweep *sw = bs->sb->sw;
+	bool dirty = bs->faults > 0, counting = false;
+	int ret;
+
+	bs->faults = bs->walks = 0;
+	if (t->pc)
+		perf_counters_reset(t->pc);
+	/*
+	 * The counters run only while the clock does: they are stopped
+	 * around untimed work (rebuild, cache flush), and otherwise left
+	 * running from one iteration to the next, where only Google
+	 * Benchmark's loop bookkeeping runs between two timed regions.
+	 */
+	while (gb_keep_running(st)) {
+		uint64_t t0, t1;
+		unsigned long faults_before = bs->faults;
+
+		if (sw->opt->stop && *sw->opt->stop) {
+			gb_skip(st, SWEEP_INTERRUPTED " while this case ran");
+			break;
+		}
+		if (dirty || t->flush_buf) {
+			if (counting) {
+				perf_counters_disable(t->pc);
+				counting = false;
+			}
+			if (dirty && case_run_rebuild(t)) {
+				gb_skip(st, "rebuilding the address space failed");
+				break;
+			}
+			if (t->flush_buf)
+				case_run_cache_flush(t);
+		}
+		if (t->pc && !counting) {
+			perf_counters_enable(t->pc);
+			counting = true;
+		}
+		t0 = case_now_ns();
+		ret = 0;
+		for (unsigned long k = 0; k < bs->inner && !ret; k++)
+			ret = case_run_pass(t, sc, sw->cfg->stages, bs->stage_ns, &bs->faults, &bs->walks, NULL);
+		t1 = case_now_ns();
+		if (ret) {
+			snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s)", bs->sb->ops->name, ret,
+				 strerror(-ret));
+			gb_skip(st, bs->why);
+			break;
+		}
+		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+		dirty = bs->faults > faults_before;
+		bs->iters++;
+	}
+	if (t->pc) {
+		double v[PC_NR];
+		bool valid[PC_NR];
+
+		if (counting)
+			perf_counters_disable(t->pc);
+		if (!perf_counters_read(t->pc, v, valid))
+			for (int i = 0; i < PC_NR; i++) {
+				bs->ctr_total[i] = v[i];
+				bs->ctr_valid[i] = valid[i];
+			}
+	}
+}
+
+/* The measurements, as Google Benchmark counters named after their columns. */
+static void bench_counters(struct gb_state *st, const struct bench_state *bs)
+{
+	const struct case_desc *sc = bs->sc;
+	double pages = (double)bs->iters * bs->inner * sc->npages;
+	double calls = (double)bs->iters * bs->inner * bs->calls_per_pass;
+	const struct pfn_backend_stats *stats = &bs->t.b->stats;
+
+	gb_counter(st, "pages_per_iter", (double)bs->inner * sc->npages, GB_COUNTER_AVG_THREADS);
+	gb_counter(st, "calls_per_iter", (double)bs->inner * bs->calls_per_pass, GB_COUNTER_AVG_THREADS);
+	gb_counter(st, result_columns[RCOL_FAULTS_PER_PAGE].name, bs->faults / pages, GB_COUNTER_AVG_THREADS);
+	gb_counter(st, result_columns[RCOL_WALKS_PER_CALL].name, bs->walks / calls, GB_COUNTER_AVG_THREADS);
+	gb_counter(st, result_columns[RCOL_BYTES_ALLOC_PER_PAGE].name,
+		   stats->pages ? (double)stats->bytes_allocated / stats->pages : 0, GB_COUNTER_AVG_THREADS);
+	gb_counter(st, result_columns[RCOL_BYTES_PERSISTENT_PER_PAGE].name,
+		   (double)stats->bytes_persistent / sc->batch, GB_COUNTER_AVG_THREADS);
+	for (int i = 0; i < PC_NR; i++)
+		if (bs->ctr_valid[i])
+			gb_counter(st, result_columns[RCOL_COUNTER(i)].name, bs->ctr_total[i] / pages,
+				   GB_COUNTER_AVG_THREADS);
+	if (bs->sb->sw->cfg->stages)
+		for (int s = 0; s < PFN_STAGE_NR; s++)
+			gb_counter(st, result_columns[RCOL_STAGE(s)].name, bs->stage_ns[s] / pages,
+				   GB_COUNTER_AVG_THREADS);
+}
+
+/* Thread 0: where memory landed, what the real kernel revealed, which counters ran. */
+static void bench_record(struct bench_state *bs)
+{
+	struct sweep_bench *sb = bs->sb;
+	struct sweep *sw = sb->sw;
+	int actual[EMU_MEM_NR_KINDS];
+
+	sb->pages_per_iter = bs->inner * bs->sc->npages;
+	if (placement_verify(bs->t.place, actual) == 0) {
+		if (actual[EMU_MEM_DRIVER_ARRAY] == PLACEMENT_NONE)
+			actual[EMU_MEM_DRIVER_ARRAY] = bs->drv_node; /* the per-call array */
+		placement_format_actual(actual, sb->placement_actual, sizeof(sb->placement_actual));
+	} else {
+		msg_printf(sb->placement_actual, sizeof(sb->placement_actual), "?");
+	}
+	if (bs->t.ks && !json_object_get(sw->kernel_source, bs->sc->workload)) {
+		json_t *o = json_object();
+
+		if (o && kernel_source_describe(bs->t.ks, o) == 0)
+			json_object_set_new(sw->kernel_source, bs->sc->workload, o);
+		else
+			json_decref(o);
+	}
+	if (bs->t.pc && !sw->counters) {
+		json_t *c = json_object();
+
+		if (c && perf_counters_describe(bs->t.pc, c) == 0)
+			sw->counters = c;
+		else
+			json_decref(c);
+	}
+}
+
+static void sweep_bench_fn(struct gb_state *st, void *arg)
+{
+	struct sweep_bench *sb = arg;
+	struct bench_state bs = { .sb = sb, .sc = sb->sc, .thread0 = gb_thread_index(st) == 0,
+				  .drv_node = PLACEMENT_NONE };
+
+	if (sb->sw->opt->stop && *sb->sw->opt->stop) {
+		gb_skip(st, SWEEP_INTERRUPTED " before this case started");
+		return;
+	}
+	if (bench_start(st, &bs) == 0) {
+		bench_loop(st, &bs);
+		if (bs.iters)
+			bench_counters(st, &bs);
+		if (bs.thread0)
+			bench_record(&bs);
+	}
+	placement_reset_thread_policy();
+	case_run_free(&bs.t);
+}
+
+/* ---- results --------------------------------------------------------- */
+
+static bool counter_get(const struct gb_run_report *r, const char *name, double *out)
+{
+	for (size_t i = 0; i < r->nr_counters; i++)
+		if (!strcmp(r->counter_names[i], name)) {
+			*out = r->counter_values[i];
+			return true;
+		}
+	return false;
+}
+
+static void opt_from(const struct gb_run_report *r, const char *name, struct result_opt *o)
+{
+	o->valid = counter_get(r, name, &o->v);
+}
+
+static void commit(struct sweep *sw, bool force)
+{
+	uint64_t now = case_now_ns();
+	int ret;
+
+	if (!force && now - sw->t_last_commit_ns < SWEEP_COMMIT_INTERVAL_NS)
+		return;
+	ret = results_csv_commit(sw->csv, sw->dir);
+	if (ret && !sw->commit_error)
+		sw->commit_error = ret;
+	sw->t_last_commit_ns = now;
+}
+
+static void sweep_report(void *ctx, const struct gb_run_report *r)
+{
+	struct sweep *sw = ctx;
+	struct sweep_bench *sb = sweep_bench_by_name(sw, r->function_name);
+	struct result_row row;
+	double secs;
+
+	sw->nr_reports++;
+	if (!sb)
+		return;
+	/* a case cut short by SIGINT/SIGTERM is not a result: no row */
+	if (r->error_occurred && !strncmp(r->error_message, SWEEP_INTERRUPTED, strlen(SWEEP_INTERRUPTED)))
+		return;
+	sw->nr_finished++;
+	sweep_row_init(&row, sb);
+	row.repetition = (unsigned)r->repetition_index;
+	if (r->error_occurred) {
+		msg_printf(row.status, sizeof(row.status), RESULT_STATUS_SKIPPED);
+		msg_printf(row.skip_reason, sizeof(row.skip_reason), "%s", r->error_message);
+		if (!sb->skipped_recorded) {
+			json_array_append_new(sw->skipped, json_pack("{s:s, s:s}", "case", sb->name, "reason",
+								     r->error_message));
+			sb->skipped_recorded = true;
+		}
+	} else {
+		double pages_per_iter = 0, calls_per_iter = 0;
+
+		msg_printf(row.status, sizeof(row.status), RESULT_STATUS_OK);
+		counter_get(r, "pages_per_iter", &pages_per_iter);
+		counter_get(r, "calls_per_iter", &calls_per_iter);
+		row.iterations = (struct result_opt){ (double)r->iterations, true };
+		/*
+		 * With T threads Google Benchmark's time per iteration is the
+		 * threads' mean time divided by T (iterations are summed over the
+		 * threads), so these are aggregate: wall time per page of the
+		 * machine's combined throughput, and combined pages per second.
+		 */
+		if (pages_per_iter > 0) {
+			row.ns_per_page = (struct result_opt){ r->real_time_ns / pages_per_iter, true };
+			row.pages_per_sec = (struct result_opt){
+				r->real_time_ns > 0 ? pages_per_iter / (r->real_time_ns * 1e-9) : 0, r->real_time_ns > 0 };
+		}
+		if (calls_per_iter > 0)
+			row.ns_per_call = (struct result_opt){ r->real_time_ns / calls_per_iter, true };
+		/* every measurement the benchmark function handed over as a counter */
+		for (int col = 0; col < RCOL_NR; col++)
+			if (result_columns[col].flags & RESULT_FROM_GB)
+				opt_from(r, result_columns[col].name, result_row_opt(&row, (enum result_col)col));
+	}
+	if (results_csv_append(sw->csv, &row) && !sw->commit_error)
+		sw->commit_error = -ENOMEM;
+	commit(sw, false);
+
+	/* progress: case i of N, elapsed, estimated time left */
+	if (strcmp(sw->last_name, sb->name) && r->repetition_index + 1 >= r->repetitions) {
+		secs = (case_now_ns() - sw->t_start_ns) * 1e-9;
+		msg_printf(sw->last_name, sizeof(sw->last_name), "%s", sb->name);
+		fprintf(stderr, "[%zu/%zu] %-60s %6.1fs elapsed, ~%.0fs left\n", sw->nr_reports, sw->nr_expected,
+			sb->name, secs,
+			sw->nr_reports ? secs * (double)(sw->nr_expected - sw->nr_reports) / sw->nr_reports : 0);
+	}
+}
+
+int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, char *dir_out, size_t dir_len,
+	      char *err, size_t errlen)
+{
+	struct sweep sw;
+	struct gb_options gbo = { .repetitions = (int)cfg->repetitions, .min_time_s = cfg->min_time_s,
+				  .manual_time = true, .console_aggregates_only = true };
+	char path[PATH_MAX + 32];
+	int ret;
+
+	sweep_init(&sw, cfg, opt);
+	sw.kernel_source = json_object();
+	ret = sweep_open_topology(&sw);
+	if (ret) {
+		snprintf(err, errlen, "hwloc: cannot read the topology: %s", strerror(-ret));
+		goto out;
+	}
+	ret = sweep_expand(&sw);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot expand the sweep: %s", cfg->path, strerror(-ret));
+		goto out;
+	}
+	/* ---- begin bandwidth block (bandwidth.h) ----
+	 * The streaming bandwidth for each npages's arrays, measured in this
+	 * run before any case, for the report's floor under every curve.
+	 * Not fatal: without it the report says the floor is unknown. */
+	if (bandwidth_json(cfg->npages, cfg->nr_npages, &sw.bandwidth))
+		sw.bandwidth = NULL;
+	/* ---- end bandwidth block ---- */
+	ret = results_csv_create(&sw.csv);
+	if (ret)
+		goto out;
+	ret = sweep_open_results_dir(&sw, dir_out, dir_len, err, errlen);
+	if (ret)
+		goto out;
+	ret = sweep_write_meta(&sw, false, "not started");
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
+		goto out;
+	}
+	for (size_t i = 0; i < sw.nr_benches; i++) {
+		const struct case_desc *sc = sw.benches[i].sc;
+
+		gbo.threads = sc->threads > 1 ? (int)sc->threads : 0;
+		/*
+		 * Cases that fault rebuild the space (untimed) before every
+		 * iteration: a fixed count of SWEEP_FAULT_PAGES pages per
+		 * repetition instead of min_time, which would take ~10^5
+		 * rebuilds at npages = 1.
+		 */
+		gbo.iterations = sc->may_fault ? (int64_t)((SWEEP_FAULT_PAGES + sc->npages - 1) / sc->npages) : 0;
+		ret = gb_register(sw.benches[i].name, sweep_bench_fn, &sw.benches[i], &gbo);
+		if (ret) {
+			snprintf(err, errlen, "cannot register %s: %s", sw.benches[i].name, strerror(-ret));
+			goto out;
+		}
+	}
+	sw.nr_expected = sw.nr_benches * cfg->repetitions;
+	fprintf(stderr, "pfnbench: %zu cases x %zu backends x %u repetitions -> %s\n", sw.nr_cases,
+		cfg->nr_backends, cfg->repetitions, sw.dir);
+	snprintf(path, sizeof(path), "%s/gbench.json", sw.dir);
+	ret = gb_run(path, opt->console ? GB_RUN_CONSOLE : 0, sweep_report, &sw);
+	gb_clear();
+	commit(&sw, true);
+	if (ret == -ENOENT && !sw.nr_reports) {
+		snprintf(err, errlen, "no case matched --benchmark_filter: nothing was run");
+		sweep_write_meta(&sw, false, "no case matched --benchmark_filter");
+		ret = -ESRCH;
+		goto out;
+	}
+	if (ret || sw.commit_error) {
+		if (ret)
+			snprintf(err, errlen, "%s/gbench.json: cannot write Google Benchmark's JSON: %s", sw.dir,
+				 strerror(-ret));
+		else
+			snprintf(err, errlen, "%s/results.csv: cannot write: %s", sw.dir, strerror(-sw.commit_error));
+		ret = ret ? ret : sw.commit_error;
+		sweep_write_meta(&sw, false, "writing results failed");
+		goto out;
+	}
+	if (opt->stop && *opt->stop) {
+		char where[128];
+
+		snprintf(where, sizeof(where), "interrupted after %zu of %zu case repetitions", sw.nr_finished,
+			 sw.nr_expected);
+		ret = sweep_write_meta(&sw, false, where);
+		if (!ret)
+			ret = -EINTR;
+		goto out;
+	}
+	ret = sweep_write_meta(&sw, true, NULL);
+	if (ret)
+		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
+out:
+	sweep_free(&sw);
+	return ret;
+}
+

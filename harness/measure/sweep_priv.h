@@ -1,0 +1,91 @@
+/*
+ * sweep_priv.h - what the sweep's parts share: the expanded cases and
+ * benchmarks, the results directory and meta.json (sweep.c), the Google
+ * Benchmark driver (sweep_gbench.c) and the callgrind driver
+ * (sweep_callgrind.c).  Not for other modules.
+ */
+#ifndef PFNBENCH_SWEEP_PRIV_H
+#define PFNBENCH_SWEEP_PRIV_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "case.h"
+#include "results.h"
+#include "sweep.h"
+
+/* passes that do not fault repeat until one iteration covers this many pages */
+#define SWEEP_MIN_PAGES_PER_ITER 4096UL
+
+struct sweep;
+
+/* One registered benchmark: a case run by one backend. */
+struct sweep_bench {
+	struct sweep *sw;
+	const struct case_desc *sc;
+	const struct pfn_backend_ops *ops;
+	char name[RESULT_STR_LONG];
+	/* written by thread 0 of the benchmark function, read by the report */
+	char placement_actual[RESULT_STR_LONG];
+	char skip_reason[RESULT_STR_LONG];
+	unsigned long pages_per_iter;
+	bool skipped_recorded;
+};
+
+/* One run of `pfnbench run` or `pfnbench callgrind`. */
+struct sweep {
+	const struct sweep_config *cfg;
+	const struct sweep_options *opt;
+	struct case_env env;            /* what every case's setup takes */
+	struct topo *topo;
+	size_t llc_bytes;
+	struct case_desc *cases;
+	size_t nr_cases;
+	struct sweep_bench *benches;
+	size_t nr_benches;
+	struct results_csv *csv;
+	char dir[PATH_MAX];
+	size_t nr_reports, nr_expected;
+	size_t nr_finished;             /* reports that are results (not cut short) */
+	uint64_t t_start_ns, t_last_commit_ns;
+	time_t started;                 /* wall clock, for meta.json */
+	int commit_error;
+	json_t *skipped;
+	json_t *counters;             /* availability, from the first open */
+	json_t *kernel_source;        /* per workload: what the real kernel revealed */
+	json_t *bandwidth;            /* meta.json "bandwidth" (bandwidth.h), or NULL */
+	char last_name[RESULT_STR_LONG];
+	const char *kind;             /* meta.json "kind": "timing" or "callgrind" */
+	char valgrind_version[64];    /* callgrind: `valgrind --version` */
+};
+
+/* Start sw for cfg and opt (the clock, the skipped list); free it with sweep_free(). */
+void sweep_init(struct sweep *sw, const struct sweep_config *cfg, const struct sweep_options *opt);
+/* Open the topology (sw->topo, llc_bytes, env).  0 or topo_open()'s -errno. */
+int sweep_open_topology(struct sweep *sw);
+/*
+ * Expand the config into cases, every one with every backend (a clamped
+ * batch can make two cases the same: one is kept).  0, -ENOMEM, or
+ * -ENAMETOOLONG for a case name too long.
+ */
+int sweep_expand(struct sweep *sw);
+void sweep_free(struct sweep *sw);
+
+/* The benchmark called name; NULL if there is none. */
+struct sweep_bench *sweep_bench_by_name(struct sweep *sw, const char *name);
+
+/* A new row with the columns that describe sb's case (everything but the measurements). */
+void sweep_row_init(struct result_row *row, const struct sweep_bench *sb);
+
+/* A new results directory with a copy of the config; err says what failed. */
+int sweep_open_results_dir(struct sweep *sw, char *dir_out, size_t dir_len, char *err, size_t errlen);
+
+/* Write meta.json (complete or not, and where it stopped).  0 or -errno. */
+int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at);
+
+#endif

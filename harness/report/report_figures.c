@@ -1,0 +1,577 @@
+/*
+ * report_figures.c - the report's figures: each one writes its data to
+ * plotdata/NAME.dat (kept, so a figure can be redrawn by hand) and draws
+ * it with a gnuplot script of plots/ into NAME.png and NAME.svg; report.c's
+ * figures[] lists them with their scripts.  gnuplot runs via posix_spawn,
+ * arguments passed as argv and values quoted for gnuplot's single-quoted
+ * strings, its messages go to plotdata/gnuplot.log; it draws to
+ * NAME.tmp.png / .svg, renamed when it exits 0.  A figure that cannot be
+ * drawn is a note in the report, not an error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report_priv.h"
+#include "report_stats.h"
+
+#ifndef PFNBENCH_SOURCE_DIR
+#define PFNBENCH_SOURCE_DIR "."
+#endif
+
+extern char **environ;
+
+/* ---- gnuplot ------------------------------------------------------------- */
+
+/* Doubling quotes: gnuplot's escape in single-quoted strings. */
+int figure_gp_set(char *buf, size_t len, const char *key, const char *val)
+{
+	size_t n = strlen(buf);
+
+	n += (size_t)fmt_to(buf + n, len > n ? len - n : 0, "%s='", key);
+	for (const char *p = val; *p && n + 3 < len; p++) {
+		if (*p == '\'')
+			buf[n++] = '\'';
+		if (*p == '\n')
+			continue;
+		buf[n++] = *p;
+	}
+	if (n + 4 >= len)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	strcat(buf, "'; ");
+	return 0;
+}
+
+int figure_gnuplot(struct report *r, const char *script, const char *expr)
+{
+	const char *prog = r->o->gnuplot ? r->o->gnuplot : "gnuplot";
+	char spath[4200], log[4200];
+	char *argv[5];
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int ret, status;
+	FILE *lf;
+
+	fmt_to(spath, sizeof(spath), "%s/%s", r->plots, script);
+	fmt_to(log, sizeof(log), "%s/gnuplot.log", r->datadir);
+	if (access(spath, R_OK))
+		return -ENOENT;
+	lf = fopen(log, "a");
+	if (lf) {
+		fprintf(lf, "== %s -e \"%s\" %s\n", prog, expr, spath);
+		fclose(lf);
+	}
+	argv[0] = (char *)prog;
+	argv[1] = (char *)"-e";
+	argv[2] = (char *)expr;
+	argv[3] = spath;
+	argv[4] = NULL;
+	if (posix_spawn_file_actions_init(&fa))
+		return -ENOMEM;
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log,
+					 O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	ret = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (ret)
+		return -ret;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	if (!WIFEXITED(status))
+		return -EIO;
+	if (WEXITSTATUS(status) == 127)
+		return -ENOENT;	/* exec failed in the child */
+	return WEXITSTATUS(status) ? -EIO : 0;
+}
+
+int figure_draw(struct report *r, const char *script, const char *name, const char *subtitle, const char *extra)
+{
+	char expr[8192] = "", path[4200], tmp[4200], dst[4200];
+	int ret;
+
+	fmt_to(path, sizeof(path), "%s/%s.dat", r->datadir, name);
+	fmt_to(tmp, sizeof(tmp), "%s/%s.tmp", r->m->dir, name);
+	ret = figure_gp_set(expr, sizeof(expr), "datafile", path);
+	if (!ret)
+		ret = figure_gp_set(expr, sizeof(expr), "outbase", tmp);
+	if (!ret)
+		ret = figure_gp_set(expr, sizeof(expr), "subtitle", subtitle);
+	if (ret)
+		return ret;
+	if (extra)
+		strncat(expr, extra, sizeof(expr) - strlen(expr) - 1);
+	ret = figure_gnuplot(r, script, expr);
+	if (ret) {
+		report_note(r, "%s: gnuplot %s (%s); see plotdata/gnuplot.log", name,
+		     ret == -ENOENT ? "or script not found" : "failed", script);
+		return ret;
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *ext = k ? "svg" : "png";
+
+		fmt_to(tmp, sizeof(tmp), "%s/%s.tmp.%s", r->m->dir, name, ext);
+		fmt_to(dst, sizeof(dst), "%s/%s.%s", r->m->dir, name, ext);
+		if (rename(tmp, dst)) {
+			report_note(r, "%s.%s: not written by %s", name, ext, script);
+			return -EIO;
+		}
+	}
+	r->s->nr_figures++;
+	if (r->nr_figs < sizeof(r->figs) / sizeof(r->figs[0]))
+		fmt_to(r->figs[r->nr_figs++], sizeof(r->figs[0]), "%s", name);
+	return 0;
+}
+
+static FILE *dat_open(struct report *r, const char *name)
+{
+	char path[4200];
+
+	fmt_to(path, sizeof(path), "%s/%s.dat", r->datadir, name);
+	return fopen(path, "w");
+}
+
+static int dat_close(FILE *f)
+{
+	int bad = ferror(f);
+
+	return fclose(f) || bad ? -EIO : 0;
+}
+
+static void subtitle_for(struct report *r, char *buf, size_t len, const char *what)
+{
+	fmt_to(buf, len, "%s | %s", what, r->machine);
+}
+
+void figure_resolve_plots(struct report *r)
+{
+	const char *env = getenv("PFNBENCH_PLOTS_DIR");
+	const char *src = getenv("PFNBENCH_SOURCE_DIR");
+	char probe[4200];
+
+	if (r->o->plots_dir) {
+		fmt_to(r->plots, sizeof(r->plots), "%s", r->o->plots_dir);
+		return;
+	}
+	if (env) {
+		fmt_to(r->plots, sizeof(r->plots), "%s", env);
+		return;
+	}
+	fmt_to(probe, sizeof(probe), "%s/plots/ratio.gp", PFNBENCH_SOURCE_DIR);
+	if (!access(probe, R_OK)) {
+		fmt_to(r->plots, sizeof(r->plots), "%s/plots",
+			 PFNBENCH_SOURCE_DIR);
+		return;
+	}
+	fmt_to(r->plots, sizeof(r->plots), "%s/plots", src ? src : ".");
+}
+
+
+/* ---- the figures ----------------------------------------------------------- */
+
+/* ns/page per backend, one per group. */
+int figure_ns(struct report *r, const struct report_figure *fig, const struct rgroup *g)
+{
+	char name[300], sub[400];
+	FILE *f;
+
+	fmt_to(name, sizeof(name), "ns_per_page-%s", g->file);
+	f = dat_open(r, name);
+	if (!f)
+		return -errno;
+	for (int b = 0, blocks = 0; b < RM_NR_BACKENDS; b++) {
+		int started = 0;
+
+		for (size_t i = 0; i < g->nr_cases; i++) {
+			const struct rcase *rc = &r->m->cases[g->cases[i]];
+			double med, mn, mx;
+
+			if (rmodel_median(r->m, rc, b, RCOL_NS_PER_PAGE, &med) ||
+			    rmodel_minmax(r->m, rc, b, RCOL_NS_PER_PAGE, &mn, &mx) || med <= 0)
+				continue;
+			if (!started)
+				fprintf(f, "%s%s median min max\n", blocks++ ? "\n\n" : "", pfn_role_names[b]);
+			started = 1;
+			fprintf(f, "%ld %.6g %.6g %.6g\n", rc->npages, med, mn, mx);
+		}
+	}
+	if (dat_close(f))
+		return -EIO;
+	subtitle_for(r, sub, sizeof(sub), g->name);
+	figure_draw(r, fig->script, name, sub, NULL);
+	return 0;
+}
+
+/* The convert/direct ratio with its interval, one block per group, and the
+ * text plot of the same data for the report itself. */
+int figure_ratio(struct report *r, const struct report_figure *fig, const struct rgroup *unused)
+{
+	char path[4200], expr[8192] = "", tmp[4200];
+	FILE *f = dat_open(r, "ratio");
+	int blocks = 0;
+
+	(void)unused;
+	if (!f)
+		return -errno;
+	for (size_t gi = 0; gi < r->m->nr_groups; gi++) {
+		const struct rgroup *g = &r->m->groups[gi];
+		int started = 0;
+
+		for (size_t i = 0; i < g->nr_cases; i++) {
+			const struct rratio *q = &g->ratio[i];
+
+			if (!q->ok)
+				continue;
+			if (!started)
+				fprintf(f, "%s%s ratio lo hi\n", blocks++ ? "\n\n" : "", g->name);
+			started = 1;
+			fprintf(f, "%ld %.6g %.6g %.6g\n", r->m->cases[g->cases[i]].npages, q->ratio,
+				q->has_ci ? q->lo : q->ratio, q->has_ci ? q->hi : q->ratio);
+		}
+	}
+	if (dat_close(f))
+		return -EIO;
+	if (!blocks) {
+		report_note(r, "no case has both convert and direct: no ratio figure");
+		return 0;
+	}
+	figure_draw(r, fig->script, "ratio", r->machine, NULL);
+
+	fmt_to(path, sizeof(path), "%s/ratio.dat", r->datadir);
+	fmt_to(tmp, sizeof(tmp), "%s/ratio-dumb", r->datadir);
+	if (figure_gp_set(expr, sizeof(expr), "datafile", path) || figure_gp_set(expr, sizeof(expr), "outbase", tmp))
+		return 0;
+	strcat(expr, "dumb=1");
+	if (!figure_gnuplot(r, fig->script, expr))
+		fmt_to(r->dumb, sizeof(r->dumb), "%s.txt", tmp);
+	return 0;
+}
+
+/* The counters vocab.h marks for the figure, per page (measured ones only). */
+int figure_counters(struct report *r, const struct report_figure *fig, const struct rgroup *g)
+{
+	enum result_col cols[PC_NR];
+	char name[300], sub[400], extra[300], which[256] = "", labels[256] = "";
+	size_t nr = 0, nr_figure = 0;
+	FILE *f;
+
+	for (int k = 0; k < PC_NR; k++) {
+		if (!pfn_counter_info[k].figure)
+			continue;
+		nr_figure++;
+		fmt_to(labels + strlen(labels), sizeof(labels) - strlen(labels), "%s%s", *labels ? ", " : "",
+		       pfn_counter_info[k].label);
+		if (rmodel_group_has(r->m, g, RCOL_COUNTER(k))) {
+			cols[nr++] = RCOL_COUNTER(k);
+			fmt_to(which + strlen(which), sizeof(which) - strlen(which), "%s%s", *which ? " " : "",
+			       pfn_counter_info[k].column);
+		}
+	}
+	if (!nr) {
+		/* "instructions, LLC misses, page faults": the last comma reads "or" */
+		char *last = strrchr(labels, ',');
+
+		if (last && nr_figure > 1) {
+			memmove(last + 3, last + 1, strlen(last + 1) + 1);
+			memcpy(last, " or", 3);
+		}
+		report_note(r, "%s: no %s measured: no counters figure", g->name, labels);
+		return 0;
+	}
+	fmt_to(name, sizeof(name), "counters-%s", g->file);
+	f = dat_open(r, name);
+	if (!f)
+		return -errno;
+	for (int b = 0, blocks = 0; b < RM_NR_BACKENDS; b++) {
+		int started = 0;
+
+		for (size_t i = 0; i < g->nr_cases; i++) {
+			const struct rcase *rc = &r->m->cases[g->cases[i]];
+			double v[PC_NR];
+			int any = 0;
+
+			for (size_t k = 0; k < nr; k++) {
+				if (rmodel_median(r->m, rc, b, cols[k], &v[k]))
+					v[k] = NAN;
+				else
+					any = 1;
+			}
+			if (!any)
+				continue;
+			if (!started)
+				fprintf(f, "%s%s %s\n", blocks++ ? "\n\n" : "", pfn_role_names[b], which);
+			started = 1;
+			fprintf(f, "%ld", rc->npages);
+			for (size_t k = 0; k < nr; k++) {
+				if (isnan(v[k]))
+					fprintf(f, " NaN");
+				else
+					fprintf(f, " %.6g", v[k]);
+			}
+			fputc('\n', f);
+		}
+	}
+	if (dat_close(f))
+		return -EIO;
+	subtitle_for(r, sub, sizeof(sub), g->name);
+	fmt_to(extra, sizeof(extra), "counters='%s'", which);
+	figure_draw(r, fig->script, name, sub, extra);
+	return 0;
+}
+
+/* Bytes per page by backend at the group's largest npages. */
+int figure_memory(struct report *r, const struct report_figure *fig, const struct rgroup *g)
+{
+	char name[300], sub[400], what[300];
+	const struct rcase *rc;
+	FILE *f;
+
+	if (!g->nr_cases || (!rmodel_group_has(r->m, g, RCOL_BYTES_ALLOC_PER_PAGE) &&
+			     !rmodel_group_has(r->m, g, RCOL_BYTES_PERSISTENT_PER_PAGE))) {
+		report_note(r, "%s: no bytes_*_per_page values: no memory figure", g->name);
+		return 0;
+	}
+	rc = &r->m->cases[g->cases[g->nr_cases - 1]];
+	fmt_to(name, sizeof(name), "memory-%s", g->file);
+	f = dat_open(r, name);
+	if (!f)
+		return -errno;
+	fprintf(f, "backend alloc persistent\n");
+	for (int b = 0; b < RM_NR_BACKENDS; b++) {
+		double a, p;
+		int ra = rmodel_median(r->m, rc, b, RCOL_BYTES_ALLOC_PER_PAGE, &a);
+		int rp = rmodel_median(r->m, rc, b, RCOL_BYTES_PERSISTENT_PER_PAGE, &p);
+
+		if (ra && rp)
+			continue;
+		fprintf(f, "%s %.6g %.6g\n", pfn_role_names[b], ra ? NAN : a, rp ? NAN : p);
+	}
+	if (dat_close(f))
+		return -EIO;
+	fmt_to(what, sizeof(what), "%s, npages %ld, batch %ld", g->name, rc->npages, rc->batch);
+	subtitle_for(r, sub, sizeof(sub), what);
+	figure_draw(r, fig->script, name, sub, NULL);
+	return 0;
+}
+
+/*
+ * "pt=0,memmap=0,hmm=0,drv=0,cpu=0": 1 if any structure is on a node other
+ * than cpu's, 0 if all local, -1 if unknown.
+ */
+static int placement_remote(const char *s)
+{
+	long cpu = -1, nodes[16];
+	size_t n = 0;
+	const char *p = s;
+
+	if (!*s || !strcmp(s, "?"))
+		return -1;
+	while (*p) {
+		const char *eq = strchr(p, '='), *comma;
+		char *end;
+		long v;
+
+		if (!eq)
+			return -1;
+		v = strtol(eq + 1, &end, 10);
+		if (end == eq + 1)
+			return -1;
+		if (eq - p == 3 && !strncmp(p, "cpu", 3))
+			cpu = v;
+		else if (n < 16)
+			nodes[n++] = v;
+		comma = strchr(eq, ',');
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	if (cpu < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (nodes[i] != cpu)
+			return 1;
+	return 0;
+}
+
+/* The largest npages run with remote memory, or -1. */
+static long placement_npages(struct report *r, int col)
+{
+	long np = -1;
+
+	for (size_t i = 0; i < r->m->nr_cases; i++)
+		for (int b = 0; b < RM_NR_BACKENDS; b++)
+			for (size_t k = 0; k < r->m->cases[i].nr[b]; k++)
+				if (placement_remote(rdata_get(r->m->t, r->m->cases[i].rows[b][k], col)) == 1 &&
+				    r->m->cases[i].npages > np)
+					np = r->m->cases[i].npages;
+	return np;
+}
+
+/* One line of placement.dat: backend b's local and remote medians at np pages. */
+static void placement_line(struct report *r, FILE *f, int b, long np, int col, double *loc, double *rem)
+{
+	double ml = NAN, mr = NAN;
+	size_t nl = 0, nr = 0;
+
+	for (size_t i = 0; i < r->m->nr_cases; i++) {
+		const struct rcase *rc = &r->m->cases[i];
+
+		if (rc->npages != np)
+			continue;
+		for (size_t k = 0; k < rc->nr[b]; k++) {
+			size_t row = rc->rows[b][k];
+			int where = placement_remote(rdata_get(r->m->t, row, col));
+			double v = rmodel_value(r->m, row, RCOL_NS_PER_PAGE);
+
+			if (where < 0 || isnan(v))
+				continue;
+			if (where)
+				rem[nr++] = v;
+			else
+				loc[nl++] = v;
+		}
+	}
+	if (!nl && !nr)
+		return;
+	if (nl)
+		rstats_median(loc, nl, &ml);
+	if (nr)
+		rstats_median(rem, nr, &mr);
+	fprintf(f, "%s %.6g %.6g\n", pfn_role_names[b], ml, mr);
+}
+
+/* Local vs remote per backend at the largest npages run remote; the reason
+ * there is none is a note. */
+int figure_placement(struct report *r, const struct report_figure *fig, const struct rgroup *unused)
+{
+	int col = r->m->col[RCOL_PLACEMENT_ACTUAL];
+	long nodes = rmodel_meta_int(r->m, "machine", "numa_nodes", -1), np;
+	double *loc = NULL, *rem = NULL;
+	FILE *f = NULL;
+	int ret = 0;
+	char sub[400], what[64];
+
+	(void)unused;
+	if (nodes == 1) {
+		report_note(r, "single node: no placement figure");
+		return 0;
+	}
+	if (col < 0) {
+		report_note(r, "no placement_actual column: no placement figure");
+		return 0;
+	}
+	np = placement_npages(r, col);
+	if (np < 0) {
+		report_note(r, "%ld nodes but no case ran with remote memory: no placement figure", nodes);
+		return 0;
+	}
+	loc = malloc(r->m->t->nr_rows * sizeof(double));
+	rem = malloc(r->m->t->nr_rows * sizeof(double));
+	f = dat_open(r, "placement");
+	if (!loc || !rem || !f) {
+		ret = f ? -ENOMEM : -errno;
+		goto out;
+	}
+	fprintf(f, "backend local remote\n");
+	for (int b = 0; b < RM_NR_BACKENDS; b++)
+		placement_line(r, f, b, np, col, loc, rem);
+out:
+	if (f && dat_close(f) && !ret)
+		ret = -EIO;
+	free(loc);
+	free(rem);
+	if (ret)
+		return ret;
+	fmt_to(what, sizeof(what), "npages %ld", np);
+	subtitle_for(r, sub, sizeof(sub), what);
+	if (figure_draw(r, fig->script, "placement", sub, NULL))
+		report_note(r, "placement figure failed (see notes)");
+	return 0;
+}
+
+/*
+ * Stacked stage figures: per workload, for convert and direct-fixup, one
+ * cluster of bars per page-table source (plots/stages.gp, blocks=N).
+ */
+int figure_stages(struct report *r, const struct report_figure *fig, const struct rgroup *unused)
+{
+	static const int bs[] = { RM_CONVERT, RM_FIXUP };
+
+	(void)unused;
+	for (size_t i = 0; i < r->m->nr_pairs; i++) {
+		const struct rpair *p = &r->m->pairs[i];
+
+		for (int k = 0; k < 2; k++) {
+			char name[300], sub[400], what[300], extra[600] = "";
+			char key[16];
+			FILE *f = NULL;
+			int blocks = 0, ret = 0;
+
+			fmt_to(name, sizeof(name), "stages-%s-%s", p->file,
+			       pfn_role_names[bs[k]]);
+			for (int s = 0; s < CONFIG_NR_SOURCES && !ret; s++) {
+				const struct rgroup *g;
+				int started = 0;
+
+				if (p->grp[s] < 0)
+					continue;
+				g = &r->m->groups[p->grp[s]];
+				for (size_t j = 0; j < g->nr_cases; j++) {
+					const struct rcase *rc =
+						&r->m->cases[g->cases[j]];
+					double v[PFN_STAGE_NR], sum;
+
+					ret = rmodel_stage_medians(r->m, rc, bs[k], v, &sum);
+					if (ret == -ENODATA) {
+						ret = 0;
+						continue;
+					}
+					if (ret)
+						break;
+					if (!f && !(f = dat_open(r, name)))
+						return -errno;
+					if (!started) {
+						fprintf(f, "%snpages", blocks ? "\n\n" : "");
+						for (int st = 0; st < PFN_STAGE_NR; st++)
+							fprintf(f, " %s", pfn_stage_info[st].figure_label);
+						fprintf(f, "\n");
+						fmt_to(key, sizeof(key), "block%d",
+						       blocks++);
+						fmt_to(what, sizeof(what), "%s source",
+						       config_source_name(s));
+						figure_gp_set(extra, sizeof(extra), key, what);
+						started = 1;
+					}
+					fprintf(f, "%ld", rc->npages);
+					for (int st = 0; st < PFN_STAGE_NR; st++)
+						fprintf(f, " %.6g", isnan(v[st]) ?
+							0 : v[st]);
+					fprintf(f, "\n");
+				}
+			}
+			if (f && dat_close(f) && !ret)
+				ret = -EIO;
+			if (ret)
+				return ret;
+			if (!f)
+				continue;
+			fmt_to(extra + strlen(extra),
+			       sizeof(extra) - strlen(extra), "blocks=%d",
+			       blocks);
+			fmt_to(what, sizeof(what), "%s %s", p->name,
+			       pfn_role_names[bs[k]]);
+			subtitle_for(r, sub, sizeof(sub), what);
+			figure_draw(r, fig->script, name, sub, extra);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,125 @@
+/*
+ * report_priv.h - what the report's driver (report.c), its text sections
+ * (report_header.c, report_tables.c, report_path.c, report_floor.c,
+ * report_findings.c), its figures (report_figures.c) and its text helpers
+ * (report_text.c) share.  Not for other modules.
+ *
+ * A section is one function that prints into r->out, listed in report.c's
+ * sections[] with its title; a figure is one function that writes its
+ * plotdata/NAME.dat and draws it with figure_draw(), listed in report.c's
+ * figures[] with its gnuplot script.  Both read the numbers from r->m (the
+ * report model, report_model.h) and never parse results.csv themselves.
+ */
+#ifndef PFNBENCH_REPORT_PRIV_H
+#define PFNBENCH_REPORT_PRIV_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "report.h"
+#include "report_model.h"
+
+#define WIDTH 80		/* hard limit for report.txt */
+#define PARA 78			/* paragraphs wrap here */
+
+/* One `pfnbench report`. */
+struct report {
+	const struct report_opts *o;
+	struct report_summary *s;
+	const struct rmodel *m;
+	char datadir[4160];	/* RESULTS_DIR/plotdata */
+	char plots[4096];	/* the gnuplot scripts */
+	char machine[200];	/* for figure subtitles */
+	char dumb[4400];	/* path of the text plot, "" if none */
+	FILE *out;		/* the report being composed */
+	char figs[64][80];	/* names of the figures drawn */
+	size_t nr_figs;
+};
+
+/* A text section: prints into r->out; g is the group for per-group sections, else NULL. */
+struct report_section {
+	const char *title;	/* printed, underlined, before the section; NULL: it prints its own */
+	int (*emit)(struct report *r, const struct rgroup *g);
+	bool per_group;		/* once per group (consecutive ones group by group) */
+};
+
+/* A figure: writes plotdata/NAME.dat and draws it with script (figure_draw()). */
+struct report_figure {
+	const char *script;	/* in plots/ */
+	int (*write_dat)(struct report *r, const struct report_figure *f, const struct rgroup *g);
+	bool per_group;		/* once per group (consecutive ones group by group) */
+};
+
+/* ---- sections (0 or -errno) -------------------------------------------- */
+
+int section_header(struct report *r, const struct rgroup *g);
+int section_headline(struct report *r, const struct rgroup *g);
+int section_tables(struct report *r, const struct rgroup *g);
+int section_counters(struct report *r, const struct rgroup *g);
+int section_memory(struct report *r, const struct rgroup *g);
+int section_stages(struct report *r, const struct rgroup *g);
+int section_floor(struct report *r, const struct rgroup *g);
+int section_breakdown(struct report *r, const struct rgroup *g);
+int section_ratio_plot(struct report *r, const struct rgroup *g);
+int section_findings(struct report *r, const struct rgroup *g);
+int section_figures(struct report *r, const struct rgroup *g);
+int section_method(struct report *r, const struct rgroup *g);
+
+/* ---- figures (0, or -errno when a .dat could not be written) ----------- */
+
+int figure_ratio(struct report *r, const struct report_figure *f, const struct rgroup *g);
+int figure_ns(struct report *r, const struct report_figure *f, const struct rgroup *g);
+int figure_counters(struct report *r, const struct report_figure *f, const struct rgroup *g);
+int figure_memory(struct report *r, const struct report_figure *f, const struct rgroup *g);
+int figure_stages(struct report *r, const struct report_figure *f, const struct rgroup *g);
+int figure_placement(struct report *r, const struct report_figure *f, const struct rgroup *g);
+
+/*
+ * Draw plotdata/NAME.dat with plots/SCRIPT into NAME.png and NAME.svg
+ * (through .tmp names, renamed when gnuplot succeeds); extra is more
+ * gnuplot -e text.  A failure is a note, not an error: returns 0 or the
+ * -errno that the note reports.
+ */
+int figure_draw(struct report *r, const char *script, const char *name, const char *subtitle, const char *extra);
+/* Run gnuplot -e expr plots/SCRIPT, output to plotdata/gnuplot.log.  0, -ENOENT, -EIO. */
+int figure_gnuplot(struct report *r, const char *script, const char *expr);
+/* Append "key='value'; " to buf for gnuplot.  0 or -ENAMETOOLONG. */
+int figure_gp_set(char *buf, size_t len, const char *key, const char *val);
+/* Where the scripts are: opts, $PFNBENCH_PLOTS_DIR, the source tree. */
+void figure_resolve_plots(struct report *r);
+
+/* rmodel_median() for a table cell: 1 with *v, 0 when not measured, -ENOMEM. */
+static inline int median_cell(const struct rmodel *m, const struct rcase *rc, int b, enum result_col col, double *v)
+{
+	int ret = rmodel_median(m, rc, b, col, v);
+
+	return ret == -ENODATA ? 0 : ret ? ret : 1;
+}
+
+/* ---- text helpers (report_text.c) --------------------------------------- */
+
+/* snprintf without gcc's -Wformat-truncation guesses. */
+int fmt_to(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A note for report_summary and the report's figure list. */
+void report_note(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* text as a paragraph wrapped at PARA, indent on every line after the first
+ * (whose prefix, used columns long, is already printed). */
+void wrap(FILE *f, const char *text, size_t used, const char *indent);
+/* A value in a fixed-width column, "-" when unknown. */
+void cell(FILE *f, int width, const char *fmt, int known, double v);
+/* A number with about 5 significant digits in at most 11 characters. */
+void num(char *buf, size_t len, double v);
+/* title, underlined with dashes, as the report's headings are. */
+void heading(FILE *f, const char *title);
+/* "----- title -----" centred in width columns after 2 spaces. */
+void rule_title(FILE *f, const char *title, int width);
+/* A case name at column 4, broken after '/' or ',' to fit PARA. */
+void print_case(FILE *f, const char *name);
+/* Copy in to f so that no line exceeds WIDTH columns.  0 or -EIO. */
+int fold_lines(const char *in, size_t len, FILE *f);
+/* s, or "unknown" when NULL or empty. */
+const char *or_unknown(const char *s);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * test_vocab.c - the shared vocabularies (harness/common/vocab.h) and the results
+ * column list built from them (harness/results/results.h).
+ *
+ * The stage list must name the kernel model's stages in its order
+ * (pfn_stage_names[] of kernels/backend.c); every counter, stage and column
+ * name is unique; each counter and stage has its results.csv column at
+ * RCOL_COUNTER() / RCOL_STAGE(), filled from Google Benchmark; the
+ * fixtures' results.csv headers are the column list.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "backend.h"
+#include "perf.h"
+#include "results.h"
+#include "vocab.h"
+
+static void test_stages_match_kernel_model(void **state)
+{
+	(void)state;
+	for (int s = 0; s < PFN_STAGE_NR; s++) {
+		char column[64];
+
+		assert_string_equal(pfn_stage_info[s].name, pfn_stage_names[s]);
+		snprintf(column, sizeof(column), "stage_%s_ns_per_page", pfn_stage_names[s]);
+		assert_string_equal(pfn_stage_info[s].column, column);
+		assert_string_equal(result_columns[RCOL_STAGE(s)].name, column);
+		assert_true(result_columns[RCOL_STAGE(s)].flags & RESULT_FROM_GB);
+		assert_true(strlen(pfn_stage_info[s].short_label) <= 5);
+	}
+	/* the conversion share: the second array and the pass over it */
+	assert_true(pfn_stage_info[PFN_STAGE_ALLOC].conversion);
+	assert_true(pfn_stage_info[PFN_STAGE_CONVERT].conversion);
+	assert_false(pfn_stage_info[PFN_STAGE_WALK].conversion);
+	assert_false(pfn_stage_info[PFN_STAGE_PREPARE].conversion);
+	assert_false(pfn_stage_info[PFN_STAGE_DMA].conversion);
+}
+
+static void test_counters(void **state)
+{
+	unsigned hw = 0, sw = 0;
+	int leads[2] = { 0, 0 };
+
+	(void)state;
+	for (int c = 0; c < PC_NR; c++) {
+		const struct pfn_counter_info *ci = &pfn_counter_info[c];
+		char column[64];
+
+		snprintf(column, sizeof(column), "%s_per_page", ci->name);
+		assert_string_equal(ci->column, column);
+		assert_string_equal(result_columns[RCOL_COUNTER(c)].name, column);
+		assert_int_equal(result_columns[RCOL_COUNTER(c)].type, RESULT_OPT);
+		assert_int_equal(pfn_counter_find(ci->name, false), c);
+		if (ci->alias) {
+			assert_int_equal(pfn_counter_find(ci->alias, true), c);
+			assert_int_equal(pfn_counter_find(ci->alias, false), -1);
+		}
+		assert_string_equal(perf_counter_name(c), ci->name);
+		leads[ci->group] += ci->lead;
+		if (ci->group == PC_GROUP_HW)
+			hw |= PC_MASK(c);
+		else
+			sw |= PC_MASK(c);
+		for (int d = 0; d < c; d++)
+			assert_string_not_equal(pfn_counter_info[d].name, ci->name);
+	}
+	/* one lead per group, the groups cover every counter */
+	assert_int_equal(leads[PC_GROUP_HW], 1);
+	assert_int_equal(leads[PC_GROUP_SW], 1);
+	assert_int_equal(hw, PC_MASK_HW);
+	assert_int_equal(sw, PC_MASK_SW);
+	assert_int_equal(hw | sw, PC_MASK_ALL);
+	assert_int_equal(hw & sw, 0);
+	/* the meta.json name of old results */
+	assert_int_equal(pfn_counter_find("task_clock", true), PC_TASK_CLOCK);
+	assert_int_equal(pfn_counter_find("nosuch", true), -1);
+	assert_int_equal(pfn_counter_find(NULL, true), -1);
+}
+
+static void test_columns(void **state)
+{
+	struct result_row row;
+
+	(void)state;
+	for (int i = 0; i < RCOL_NR; i++) {
+		assert_non_null(result_columns[i].name);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(result_columns[i].name, result_columns[j].name);
+		if (result_columns[i].type == RESULT_OPT)
+			assert_non_null(result_row_opt(&row, (enum result_col)i));
+		else
+			assert_null(result_row_opt(&row, (enum result_col)i));
+	}
+	assert_string_equal(result_columns[0].name, "case");
+	assert_string_equal(result_columns[RCOL_NS_PER_PAGE].name, "ns_per_page");
+	assert_string_equal(result_columns[RCOL_NR - 1].name, "callgrind_ir_per_page");
+	assert_ptr_equal(result_row_opt(&row, RCOL_COUNTER(PC_CYCLES)), &row.counter[PC_CYCLES]);
+	assert_ptr_equal(result_row_opt(&row, RCOL_STAGE(PFN_STAGE_DMA)), &row.stage[PFN_STAGE_DMA]);
+	assert_ptr_equal(result_row_opt(&row, RCOL_NS_PER_PAGE), &row.ns_per_page);
+	assert_null(result_row_opt(&row, RCOL_NR));
+}
+
+/* The roles name backends of the kernel model's table, with the capabilities the analysis assumes. */
+static void test_roles(void **state)
+{
+	const struct pfn_backend_ops *ops[PFN_NR_ROLES];
+
+	(void)state;
+	for (int r = 0; r < PFN_NR_ROLES; r++) {
+		ops[r] = pfn_backend_find(pfn_role_names[r]);
+		assert_non_null(ops[r]);
+	}
+	assert_true(ops[PFN_ROLE_CONVERT]->caps & PFN_CAP_SECOND_ARRAY);
+	assert_false(ops[PFN_ROLE_DIRECT]->caps & PFN_CAP_PASS);
+	assert_true(ops[PFN_ROLE_FIXUP]->caps & PFN_CAP_PASS);
+	assert_false(ops[PFN_ROLE_FIXUP]->caps & PFN_CAP_SECOND_ARRAY);
+	assert_false(ops[PFN_ROLE_NULL]->caps & PFN_CAP_FAULTS);
+}
+
+/* The fixtures' results.csv have exactly the harness's columns, in order
+ * (their make_fixture.py take them from `pfnbench list columns`). */
+static void test_fixture_headers(void **state)
+{
+	static const char *const fixtures[] = { TEST_DATA_DIR "/results-fixture/results.csv",
+						TEST_DATA_DIR "/results-fixture-sources/results.csv" };
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+		char line[4096], want[4096] = "";
+		FILE *fp = fopen(fixtures[f], "r");
+
+		assert_non_null(fp);
+		assert_non_null(fgets(line, sizeof(line), fp));
+		fclose(fp);
+		for (int i = 0; i < RCOL_NR; i++)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s", i ? "," : "",
+				 result_columns[i].name);
+		strcat(want, "\n");
+		assert_string_equal(line, want);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stages_match_kernel_model),
+		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_fixture_headers),
+		cmocka_unit_test(test_roles),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
