@@ -1,5 +1,6 @@
 /*
- * hmm.h - a model of hmm_range_fault(), one walk with two output encodings.
+ * hmm.h - a model of hmm_range_fault(), one walk, kernel versions and output
+ * encodings as parameters.
  *
  * The walk is mm/hmm.c's: walk_page_range() over the VMAs of [start, end),
  * hmm_vma_walk_test() rejecting VM_IO/VM_PFNMAP/VM_MIXEDMAP and unreadable
@@ -20,6 +21,25 @@
  *
  * Both call the same always-inline walk; the only difference in the code
  * executed is where the encoding's constants come from.
+ *
+ * Kernel versions.  What hmm_range_fault() did per pte changed between the
+ * versions the backends model; struct hmm_kver names each change, and each
+ * entry point below passes a const description that the compiler folds:
+ *
+ *   hmm_range_fault_v56()  v5.5-v5.6, driver tables: a values[NONE] store
+ *                          before every pte, the HMM_FAULT_SNAPSHOT test,
+ *                          flags[DEVICE_PRIVATE] (no owner check),
+ *                          VM_IO/PFNMAP/MIXEDMAP fail the call
+ *   hmm_range_fault_v57()  v5.7, driver tables: owner check; another
+ *                          owner's page with a fault request: -EFAULT
+ *   hmm_range_fault_v58()  v5.8, fixed format without the order field
+ *   hmm_range_fault()      v6.1 (v5.19 and later): order field (v5.9),
+ *                          VM_MIXEDMAP per pte through vm_normal_page()
+ *                          (v5.17), another owner's page faulted (v5.19)
+ *   hmm_range_fault_encoded()  the 2018 patch's promise, a walk no kernel
+ *                          shipped: v5.7's walk keeping flags[DEVICE_PRIVATE]
+ *                          in the word, so that with a dev_pfn_offset this
+ *                          device's pages come out as VRAM words
  *
  * Requests: req = (entry & pfn_flags_mask) | default_flags, where "fault"
  * is flags[VALID] and "write" flags[WRITE] of the encoding (for the fixed
@@ -66,7 +86,32 @@ struct hmm_encoding {
 	uint64_t dev_pfn_offset;
 };
 
-extern const struct hmm_encoding hmm_encoding_fixed;
+extern const struct hmm_encoding hmm_encoding_fixed;     /* v5.9+: order in 56-60 */
+extern const struct hmm_encoding hmm_encoding_fixed_v58; /* v5.8: no order field */
+
+/*
+ * The per-version behaviour of the walk (see the list above).  One const
+ * object per modelled version; the walk tests these fields, so each entry
+ * point compiles to that version's code.
+ */
+struct hmm_kver {
+	const char *name;             /* "v5.6" */
+	unsigned pte_clear_first:1;   /* v4.17-v5.6: *pfn = values[NONE] before each pte */
+	unsigned snapshot_flag:1;     /* v5.4-v5.6: HMM_FAULT_SNAPSHOT tested in need_fault */
+	unsigned devpriv_flag:1;      /* v4.17-v5.6: flags[DEVICE_PRIVATE] in the word and need_fault */
+	unsigned owner_check:1;       /* v5.7+: only dev_private_owner's pages are reported */
+	unsigned vma_fails:1;         /* v5.5-v5.6: VM_IO/PFNMAP/MIXEDMAP fails the call;
+				         !VM_READ and holes outside VMAs read values[NONE] */
+	unsigned no_eperm:1;          /* v5.6: a write fault in a !VM_WRITE VMA is -EFAULT */
+	unsigned store_last:1;        /* v5.2-v5.7: walk->last stored after every table/PMD */
+	unsigned devother_faults:1;   /* v5.19+: another owner's page is faulted (migrated) */
+	unsigned mixedmap_pte:1;      /* v5.17+: VM_MIXEDMAP walked per pte, vm_normal_page() */
+};
+
+extern const struct hmm_kver hmm_kver_v56, hmm_kver_v57, hmm_kver_v58, hmm_kver_v61, hmm_kver_promise;
+
+/* hmm_range_fault_v56()'s flags: HMM_FAULT_SNAPSHOT never faults (v5.4-v5.6). */
+#define HMM_FAULT_SNAPSHOT (1U << 1)
 
 struct hmm_range {
 	struct emu_mm *mm;                  /* range->notifier->mm */
@@ -75,7 +120,7 @@ struct hmm_range {
 	uint64_t default_flags;
 	uint64_t pfn_flags_mask;
 	const void *dev_private_owner;
-	const struct hmm_encoding *encoding;/* hmm_range_fault_encoded() only */
+	const struct hmm_encoding *encoding;/* the driver-table entry points only */
 	/* statistics of the last call, for tests and the breakdown */
 	unsigned long nr_walks;             /* walk_page_range() passes (1 + restarts) */
 	unsigned long nr_faults;            /* handle_mm_fault() calls */
@@ -113,12 +158,34 @@ hmm_pte_need_fault(const struct hmm_range *range, const struct hmm_encoding *enc
 }
 
 /*
- * Fill range->hmm_pfns in the v5.9 fixed format.  Returns 0, -EFAULT (a
- * fault was requested where none is possible, or a fault failed), -EPERM
- * (write requested in a VMA without VM_WRITE), -ENOMEM, -EINVAL (bad range).
+ * Fill range->hmm_pfns in the v5.9+ fixed format, as 6.1 does.  Returns 0,
+ * -EFAULT (a fault was requested where none is possible, or a fault
+ * failed), -EPERM (write requested in a VMA without VM_WRITE), -ENOMEM,
+ * -EINVAL (bad range).
  */
 int hmm_range_fault(struct hmm_range *range);
-/* The same walk writing range->encoding (v4.17-v5.7).  Same returns. */
+/* v5.8: the fixed format without the order field.  Same returns. */
+int hmm_range_fault_v58(struct hmm_range *range);
+/*
+ * v5.7 writing range->encoding (driver tables).  Same returns, plus
+ * -EFAULT for a fault request on another owner's device-private page.
+ * (v5.7 returned the number of pages up to `last` on success; the models
+ * return 0.)
+ */
+int hmm_range_fault_v57(struct hmm_range *range);
+/*
+ * v5.5-v5.6 writing range->encoding; @flags 0 or HMM_FAULT_SNAPSHOT.
+ * -EFAULT also for any VM_IO/VM_PFNMAP/VM_MIXEDMAP VMA in the range and any
+ * special pte but the zero page, fault requested or not; a write fault in a
+ * VMA without VM_WRITE is -EFAULT (the fault handler's SIGSEGV), not -EPERM.
+ */
+int hmm_range_fault_v56(struct hmm_range *range, unsigned flags);
+/*
+ * The single array the 2018 patch promised: v5.7's walk writing
+ * range->encoding with flags[DEVICE_PRIVATE] in the word (and
+ * dev_pfn_offset), the owner checked.  No kernel shipped it.  Same returns
+ * as hmm_range_fault_v57().
+ */
 int hmm_range_fault_encoded(struct hmm_range *range);
 
 /*

@@ -11,6 +11,7 @@
 
 #define IOPT_CHUNK (2UL << 20)
 #define IOPTE_TABLE (1UL << 62) /* software marker: entry points to a table */
+#define IOPTE_LARGE (1UL << 7)  /* a 2 MiB leaf at the PMD level (PS) */
 
 static uint64_t *iopt_page_alloc(struct emu_iommu *io)
 {
@@ -49,7 +50,9 @@ int emu_iommu_create(const struct emu_mem_ops *mem, unsigned long nr_gpu_pte, st
 		return -ENOMEM;
 	io->mem = mem;
 	io->next_iova = EMU_IOVA_TOP;
-	io->nr_gpu_pte = nr_gpu_pte;
+	/* whole 2 MiB GPU PDEs: a large mapping may reach past the range's end */
+	io->nr_gpu_pte = (nr_gpu_pte + HPAGE_PMD_NR - 1) & ~(HPAGE_PMD_NR - 1);
+	nr_gpu_pte = io->nr_gpu_pte;
 	io->gpu_pte = calloc(nr_gpu_pte, sizeof(uint64_t));
 	io->iopgd = io->gpu_pte ? iopt_page_alloc(io) : NULL;
 	if (!io->iopgd) {
@@ -68,16 +71,17 @@ void emu_iommu_destroy(struct emu_iommu *io)
 		emu_mem_free(io->mem, io->chunks[i], IOPT_CHUNK, EMU_MEM_PGTABLE);
 	free(io->chunks);
 	free(io->rcache);
+	free(io->rcache2m);
 	free(io->gpu_pte);
 	free(io);
 }
 
-/* The I/O PTE slot of iova, allocating tables when alloc. */
-static uint64_t *iopte_slot(struct emu_iommu *io, uint64_t iova, bool alloc)
+/* The I/O PTE slot of iova at the level of leaf_shift, allocating tables when alloc. */
+static uint64_t *iopte_slot_at(struct emu_iommu *io, uint64_t iova, bool alloc, int leaf_shift)
 {
 	uint64_t *table = io->iopgd;
 
-	for (int shift = PGDIR_SHIFT; shift > PAGE_SHIFT; shift -= 9) {
+	for (int shift = PGDIR_SHIFT; shift > leaf_shift; shift -= 9) {
 		uint64_t *e = &table[(iova >> shift) & 511];
 
 		if (!*e) {
@@ -89,7 +93,12 @@ static uint64_t *iopte_slot(struct emu_iommu *io, uint64_t iova, bool alloc)
 		}
 		table = (uint64_t *)(uintptr_t)(*e & ~IOPTE_TABLE);
 	}
-	return &table[(iova >> PAGE_SHIFT) & 511];
+	return &table[(iova >> leaf_shift) & 511];
+}
+
+static uint64_t *iopte_slot(struct emu_iommu *io, uint64_t iova, bool alloc)
+{
+	return iopte_slot_at(io, iova, alloc, PAGE_SHIFT);
 }
 
 static int iova_alloc(struct emu_iommu *io, uint64_t *iova)
@@ -104,6 +113,37 @@ static int iova_alloc(struct emu_iommu *io, uint64_t *iova)
 	io->next_iova -= PAGE_SIZE;
 	*iova = io->next_iova;
 	io->stats.iova_fresh++;
+	return 0;
+}
+
+/* A 2 MiB-aligned IOVA: cached, else top-down below the 4 KiB cursor. */
+static int iova_alloc_2m(struct emu_iommu *io, uint64_t *iova)
+{
+	if (io->rcache2m_n) {
+		*iova = io->rcache2m[--io->rcache2m_n];
+		io->stats.iova_cached++;
+		return 0;
+	}
+	io->next_iova &= ~(PMD_SIZE - 1);
+	if (io->next_iova <= PMD_SIZE)
+		return -ENOSPC;
+	io->next_iova -= PMD_SIZE;
+	*iova = io->next_iova;
+	io->stats.iova_fresh++;
+	return 0;
+}
+
+static int iova_free_2m(struct emu_iommu *io, uint64_t iova)
+{
+	if (io->rcache2m_n == io->rcache2m_cap) {
+		unsigned long cap = io->rcache2m_cap ? 2 * io->rcache2m_cap : 64;
+		uint64_t *n = realloc(io->rcache2m, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		io->rcache2m = n;
+		io->rcache2m_cap = cap;
+	}
+	io->rcache2m[io->rcache2m_n++] = iova;
 	return 0;
 }
 
@@ -123,12 +163,22 @@ static int iova_free(struct emu_iommu *io, uint64_t iova)
 
 /* GPU PTE encoding here: the device word with the address replaced by the IOVA. */
 #define GPU_PTE_DMA (1UL << 11) /* software: the address is an IOVA to unmap */
+#define GPU_PTE_LARGE (1UL << 10) /* software: a 2 MiB PDE (gp100_vmm_pd0_pfn) */
 
 static int gpu_pte_clear(struct emu_iommu *io, unsigned long idx)
 {
 	uint64_t old = io->gpu_pte[idx];
 
 	io->gpu_pte[idx] = 0;
+	if ((old & (GPU_PTE_DMA | GPU_PTE_LARGE)) == (GPU_PTE_DMA | GPU_PTE_LARGE)) {
+		uint64_t iova = old & NVIF_VMM_PFNMAP_V0_ADDR;
+		uint64_t *slot = iopte_slot_at(io, iova, false, PMD_SHIFT);
+
+		if (slot)
+			*slot = 0;
+		io->stats.unmaps++;
+		return iova_free_2m(io, iova);
+	}
 	if (old & GPU_PTE_DMA) {
 		uint64_t iova = old & NVIF_VMM_PFNMAP_V0_ADDR;
 		uint64_t *slot = iopte_slot(io, iova, false);
@@ -141,8 +191,54 @@ static int gpu_pte_clear(struct emu_iommu *io, unsigned long idx)
 	return 0;
 }
 
-int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned long n, unsigned long first)
+/* gp100_vmm_pd0_pfn(): one word for 2 MiB at GPU PTE index first. */
+static int map_large(struct emu_iommu *io, uint64_t w, unsigned long first)
 {
+	uint64_t iova, *slot;
+	int ret;
+
+	if (first + HPAGE_PMD_NR > io->nr_gpu_pte)
+		return -EINVAL;
+	if (!(io->gpu_pte[first] & GPU_PTE_LARGE)) {
+		/* first large mapping here: 4 KiB mappings under it go */
+		for (unsigned long i = 1; i < HPAGE_PMD_NR; i++)
+			if (io->gpu_pte[first + i] && (ret = gpu_pte_clear(io, first + i)))
+				return ret;
+	}
+	ret = gpu_pte_clear(io, first);
+	if (ret || !(w & NVIF_VMM_PFNMAP_V0_V))
+		return ret;
+	if ((w & NVIF_VMM_PFNMAP_V0_APER) != NVIF_VMM_PFNMAP_V0_HOST) {
+		io->gpu_pte[first] = w | GPU_PTE_LARGE;
+		return 0;
+	}
+	/* dma_map_page(dev, page, 0, 2 MiB): one IOVA, one large I/O PTE */
+	ret = iova_alloc_2m(io, &iova);
+	if (ret)
+		return ret;
+	slot = iopte_slot_at(io, iova, true, PMD_SHIFT);
+	if (!slot)
+		return -ENOMEM;
+	*slot = (w & NVIF_VMM_PFNMAP_V0_ADDR) | IOPTE_LARGE | EMU_IOPTE_R | ((w & NVIF_VMM_PFNMAP_V0_W) ? EMU_IOPTE_W : 0);
+	io->stats.maps++;
+	io->gpu_pte[first] = iova | GPU_PTE_DMA | GPU_PTE_LARGE | (w & ~NVIF_VMM_PFNMAP_V0_ADDR);
+	return 0;
+}
+
+int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned long n, unsigned shift,
+			unsigned long first)
+{
+	if (shift == PMD_SHIFT) {
+		for (unsigned long i = 0; i < n; i++) {
+			int ret = map_large(io, words[i], first + i * HPAGE_PMD_NR);
+
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+	if (shift != PAGE_SHIFT)
+		return -EINVAL;
 	if (first > io->nr_gpu_pte || n > io->nr_gpu_pte - first)
 		return -EINVAL;
 	for (unsigned long i = 0; i < n; i++) {
@@ -181,6 +277,8 @@ uint64_t emu_iommu_iova_to_phys(const struct emu_iommu *io, uint64_t iova)
 
 		if (!e)
 			return 0;
+		if (shift == PMD_SHIFT && !(e & IOPTE_TABLE) && (e & IOPTE_LARGE))
+			return (e & NVIF_VMM_PFNMAP_V0_ADDR & ~(PMD_SIZE - 1)) + (iova & (PMD_SIZE - 1));
 		table = (const uint64_t *)(uintptr_t)(e & ~IOPTE_TABLE);
 	}
 	return table[(iova >> PAGE_SHIFT) & 511] & NVIF_VMM_PFNMAP_V0_ADDR;

@@ -43,6 +43,8 @@ struct emu_iommu {
 	uint64_t next_iova;              /* top-down cursor */
 	uint64_t *rcache;                /* freed IOVAs */
 	unsigned long rcache_n, rcache_cap;
+	uint64_t *rcache2m;              /* freed 2 MiB IOVAs */
+	unsigned long rcache2m_n, rcache2m_cap;
 	uint64_t *gpu_pte;               /* the GPU page table of the mirrored range */
 	unsigned long nr_gpu_pte;
 	struct emu_iommu_stats stats;
@@ -52,11 +54,17 @@ struct emu_iommu {
 int emu_iommu_create(const struct emu_mem_ops *mem, unsigned long nr_gpu_pte, struct emu_iommu **out);
 void emu_iommu_destroy(struct emu_iommu *io);
 /*
- * gp100_vmm_pgt_pfn() for words[0..n) at GPU PTE index first.  Returns 0,
- * -EINVAL (range past nr_gpu_pte), -ENOMEM (I/O page table), -ENOSPC (IOVA
- * space exhausted).
+ * gp100_vmm_pgt_pfn() for words[0..n) at GPU PTE index first, each word
+ * mapping 1 << shift bytes: shift 12, one 4 KiB page per word (one
+ * dma_map_page() per host page); shift 21 (nouveau v5.9+, a THP),
+ * gp100_vmm_pd0_pfn(): one 2 MiB dma_map_page() per word, a 2 MiB IOVA and
+ * one large I/O PTE, one GPU PDE (kept in the GPU PTE slot of the first
+ * 4 KiB page; the other 511 are cleared).  Returns 0, -EINVAL (range past
+ * nr_gpu_pte, another shift), -ENOMEM (I/O page table), -ENOSPC (IOVA space
+ * exhausted).
  */
-int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned long n, unsigned long first);
+int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned long n, unsigned shift,
+			unsigned long first);
 /* The physical address iova translates to (iommu_iova_to_phys), or 0. */
 uint64_t emu_iommu_iova_to_phys(const struct emu_iommu *io, uint64_t iova);
 
