@@ -278,21 +278,30 @@ void pfn_array_free(struct pfn_backend *b, uint64_t *p, unsigned long n, enum em
 }
 
 /*
- * The per-call allocator: one cached block per backend (the size of the
- * largest request so far), as a slab or vmalloc's reuse of a freed area
- * would hand back.  The first call pays emu_mem_alloc outside any fast
- * path; the harness's warm-up pass absorbs it.
+ * The per-call allocator: PFN_KV_SLOTS cached blocks per backend, one per
+ * allocation a driver makes in a call (amdgpu: its pfn array; the 2018
+ * thread's "without this patch" sketch: hmm_pfns and nouveau_pfns), each
+ * the size of the largest request so far, as a slab or vmalloc's reuse of
+ * a freed area would hand back.  The n-th allocation of a call takes the
+ * first slot not in use, so a driver that allocates in the same order every
+ * call gets the same blocks back.  The first call pays emu_mem_alloc
+ * outside any fast path; the harness's warm-up pass absorbs it.
  */
+#define PFN_KV_SLOTS 2
+
 struct pfn_kv_cache {
-	void *block;
-	size_t bytes;
-	bool in_use;
-	enum emu_mem_kind kind;
+	struct {
+		void *block;
+		size_t bytes;
+		bool in_use;
+		enum emu_mem_kind kind;
+	} slot[PFN_KV_SLOTS];
 };
 
 void *pfn_kvmalloc(struct pfn_backend *b, size_t bytes, enum emu_mem_kind kind)
 {
 	struct pfn_kv_cache *kc = b->kv_cache;
+	unsigned i;
 
 	if (!kc) {
 		kc = calloc(1, sizeof(*kc));
@@ -300,22 +309,24 @@ void *pfn_kvmalloc(struct pfn_backend *b, size_t bytes, enum emu_mem_kind kind)
 			return NULL;
 		b->kv_cache = kc;
 	}
-	if (kc->in_use)
-		return NULL;	/* one per call: a second is a backend bug */
-	if (kc->bytes < bytes) {
-		if (kc->block)
-			emu_mem_free(b->params.mm->params.mem, kc->block, kc->bytes, kc->kind);
-		kc->bytes = 0;
-		kc->block = emu_mem_alloc(b->params.mm->params.mem, bytes, kind);
-		if (!kc->block)
+	for (i = 0; i < PFN_KV_SLOTS && kc->slot[i].in_use; i++)
+		;
+	if (i == PFN_KV_SLOTS)
+		return NULL;	/* more live blocks than a driver makes: a backend bug */
+	if (kc->slot[i].bytes < bytes || (kc->slot[i].block && kc->slot[i].kind != kind)) {
+		if (kc->slot[i].block)
+			emu_mem_free(b->params.mm->params.mem, kc->slot[i].block, kc->slot[i].bytes, kc->slot[i].kind);
+		kc->slot[i].bytes = 0;
+		kc->slot[i].block = emu_mem_alloc(b->params.mm->params.mem, bytes, kind);
+		if (!kc->slot[i].block)
 			return NULL;
-		kc->bytes = bytes;
-		kc->kind = kind;
+		kc->slot[i].bytes = bytes;
+		kc->slot[i].kind = kind;
 	}
-	kc->in_use = true;
+	kc->slot[i].in_use = true;
 	b->stats.bytes_allocated += bytes;
 	b->stats.nr_allocations++;
-	return kc->block;
+	return kc->slot[i].block;
 }
 
 void pfn_kvfree(struct pfn_backend *b, void *p, size_t bytes)
@@ -323,8 +334,11 @@ void pfn_kvfree(struct pfn_backend *b, void *p, size_t bytes)
 	struct pfn_kv_cache *kc = b->kv_cache;
 
 	(void)bytes;
-	if (kc && p == kc->block)
-		kc->in_use = false;
+	if (!kc || !p)
+		return;
+	for (unsigned i = 0; i < PFN_KV_SLOTS; i++)
+		if (kc->slot[i].block == p)
+			kc->slot[i].in_use = false;
 }
 
 static void kv_cache_destroy(struct pfn_backend *b)
@@ -333,8 +347,9 @@ static void kv_cache_destroy(struct pfn_backend *b)
 
 	if (!kc)
 		return;
-	if (kc->block)
-		emu_mem_free(b->params.mm->params.mem, kc->block, kc->bytes, kc->kind);
+	for (unsigned i = 0; i < PFN_KV_SLOTS; i++)
+		if (kc->slot[i].block)
+			emu_mem_free(b->params.mm->params.mem, kc->slot[i].block, kc->slot[i].bytes, kc->slot[i].kind);
 	free(kc);
 	b->kv_cache = NULL;
 }

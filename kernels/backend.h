@@ -21,7 +21,8 @@
  *   prepare   write the requests into the array the walk reads
  *   walk      hmm_range_fault() (including every fault it takes)
  *   alloc     allocate what the driver allocated per call (amdgpu's
- *             kvmalloc'ed pfn array; nobody else)
+ *             kvmalloc'ed pfn array; the 2018 thread's sketches: two
+ *             kmalloc'ed arrays without the patch, one with it)
  *   convert   the driver's pass over the entries, into what it hands on
  *             (the ioctl words, a struct page array, an xarray)
  *   release   free what alloc allocated
@@ -55,7 +56,7 @@
 #define PFN_CAP_FAULT (1U << 5)        /* can fault for read/write requests */
 #define PFN_CAP_PAGE_REQ (1U << 6)     /* takes a request per page (nouveau's fault buffer) */
 #define PFN_CAP_HYPOTHETICAL (1U << 7) /* no kernel shipped it: a labelled bound */
-#define PFN_CAP_PER_CALL_ALLOC (1U << 8) /* allocates per call (amdgpu's kvmalloc) */
+#define PFN_CAP_PER_CALL_ALLOC (1U << 8) /* allocates per call (amdgpu's kvmalloc, the 2018 sketches' kmalloc) */
 #define PFN_CAP_LARGE_MAPS (1U << 9)   /* maps a THP with one word (nouveau v5.9+) */
 
 /* Era of the HMM pfn format a backend consumes (hmm-pfn.md). */
@@ -174,7 +175,7 @@ struct pfn_backend {
 	uint64_t *hmm_pfns;         /* the array the walk writes (window pages) */
 	struct pfn_backend_stats stats;
 	void *priv;                 /* the backend's own state (init/fini) */
-	void *kv_cache;             /* pfn_kvmalloc()'s cached block */
+	void *kv_cache;             /* pfn_kvmalloc()'s cached blocks (two slots) */
 };
 
 /* NULL-terminated table of every backend. */

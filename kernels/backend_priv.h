@@ -50,11 +50,14 @@ uint64_t *pfn_array_alloc(struct pfn_backend *b, unsigned long n, enum emu_mem_k
 void pfn_array_free(struct pfn_backend *b, uint64_t *p, unsigned long n, enum emu_mem_kind kind);
 
 /*
- * kvmalloc_array()/kvfree() of a driver that allocates per call (amdgpu):
- * a block from a per-backend free list, refilled from the placed memory of
- * @kind, so that the per-call array lands where placement asks and costs
- * what the allocator's fast path costs (a cached object reused), a lower
- * bound on kvmalloc.  Counted in stats.  NULL on -ENOMEM.
+ * kmalloc()/kvmalloc_array() and kfree()/kvfree() of a driver that
+ * allocates per call (amdgpu's pfn array; the 2018 thread's sketches, up to
+ * two arrays): a block from a per-backend cache of two slots, refilled from
+ * the placed memory of @kind, so that the per-call array lands where
+ * placement asks and costs what the allocator's fast path costs (a cached
+ * object reused), a lower bound on kmalloc and kvmalloc.  Each call is
+ * counted in stats (bytes_allocated, nr_allocations).  NULL on -ENOMEM, or
+ * when both slots are already in use (a backend that frees nothing).
  */
 void *pfn_kvmalloc(struct pfn_backend *b, size_t bytes, enum emu_mem_kind kind);
 void pfn_kvfree(struct pfn_backend *b, void *p, size_t bytes);
