@@ -189,6 +189,58 @@ int hmm_range_fault_v56(struct hmm_range *range, unsigned flags);
 int hmm_range_fault_encoded(struct hmm_range *range);
 
 /*
+ * Era A: v4.14-v4.16, HMM's own hmm_pfn_t (include/linux/hmm.h of v4.16):
+ * word = pfn << 7 | flags, the flags in bits 0-6.  READ comes from the
+ * VMA's VM_READ, EMPTY is pte_none or a missing directory, SPECIAL fills a
+ * VM_SPECIAL (or hugetlb) VMA, DEVICE_UNADDRESSABLE marks a device-private
+ * page.  hmm_pfn_t_to_page() needs only VALID and the shift.
+ */
+#define HMM_A_PFN_VALID (1UL << 0)
+#define HMM_A_PFN_READ (1UL << 1)
+#define HMM_A_PFN_WRITE (1UL << 2)
+#define HMM_A_PFN_ERROR (1UL << 3)
+#define HMM_A_PFN_EMPTY (1UL << 4)
+#define HMM_A_PFN_SPECIAL (1UL << 5)
+#define HMM_A_PFN_DEVICE_UNADDRESSABLE (1UL << 6)
+#define HMM_A_PFN_SHIFT 7
+
+/* hmm_pfn_t_to_pfn(): -1UL for an entry without VALID. */
+static inline unsigned long hmm_a_pfn_to_pfn(uint64_t e)
+{
+	return (e & HMM_A_PFN_VALID) ? (unsigned long)(e >> HMM_A_PFN_SHIFT) : -1UL;
+}
+
+/*
+ * The era-A API (kernels/hmm_eraA.c), per VMA: range->start, range->end and
+ * range->hmm_pfns stand for the start, end and pfns arguments of v4.16;
+ * default_flags, pfn_flags_mask and dev_private_owner are not read (era A
+ * had no requests in the array and no owner).  @vma is the caller's VMA
+ * (find_vma()); NULL, or a range not inside it, is -EINVAL with the array
+ * untouched.
+ *
+ * hmm_vma_get_pfns_v416(): the snapshot.  0, or -EINVAL (also for a
+ * VM_SPECIAL VMA, after filling SPECIAL over the range).
+ *
+ * hmm_vma_fault_v416(): fault every page that needs it for a read
+ * (write = false) or write access, one bool for the whole range.  0 (also
+ * for a VM_SPECIAL VMA: SPECIAL filled, as v4.16 did), -EFAULT (a fault
+ * failed, or made no progress: see hmm_eraA.c; the entries from `last` on
+ * are cleared to 0, the ERROR word included), -EINVAL.
+ *
+ * The _encoded variants are not a kernel: the same v4.16 walk writing
+ * range->encoding's flags[]/values[]/pfn_shift (f88a1e90c665's tables
+ * applied to v4.16, as the 2018 thread's "with this patch" sketch has it):
+ * VALID, WRITE and DEVICE_UNADDRESSABLE -> flags[VALID], flags[WRITE],
+ * flags[DEVICE_PRIVATE]; READ -> nothing (the series removed it first);
+ * EMPTY and the cleared 0 -> values[NONE]; ERROR, SPECIAL -> values[].
+ * A device-private page is written as (pfn - dev_pfn_offset) << pfn_shift.
+ */
+int hmm_vma_get_pfns_v416(struct emu_vma *vma, struct hmm_range *range);
+int hmm_vma_fault_v416(struct emu_vma *vma, struct hmm_range *range, bool write);
+int hmm_vma_get_pfns_v416_encoded(struct emu_vma *vma, struct hmm_range *range);
+int hmm_vma_fault_v416_encoded(struct emu_vma *vma, struct hmm_range *range, bool write);
+
+/*
  * Decode an era-B word back to a pfn as hmm_device_entry_to_pfn() does:
  * three compares against values[], a test of flags[VALID], a shift.
  * Returns -1UL for entries that carry no pfn.
