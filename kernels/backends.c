@@ -13,6 +13,8 @@ extern const struct pfn_backend_ops pfn_backend_nouveau_v57;
 extern const struct pfn_backend_ops pfn_backend_nouveau_v58;
 extern const struct pfn_backend_ops pfn_backend_nouveau_v61;
 extern const struct pfn_backend_ops pfn_backend_promise;
+extern const struct pfn_backend_ops pfn_backend_thread2018_without;
+extern const struct pfn_backend_ops pfn_backend_thread2018_with;
 extern const struct pfn_backend_ops pfn_backend_amdgpu_v57;
 extern const struct pfn_backend_ops pfn_backend_amdgpu_v58;
 extern const struct pfn_backend_ops pfn_backend_dmirror_v57;
@@ -25,6 +27,8 @@ const struct pfn_backend_ops *const pfn_backends[] = {
 	&pfn_backend_nouveau_v58,
 	&pfn_backend_nouveau_v61,
 	&pfn_backend_promise,
+	&pfn_backend_thread2018_without,
+	&pfn_backend_thread2018_with,
 	&pfn_backend_amdgpu_v57,
 	&pfn_backend_amdgpu_v58,
 	&pfn_backend_dmirror_v57,

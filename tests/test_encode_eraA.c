@@ -1,5 +1,6 @@
 /*
- * test_encode_eraA.c - the v4.16 walk (kernels/hmm_eraA.c), word for word.
+ * test_encode_eraA.c - the v4.16 walk (kernels/hmm_eraA.c) and the 2018
+ * thread's pair of backends, word for word.
  *
  *  - every page state's era-A word from hmm_vma_get_pfns() and
  *    hmm_vma_fault() (read, write), written out as literals from
@@ -14,7 +15,10 @@
  *    of the dev-ro write livelock, and the migration v4.16 does when the
  *    device lets it (collateral_migrate);
  *  - the same walk through the driver's tables (the "with this patch"
- *    half).
+ *    half);
+ *  - the pair's per-call allocations (two arrays against one), their
+ *    shared words (all but dev-other, the sketch's gap), and the calls
+ *    they refuse.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -27,6 +31,7 @@
 
 #include <cmocka.h>
 
+#include "backend.h"
 #include "hmm.h"
 #include "mm.h"
 #include "nouveau.h"
@@ -361,6 +366,127 @@ static void test_eraA_encoded(void **state)
 	emu_mm_destroy(mm);
 }
 
+/* ---- the pair of backends ------------------------------------------ */
+
+static int run(const char *name, struct emu_mm *mm, unsigned long npages, enum emu_req req, uint64_t *words,
+	       struct pfn_backend_stats *stats, int ncalls)
+{
+	const struct pfn_backend_ops *ops = pfn_backend_find(name);
+	struct pfn_backend_params bp = { .mm = mm, .max_npages = npages };
+	struct pfn_backend *b;
+	int rc = 0;
+
+	assert_non_null(ops);
+	assert_int_equal(pfn_backend_create(ops, &bp, &b), 0);
+	for (int i = 0; i < ncalls && !rc; i++) {
+		struct pfn_call c = { .start = BASE, .npages = npages, .default_req = req, .words_out = words };
+
+		rc = pfn_backend_range_fault(b, &c);
+	}
+	if (stats)
+		*stats = b->stats;
+	pfn_backend_destroy(b);
+	return rc;
+}
+
+/* Two arrays of npages * 8 bytes per call without the patch, one with it. */
+static void test_pair_allocations(void **state)
+{
+	(void)state;
+	struct emu_page_desc d[16];
+	uint64_t words[16];
+	struct pfn_backend_stats st;
+	struct emu_mm *mm;
+
+	for (int i = 0; i < 16; i++)
+		d[i] = D(EMU_PAGE_RW, 0x5000 + i);
+	mm = mm_make(&big, d, 16, BASE);
+	assert_int_equal(run("thread-2018-without", mm, 16, EMU_REQ_READ, words, &st, 3), 0);
+	assert_int_equal(st.nr_allocations, 6);
+	assert_int_equal(st.bytes_allocated, 3 * 2 * 16 * 8);
+	assert_int_equal(st.bytes_persistent, 0);
+	assert_int_equal(st.calls, 3);
+	assert_int_equal(st.windows, 3);
+	assert_int_equal(words[15], (0x500fULL << 12) | 0x3);
+	assert_int_equal(run("thread-2018-with", mm, 16, EMU_REQ_READ, words, &st, 3), 0);
+	assert_int_equal(st.nr_allocations, 3);
+	assert_int_equal(st.bytes_allocated, 3 * 16 * 8);
+	assert_int_equal(st.bytes_persistent, 0);
+	assert_int_equal(words[15], (0x500fULL << 12) | 0x3);
+	emu_mm_destroy(mm);
+}
+
+/* The pair hands the ioctl the same words, state by state, but for dev-other. */
+static void test_pair_same_words(void **state)
+{
+	(void)state;
+	static const int states[] = { EMU_PAGE_NONE, EMU_PAGE_RO, EMU_PAGE_RW, EMU_PAGE_ZERO, EMU_PAGE_SWAP,
+				      EMU_PAGE_DEV, EMU_PAGE_DEV_RO, EMU_PAGE_DEV_OTHER, EMU_PAGE_SPECIAL,
+				      EMU_PAGE_PFNMAP, EMU_PAGE_NOREAD, EMU_PAGE_ROVMA };
+	/* snapshot words (NVIF_VMM_PFNMAP_V0), literally */
+	static const uint64_t want[] = { 0, 0x12345001, 0x12345003, 0x1000001, 0, 0x42013, 0x42011, 0, 0, 0, 0,
+					 0x12345001 };
+	static const int want_rc[] = { 0, 0, 0, 0, 0, 0, 0, 0, -EINVAL, -EINVAL, 0, 0 };
+
+	for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		uint64_t arg = (states[i] == EMU_PAGE_DEV || states[i] == EMU_PAGE_DEV_RO || states[i] == EMU_PAGE_DEV_OTHER)
+				       ? 0x42
+				       : emu_page_state_has_arg(states[i]) ? 0x12345 : 0;
+		struct emu_page_desc d[] = { D(states[i], arg) };
+		struct emu_mm *mm = mm_make(&big, d, 1, BASE);
+		uint64_t w_without = SENTINEL, w_with = SENTINEL;
+
+		assert_int_equal(run("thread-2018-without", mm, 1, EMU_REQ_NONE, &w_without, NULL, 1), want_rc[i]);
+		assert_int_equal(run("thread-2018-with", mm, 1, EMU_REQ_NONE, &w_with, NULL, 1), want_rc[i]);
+		if (!want_rc[i]) {
+			assert_int_equal(w_without, want[i]);
+			if (states[i] == EMU_PAGE_DEV_OTHER)
+				assert_int_equal(w_with, 0x42013);	/* the single array's gap */
+			else
+				assert_int_equal(w_with, want[i]);
+		}
+		emu_mm_destroy(mm);
+	}
+}
+
+/* Calls the era-A API cannot make: per-page requests, two VMAs, a real-kernel source. */
+static void test_pair_refusals(void **state)
+{
+	(void)state;
+	struct emu_page_desc d[] = { D(EMU_PAGE_RW, 0x5000), D(EMU_PAGE_ROVMA, 0x5001) };
+	struct emu_mm *mm = mm_make(&big, d, 2, BASE);
+	static const char *const names[] = { "thread-2018-without", "thread-2018-with" };
+
+	for (int i = 0; i < 2; i++) {
+		const struct pfn_backend_ops *ops = pfn_backend_find(names[i]);
+		struct pfn_walk_source src = { 0 };
+		struct pfn_backend_params bp = { .mm = mm, .max_npages = 2 };
+		uint8_t page_req[2] = { EMU_REQ_READ, EMU_REQ_WRITE };
+		struct pfn_backend *b;
+		struct pfn_call c = { .start = BASE, .npages = 2, .page_req = page_req };
+
+		assert_non_null(ops);
+		assert_true(ops->caps & PFN_CAP_HYPOTHETICAL);
+		assert_true(ops->caps & PFN_CAP_PER_CALL_ALLOC);
+		assert_string_equal(ops->counterpart, names[1 - i]);
+		assert_string_equal(ops->driver, pfn_backend_find(names[1 - i])->driver);
+		assert_int_equal(ops->era, i ? PFN_ERA_B : PFN_ERA_A);
+		assert_int_equal(ops->window, 0);
+		assert_int_equal(pfn_backend_create(ops, &bp, &b), 0);
+		assert_int_equal(pfn_backend_range_fault(b, &c), -ENOTSUP);
+		c.page_req = NULL;
+		c.default_req = EMU_REQ_READ;
+		assert_int_equal(pfn_backend_range_fault(b, &c), -EINVAL);	/* two VMAs */
+		c.npages = 1;
+		assert_int_equal(pfn_backend_range_fault(b, &c), 0);
+		pfn_backend_destroy(b);
+		bp.source = &src;
+		assert_int_equal(pfn_backend_create(ops, &bp, &b), -ENOTSUP);
+		assert_null(b);
+	}
+	emu_mm_destroy(mm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +496,9 @@ int main(void)
 		cmocka_unit_test(test_eraA_clear_from_last),
 		cmocka_unit_test(test_eraA_devro_write),
 		cmocka_unit_test(test_eraA_encoded),
+		cmocka_unit_test(test_pair_allocations),
+		cmocka_unit_test(test_pair_same_words),
+		cmocka_unit_test(test_pair_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,8 +6,8 @@
  * (hmm_out).
  *
  * The expected values are written out here from the kernel versions' rules
- * (docs/backends.md, from mm/hmm.c of v5.6, v5.7, v5.8 and 6.1 and the
- * drivers' passes); nothing is computed by the code under test.  First the
+ * (docs/backends.md, from mm/hmm.c of v4.16, v5.6, v5.7, v5.8 and 6.1 and
+ * the drivers' passes); nothing is computed by the code under test.  First the
  * walk's verdict per version (walk_result), then each backend's words for
  * it.  Faults that must allocate a page are checked for what the spec
  * promises: a pfn that is not the page's old one, not named by the
@@ -42,8 +42,16 @@
 #define H_WRITE (1ULL << 62)
 #define H_ERROR (1ULL << 61)
 #define H_ORDER9 (9ULL << 56)
+/* era A (v4.16 hmm_pfn_t): pfn << 7 | VALID 1, READ 2, WRITE 4, EMPTY 0x10, SPECIAL 0x20, DEV 0x40 */
+#define A_SHIFT 7
+#define A_VR 0x3ULL
+#define A_W 0x4ULL
+#define A_EMPTY 0x10ULL
+#define A_SPECIAL 0x20ULL
+#define A_DEV 0x40ULL
 
-enum walk { W56, W57, W58, W61, WPROMISE };
+/* WA: v4.16's hmm_vma_get_pfns()/hmm_vma_fault() (era A), any encoding */
+enum walk { W56, W57, W58, W61, WPROMISE, WA };
 
 /* What the walk makes of one page, whatever the encoding. */
 enum what {
@@ -53,6 +61,8 @@ enum what {
 	X_ZERO,     /* the zero page, read-only */
 	X_DEV,      /* this device's private page (vram) */
 	X_NEW,      /* a new system page */
+	X_EMPTY,    /* era A: EMPTY (pte_none, missing directory) */
+	X_SPECIAL,  /* era A: SPECIAL over a VM_SPECIAL VMA */
 };
 
 struct result {
@@ -85,6 +95,81 @@ static uint64_t arg_of(int s, unsigned long k)
 }
 
 /*
+ * v4.16 (era A, kernels/hmm_eraA.c, docs/backends.md): one call per VMA,
+ * one write bool, READ from VM_READ, no owner check, SPECIAL over
+ * VM_SPECIAL VMAs (snapshot -EINVAL, fault 0), no permission checks (the
+ * emulator's fault handler refuses, so -EFAULT), and the modelled end of
+ * the dev-ro write livelock (-EFAULT).
+ */
+static struct result walk_result_eraA(int s, enum emu_req r)
+{
+	struct result x = { 0, X_NONE, false, false, false, false };
+	bool fault = r != EMU_REQ_NONE;
+
+	switch (s) {
+	case EMU_PAGE_SPECIAL: case EMU_PAGE_PFNMAP:
+		if (fault)
+			x.what = X_SPECIAL;
+		else
+			x.rc = -EINVAL;
+		return x;
+	case EMU_PAGE_NOVMA:
+		x.rc = -EINVAL;
+		return x;
+	case EMU_PAGE_NOREAD:
+		if (fault)
+			x.rc = -EFAULT;
+		else
+			x.what = X_EMPTY;
+		return x;
+	case EMU_PAGE_NONE:
+		x.what = r == EMU_REQ_NONE ? X_EMPTY : r == EMU_REQ_READ ? X_ZERO : X_NEW;
+		x.write = r == EMU_REQ_WRITE;
+		return x;
+	case EMU_PAGE_ZERO:
+		x.what = r == EMU_REQ_WRITE ? X_NEW : X_ZERO;
+		x.write = r == EMU_REQ_WRITE;
+		return x;
+	case EMU_PAGE_SWAP:
+		x.what = fault ? X_NEW : X_NONE;
+		x.write = r == EMU_REQ_WRITE;
+		return x;
+	case EMU_PAGE_RO: case EMU_PAGE_THP_RO:
+		x.what = r == EMU_REQ_WRITE ? X_NEW : X_PAGE;
+		x.write = r == EMU_REQ_WRITE;
+		x.thp = is_thp(s) && r != EMU_REQ_WRITE;
+		return x;
+	case EMU_PAGE_RW: case EMU_PAGE_THP_RW:
+		x.what = X_PAGE;
+		x.write = true;
+		x.thp = is_thp(s);
+		return x;
+	case EMU_PAGE_ROVMA:
+		if (r == EMU_REQ_WRITE)
+			x.rc = -EFAULT;
+		else
+			x.what = X_PAGE;
+		return x;
+	case EMU_PAGE_DEV_RO:
+		if (r == EMU_REQ_WRITE) {
+			x.rc = -EFAULT;	/* faulted to migrate; the device declines */
+			return x;
+		}
+		x.what = X_DEV;
+		x.devpriv = true;
+		return x;
+	case EMU_PAGE_DEV: case EMU_PAGE_DEV_OTHER:
+		x.what = X_DEV;
+		x.write = true;
+		x.devpriv = true;
+		x.other_owner = s == EMU_PAGE_DEV_OTHER;
+		return x;
+	}
+	fail_msg("state %d", s);
+	return x;
+}
+
+/*
  * The walk's verdict for state s under request r at walk version v, with
  * the caller owning device 0 (owner) or no device (amdgpu: !owner).
  */
@@ -93,6 +178,8 @@ static struct result walk_result(enum walk v, int s, enum emu_req r, bool owner)
 	struct result x = { 0, X_NONE, false, false, false, false };
 	bool fault = r != EMU_REQ_NONE, v56 = v == W56;
 
+	if (v == WA)
+		return walk_result_eraA(s, r);
 	switch (s) {
 	case EMU_PAGE_SPECIAL: case EMU_PAGE_PFNMAP:
 		/* v5.6: a VM_IO/PFNMAP/MIXEDMAP VMA fails the call, asked or not */
@@ -186,18 +273,21 @@ struct backend_case {
 	bool per_page;        /* takes per-page requests */
 	bool snapshot;        /* can take no request */
 	bool fault;           /* can fault */
+	bool no_pass;         /* era A with tables: the walk's word is the output (no owner check after it) */
 };
 
 static const struct backend_case backends[] = {
-	{ "nouveau-v5.6", W56, F_NOUVEAU, true, true, true, true, true },
-	{ "nouveau-v5.7", W57, F_NOUVEAU, true, true, true, true, true },
-	{ "nouveau-v5.8", W58, F_NOUVEAU, false, true, true, true, true },
-	{ "nouveau-v6.1", W61, F_NOUVEAU, false, true, true, true, true },
-	{ "promise-2018", WPROMISE, F_NOUVEAU, true, true, true, true, true },
-	{ "amdgpu-v5.7", W57, F_AMDGPU, true, false, false, false, true },
-	{ "amdgpu-v5.8", W58, F_AMDGPU, false, false, false, false, true },
-	{ "dmirror-v5.7", W57, F_DMIRROR, true, true, false, true, true },
-	{ "dmirror-v6.1", W61, F_DMIRROR, false, true, false, true, true },
+	{ "nouveau-v5.6", W56, F_NOUVEAU, true, true, true, true, true, false },
+	{ "nouveau-v5.7", W57, F_NOUVEAU, true, true, true, true, true, false },
+	{ "nouveau-v5.8", W58, F_NOUVEAU, false, true, true, true, true, false },
+	{ "nouveau-v6.1", W61, F_NOUVEAU, false, true, true, true, true, false },
+	{ "promise-2018", WPROMISE, F_NOUVEAU, true, true, true, true, true, false },
+	{ "amdgpu-v5.7", W57, F_AMDGPU, true, false, false, false, true, false },
+	{ "amdgpu-v5.8", W58, F_AMDGPU, false, false, false, false, true, false },
+	{ "dmirror-v5.7", W57, F_DMIRROR, true, true, false, true, true, false },
+	{ "dmirror-v6.1", W61, F_DMIRROR, false, true, false, true, true, false },
+	{ "thread-2018-without", WA, F_NOUVEAU, false, true, false, true, true, false },
+	{ "thread-2018-with", WA, F_NOUVEAU, true, true, false, true, true, true },
 };
 #define NR_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
@@ -223,9 +313,14 @@ static uint64_t dev_word(const struct backend_case *bc, const struct result *x, 
 			return a << 12 | V_ | (x->write ? W_ : 0);
 		case X_DEV:
 			/* nouveau_dmem_convert_pfn(): another driver's page is WARNed and 0 */
-			if (x->other_owner)
+			if (x->other_owner && !bc->no_pass)
 				return 0;
+			/* thread-2018-with: no pass, the walk wrote it as this device's VRAM */
 			return a << 12 | VRAM_APER | V_ | (x->write ? W_ : 0);
+		case X_EMPTY:
+			return 0;
+		case X_SPECIAL:
+			return ENC_ERR;
 		default:
 			break;
 		}
@@ -298,6 +393,27 @@ static uint64_t hmm_word(const struct backend_case *bc, const struct result *x, 
 
 	if (bc->fmt == F_NOUVEAU && bc->era_b)
 		return dev;	/* the one array: the fix-up ran in place */
+	if (bc->walk == WA) {
+		/* v4.16 hmm_pfn_t; every VMA with pages here has VM_READ */
+		switch (x->what) {
+		case X_NONE:
+			return 0;
+		case X_EMPTY:
+			return A_EMPTY;
+		case X_SPECIAL:
+			return A_SPECIAL;
+		case X_ZERO:
+			return ZERO_PFN << A_SHIFT | A_VR;
+		case X_PAGE:
+			return a << A_SHIFT | A_VR | (x->write ? A_W : 0);
+		case X_DEV:
+			return (DEV_FIRST + a) << A_SHIFT | A_DEV | A_VR | (x->write ? A_W : 0);
+		default:
+			break;
+		}
+		fail_msg("%s: no era-A word for what %d", bc->name, x->what);
+		return 0;
+	}
 	if (bc->era_b) {
 		/* amdgpu / dmirror tables: VALID 1, WRITE 2, shift 12; NONE 0 */
 		uint64_t err = bc->fmt == F_AMDGPU ? 0xfffffffffffffffeULL : 0x10;
