@@ -1,6 +1,7 @@
 /*
- * iommu.c - IOVA allocation, a 4-level I/O page table and the GPU PTE
- * programming of gp100_vmm_pgt_pfn(); see iommu.h.
+ * iommu.c - IOVA allocation, a 4-level I/O page table, the GPU PTE
+ * programming of gp100_vmm_pgt_pfn(), dma_map_page() and the two-step
+ * dma_iova_*() API of v6.16; see iommu.h.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ void emu_iommu_destroy(struct emu_iommu *io)
 	free(io->chunks);
 	free(io->rcache);
 	free(io->rcache2m);
+	free(io->rcache_range);
 	free(io->gpu_pte);
 	free(io);
 }
@@ -225,6 +227,44 @@ static int map_large(struct emu_iommu *io, uint64_t w, unsigned long first)
 	return 0;
 }
 
+/* dma_map_page() through the IOMMU: alloc_iova_fast() + iommu_map() of one page */
+static inline int dma_map_one(struct emu_iommu *io, uint64_t phys, bool write, uint64_t *dma_addr)
+{
+	uint64_t iova, *slot;
+	int ret = iova_alloc(io, &iova);
+
+	if (ret)
+		return ret;
+	slot = iopte_slot(io, iova, true);
+	if (!slot)
+		return -ENOMEM;
+	*slot = (phys & NVIF_VMM_PFNMAP_V0_ADDR) | EMU_IOPTE_R | (write ? EMU_IOPTE_W : 0);
+	io->stats.maps++;
+	*dma_addr = iova;
+	return 0;
+}
+
+/* dma_unmap_page(): iommu_unmap (the IOTLB flush deferred) and the IOVA cached */
+static inline int dma_unmap_one(struct emu_iommu *io, uint64_t iova)
+{
+	uint64_t *slot = iopte_slot(io, iova, false);
+
+	if (slot)
+		*slot = 0;
+	io->stats.unmaps++;
+	return iova_free(io, iova);
+}
+
+int emu_dma_map_page(struct emu_iommu *io, uint64_t phys, bool write, uint64_t *dma_addr)
+{
+	return dma_map_one(io, phys, write, dma_addr);
+}
+
+int emu_dma_unmap_page(struct emu_iommu *io, uint64_t dma_addr)
+{
+	return dma_unmap_one(io, dma_addr & ~(PAGE_SIZE - 1));
+}
+
 int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned long n, unsigned shift,
 			unsigned long first)
 {
@@ -242,7 +282,7 @@ int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned lo
 	if (first > io->nr_gpu_pte || n > io->nr_gpu_pte - first)
 		return -EINVAL;
 	for (unsigned long i = 0; i < n; i++) {
-		uint64_t w = words[i], iova, *slot;
+		uint64_t w = words[i], iova;
 		unsigned long idx = first + i;
 		int ret = gpu_pte_clear(io, idx);
 
@@ -255,17 +295,111 @@ int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned lo
 			continue;
 		}
 		/* dma_map_page(): page_to_phys(pfn_to_page(w >> 12)) through the IOMMU */
-		ret = iova_alloc(io, &iova);
+		ret = dma_map_one(io, w & NVIF_VMM_PFNMAP_V0_ADDR, w & NVIF_VMM_PFNMAP_V0_W, &iova);
 		if (ret)
 			return ret;
-		slot = iopte_slot(io, iova, true);
-		if (!slot)
-			return -ENOMEM;
-		*slot = (w & NVIF_VMM_PFNMAP_V0_ADDR) | EMU_IOPTE_R | ((w & NVIF_VMM_PFNMAP_V0_W) ? EMU_IOPTE_W : 0);
-		io->stats.maps++;
 		io->gpu_pte[idx] = iova | GPU_PTE_DMA | (w & ~NVIF_VMM_PFNMAP_V0_ADDR);
 	}
 	return 0;
+}
+
+/* ---- the two-step API (v6.16 drivers/iommu/dma-iommu.c) ------------------ */
+
+/* iommu_dma_alloc_iova() for a range: size-aligned, a cached range of the same size first */
+bool emu_dma_iova_try_alloc(struct emu_iommu *io, struct emu_dma_iova_state *state, uint64_t size)
+{
+	uint64_t align = PAGE_SIZE;
+
+	state->addr = 0;
+	state->size = 0;
+	if (!io || !size || (size & (PAGE_SIZE - 1)))
+		return false;
+	for (unsigned long i = io->rcache_range_n; i-- > 0;) {
+		if (io->rcache_range[i].size == size) {
+			state->addr = io->rcache_range[i].iova;
+			io->rcache_range[i] = io->rcache_range[--io->rcache_range_n];
+			state->size = size;
+			io->stats.iova_cached++;
+			io->stats.iova_ranges++;
+			return true;
+		}
+	}
+	while (align < size)
+		align <<= 1;
+	if (io->next_iova < size + align)
+		return false;
+	io->next_iova = (io->next_iova - size) & ~(align - 1);
+	if (!io->next_iova)
+		return false;
+	state->addr = io->next_iova;
+	state->size = size;
+	io->stats.iova_fresh++;
+	io->stats.iova_ranges++;
+	return true;
+}
+
+void emu_dma_iova_free(struct emu_iommu *io, struct emu_dma_iova_state *state)
+{
+	if (!io || !emu_dma_use_iova(state))
+		return;
+	if (io->rcache_range_n == io->rcache_range_cap) {
+		unsigned long cap = io->rcache_range_cap ? 2 * io->rcache_range_cap : 16;
+		void *n = realloc(io->rcache_range, cap * sizeof(*io->rcache_range));
+
+		if (n) {
+			io->rcache_range = n;
+			io->rcache_range_cap = cap;
+		}
+	}
+	/* a range that does not fit the cache is dropped, as an rbtree free would keep it */
+	if (io->rcache_range_n < io->rcache_range_cap) {
+		io->rcache_range[io->rcache_range_n].iova = state->addr;
+		io->rcache_range[io->rcache_range_n++].size = state->size;
+	}
+	io->stats.iova_range_frees++;
+	state->addr = 0;
+	state->size = 0;
+}
+
+int emu_dma_iova_link(struct emu_iommu *io, struct emu_dma_iova_state *state, uint64_t phys, uint64_t offset,
+		      uint64_t size, bool write)
+{
+	if (!emu_dma_use_iova(state) || ((offset | size | phys) & (PAGE_SIZE - 1)) || offset >= state->size ||
+	    size > state->size - offset)
+		return -EINVAL;
+	/* __dma_iova_link(): coherent device, no arch sync; iommu_map_nosync() */
+	for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
+		uint64_t *slot = iopte_slot(io, state->addr + offset + done, true);
+
+		if (!slot)
+			return -ENOMEM;
+		*slot = ((phys + done) & NVIF_VMM_PFNMAP_V0_ADDR) | EMU_IOPTE_R | (write ? EMU_IOPTE_W : 0);
+		io->stats.links++;
+	}
+	return 0;
+}
+
+int emu_dma_iova_sync(struct emu_iommu *io, struct emu_dma_iova_state *state, uint64_t offset, uint64_t size)
+{
+	(void)state;
+	(void)offset;
+	(void)size;
+	/* iommu_sync_map(): the IOTLB work is left out, as every IOTLB flush here */
+	io->stats.syncs++;
+	return 0;
+}
+
+void emu_dma_iova_unlink(struct emu_iommu *io, struct emu_dma_iova_state *state, uint64_t offset, uint64_t size)
+{
+	if (!emu_dma_use_iova(state) || offset >= state->size || size > state->size - offset)
+		return;
+	for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
+		uint64_t *slot = iopte_slot(io, state->addr + offset + done, false);
+
+		if (slot)
+			*slot = 0;
+		io->stats.unlinks++;
+	}
 }
 
 uint64_t emu_iommu_iova_to_phys(const struct emu_iommu *io, uint64_t iova)
