@@ -25,6 +25,15 @@
  *                              VM_MIXEDMAP per pte through vm_normal_page()
  *                              (v5.17), 8a295dbbaf72 another owner's page
  *                              faulted (v5.19)
+ *   hmm_kver_v616  v6.16       6.1's walk with "mm/hmm: let users to tag
+ *                              specific PFN with DMA mapped bit" and "mm/hmm:
+ *                              provide generic DMA managing logic": every
+ *                              store keeps the entry's HMM_PFN_INOUT_FLAGS,
+ *                              order in bits 53-57.  The other walk changes
+ *                              of 6.2-6.16 (folios, pte_none_mostly(),
+ *                              device-exclusive entries gone in 6.15) change
+ *                              nothing for the emulator's page states and
+ *                              are not modelled.
  *   hmm_kver_promise           not a kernel: v5.7 keeping DEVICE_PRIVATE in
  *                              the word (the 2018 patch's single array)
  *
@@ -73,6 +82,18 @@ const struct hmm_encoding hmm_encoding_fixed_v58 = {
 	.dev_pfn_offset = 0,
 };
 
+/* v6.16: the order in 53-57 below DMA_MAPPED/P2PDMA/P2PDMA_BUS, the pfn in 0-52 */
+const struct hmm_encoding hmm_encoding_fixed_v616 = {
+	.flags = { [HMM_PFN_FLAG_VALID] = HMM_PFN_VALID, [HMM_PFN_FLAG_WRITE] = HMM_PFN_WRITE,
+		   [HMM_PFN_FLAG_DEVICE_PRIVATE] = 0 },
+	.values = { [HMM_PFN_VALUE_ERROR] = HMM_PFN_ERROR, [HMM_PFN_VALUE_NONE] = 0,
+		    [HMM_PFN_VALUE_SPECIAL] = HMM_PFN_ERROR },
+	.pfn_shift = 0,
+	.has_order = true,
+	.order_shift = HMM_PFN_V616_ORDER_SHIFT,
+	.dev_pfn_offset = 0,
+};
+
 const struct hmm_kver hmm_kver_v56 = {
 	.name = "v5.6",
 	.pte_clear_first = 1,
@@ -85,6 +106,9 @@ const struct hmm_kver hmm_kver_v56 = {
 const struct hmm_kver hmm_kver_v57 = { .name = "v5.7", .owner_check = 1, .store_last = 1 };
 const struct hmm_kver hmm_kver_v58 = { .name = "v5.8", .owner_check = 1 };
 const struct hmm_kver hmm_kver_v61 = { .name = "6.1", .owner_check = 1, .devother_faults = 1, .mixedmap_pte = 1 };
+const struct hmm_kver hmm_kver_v616 = {
+	.name = "6.16", .owner_check = 1, .devother_faults = 1, .mixedmap_pte = 1, .inout_flags = HMM_PFN_INOUT_FLAGS,
+};
 /* not a kernel: v5.7 with the DEVICE_PRIVATE flag kept (the 2018 promise) */
 const struct hmm_kver hmm_kver_promise = {
 	.name = "v5.7+devpriv", .devpriv_flag = 1, .owner_check = 1, .store_last = 1,
@@ -103,12 +127,23 @@ struct hmm_vma_walk {
 #define ENC_WRITE(e) ((e)->flags[HMM_PFN_FLAG_WRITE])
 #define ENC_DEVPRIV(e) ((e)->flags[HMM_PFN_FLAG_DEVICE_PRIVATE])
 
-hmm_inline void hmm_pfns_fill(struct hmm_range *range, unsigned long addr, unsigned long end, uint64_t value)
+/*
+ * Every store of an output word: v6.16 keeps the entry's HMM_PFN_INOUT_FLAGS
+ * ("mm/hmm: let users to tag specific PFN with DMA mapped bit"); for every
+ * other version kv->inout_flags is 0 and this folds to a plain store.
+ */
+hmm_inline void hmm_store(const struct hmm_vma_walk *w, uint64_t *p, uint64_t word)
 {
+	*p = w->kv->inout_flags ? ((*p & w->kv->inout_flags) | word) : word;
+}
+
+hmm_inline void hmm_pfns_fill(const struct hmm_vma_walk *w, unsigned long addr, unsigned long end, uint64_t value)
+{
+	struct hmm_range *range = w->range;
 	unsigned long i = (addr - range->start) >> PAGE_SHIFT;
 
 	for (; addr < end; addr += PAGE_SIZE, i++)
-		range->hmm_pfns[i] = value;
+		hmm_store(w, &range->hmm_pfns[i], value);
 }
 
 /*
@@ -188,7 +223,7 @@ hmm_inline int hmm_vma_walk_hole(struct hmm_vma_walk *w, unsigned long addr, uns
 		if (required_fault)
 			return -EFAULT;
 		/* v5.7's 9cee0e8c6f1e: a snapshot outside every VMA is an error */
-		hmm_pfns_fill(range, addr, end,
+		hmm_pfns_fill(w, addr, end,
 			      w->enc->values[w->kv->vma_fails ? HMM_PFN_VALUE_NONE : HMM_PFN_VALUE_ERROR]);
 		if (w->kv->store_last)
 			w->last = end;
@@ -196,7 +231,7 @@ hmm_inline int hmm_vma_walk_hole(struct hmm_vma_walk *w, unsigned long addr, uns
 	}
 	if (required_fault)
 		return hmm_vma_fault(w, addr, end, required_fault);
-	hmm_pfns_fill(range, addr, end, w->enc->values[HMM_PFN_VALUE_NONE]);
+	hmm_pfns_fill(w, addr, end, w->enc->values[HMM_PFN_VALUE_NONE]);
 	if (w->kv->store_last)
 		w->last = end;
 	return 0;
@@ -218,7 +253,7 @@ hmm_inline int hmm_vma_handle_pmd(struct hmm_vma_walk *w, unsigned long addr, un
 		return hmm_vma_fault(w, addr, end, required_fault);
 	pfn = pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
 	for (i = 0; addr < end; addr += PAGE_SIZE, i++, pfn++)
-		hmm_pfns[i] = ((uint64_t)pfn << enc->pfn_shift) | cpu_flags;
+		hmm_store(w, &hmm_pfns[i], ((uint64_t)pfn << enc->pfn_shift) | cpu_flags);
 	if (w->kv->store_last)
 		w->last = end;
 	return 0;
@@ -274,7 +309,7 @@ hmm_inline int hmm_vma_handle_pte(struct hmm_vma_walk *w, unsigned long addr, un
 		if (required_fault)
 			goto fault;
 		if (!kv->pte_clear_first)
-			*hmm_pfn = enc->values[HMM_PFN_VALUE_NONE];
+			hmm_store(w, hmm_pfn, enc->values[HMM_PFN_VALUE_NONE]);
 		return 0;
 	}
 
@@ -292,13 +327,13 @@ hmm_inline int hmm_vma_handle_pte(struct hmm_vma_walk *w, unsigned long addr, un
 				if (required_fault)
 					goto fault;
 			}
-			*hmm_pfn = ((uint64_t)(swp_offset(entry) - enc->dev_pfn_offset) << enc->pfn_shift) | cpu_flags;
+			hmm_store(w, hmm_pfn, ((uint64_t)(swp_offset(entry) - enc->dev_pfn_offset) << enc->pfn_shift) | cpu_flags);
 			return 0;
 		}
 		required_fault = hmm_walk_need_fault(w, pfn_req_flags, 0);
 		if (!required_fault) {
 			if (!kv->pte_clear_first)
-				*hmm_pfn = enc->values[HMM_PFN_VALUE_NONE];
+				hmm_store(w, hmm_pfn, enc->values[HMM_PFN_VALUE_NONE]);
 			return 0;
 		}
 		if (!non_swap_entry(entry))
@@ -320,7 +355,7 @@ hmm_inline int hmm_vma_handle_pte(struct hmm_vma_walk *w, unsigned long addr, un
 		if (!emu_vm_normal_page(w->range->mm, w->vma, pte) && pte_pfn(pte) != EMU_ZERO_PFN) {
 			if (hmm_walk_need_fault(w, pfn_req_flags, 0))
 				return -EFAULT;
-			*hmm_pfn = enc->values[HMM_PFN_VALUE_ERROR];
+			hmm_store(w, hmm_pfn, enc->values[HMM_PFN_VALUE_ERROR]);
 			return 0;
 		}
 	} else if (pte_special(pte) && pte_pfn(pte) != EMU_ZERO_PFN) {
@@ -332,10 +367,10 @@ hmm_inline int hmm_vma_handle_pte(struct hmm_vma_walk *w, unsigned long addr, un
 		 */
 		if (hmm_walk_need_fault(w, pfn_req_flags, 0))
 			return -EFAULT;
-		*hmm_pfn = enc->values[HMM_PFN_VALUE_SPECIAL];
+		hmm_store(w, hmm_pfn, enc->values[HMM_PFN_VALUE_SPECIAL]);
 		return 0;
 	}
-	*hmm_pfn = ((uint64_t)pte_pfn(pte) << enc->pfn_shift) | cpu_flags;
+	hmm_store(w, hmm_pfn, ((uint64_t)pte_pfn(pte) << enc->pfn_shift) | cpu_flags);
 	return 0;
 
 fault:
@@ -357,7 +392,7 @@ hmm_inline int hmm_vma_walk_pmd(struct hmm_vma_walk *w, pmd_t *pmdp, unsigned lo
 	if (!pmd_present(pmd)) {
 		if (hmm_range_need_fault(w, hmm_pfns, npages, 0))
 			return -EFAULT;
-		hmm_pfns_fill(range, start, end, w->enc->values[HMM_PFN_VALUE_ERROR]);
+		hmm_pfns_fill(w, start, end, w->enc->values[HMM_PFN_VALUE_ERROR]);
 		return 0;
 	}
 	if (pmd_trans_huge(pmd))
@@ -365,7 +400,7 @@ hmm_inline int hmm_vma_walk_pmd(struct hmm_vma_walk *w, pmd_t *pmdp, unsigned lo
 	if (pmd_bad(pmd)) {
 		if (hmm_range_need_fault(w, hmm_pfns, npages, 0))
 			return -EFAULT;
-		hmm_pfns_fill(range, start, end, w->enc->values[HMM_PFN_VALUE_ERROR]);
+		hmm_pfns_fill(w, start, end, w->enc->values[HMM_PFN_VALUE_ERROR]);
 		return 0;
 	}
 	ptep = pmd_table(pmd) + pte_index(addr);
@@ -395,7 +430,7 @@ hmm_inline int hmm_vma_walk_test(struct hmm_vma_walk *w, unsigned long start, un
 		if (hmm_range_need_fault(w, range->hmm_pfns + ((start - range->start) >> PAGE_SHIFT),
 					 (end - start) >> PAGE_SHIFT, 0))
 			return -EFAULT;
-		hmm_pfns_fill(range, start, end, w->enc->values[HMM_PFN_VALUE_NONE]);
+		hmm_pfns_fill(w, start, end, w->enc->values[HMM_PFN_VALUE_NONE]);
 		w->last = end;
 		return 1;
 	}
@@ -410,7 +445,7 @@ hmm_inline int hmm_vma_walk_test(struct hmm_vma_walk *w, unsigned long start, un
 	if (hmm_range_need_fault(w, range->hmm_pfns + ((start - range->start) >> PAGE_SHIFT),
 				 (end - start) >> PAGE_SHIFT, 0))
 		return -EFAULT;
-	hmm_pfns_fill(range, start, end, w->enc->values[HMM_PFN_VALUE_ERROR]);
+	hmm_pfns_fill(w, start, end, w->enc->values[HMM_PFN_VALUE_ERROR]);
 	if (w->kv->store_last)
 		w->last = end;
 	return 1;
@@ -533,6 +568,11 @@ int hmm_range_fault(struct hmm_range *range)
 int hmm_range_fault_v58(struct hmm_range *range)
 {
 	return hmm_walk_common(range, &hmm_encoding_fixed_v58, &hmm_kver_v58, 0);
+}
+
+int hmm_range_fault_v616(struct hmm_range *range)
+{
+	return hmm_walk_common(range, &hmm_encoding_fixed_v616, &hmm_kver_v616, 0);
 }
 
 int hmm_range_fault_v57(struct hmm_range *range)

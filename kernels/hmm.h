@@ -36,6 +36,8 @@
  *   hmm_range_fault()      v6.1 (v5.19 and later): order field (v5.9),
  *                          VM_MIXEDMAP per pte through vm_normal_page()
  *                          (v5.17), another owner's page faulted (v5.19)
+ *   hmm_range_fault_v616() v6.16's format: order in 53-57, the DMA_MAPPED
+ *                          and P2PDMA bits kept from input to output
  *   hmm_range_fault_encoded()  the 2018 patch's promise, a walk no kernel
  *                          shipped: v5.7's walk keeping flags[DEVICE_PRIVATE]
  *                          in the word, so that with a dev_pfn_offset this
@@ -66,6 +68,23 @@
 static inline unsigned long hmm_pfn_to_pfn(uint64_t e) { return e & ~HMM_PFN_FLAGS; }
 static inline unsigned hmm_pfn_to_map_order(uint64_t e) { return (e >> HMM_PFN_ORDER_SHIFT) & 0x1f; }
 
+/*
+ * v6.16 fixed format (include/linux/hmm.h of v6.16, "mm/hmm: provide
+ * generic DMA managing logic"): VALID, WRITE, ERROR as above; DMA_MAPPED
+ * 60, P2PDMA 59, P2PDMA_BUS 58, which the caller sets (hmm_dma.h) and the
+ * walk keeps from input to output (HMM_PFN_INOUT_FLAGS); the order in bits
+ * 53-57, the pfn in bits 0-52.
+ */
+#define HMM_PFN_DMA_MAPPED (1UL << 60)
+#define HMM_PFN_P2PDMA (1UL << 59)
+#define HMM_PFN_P2PDMA_BUS (1UL << 58)
+#define HMM_PFN_INOUT_FLAGS (HMM_PFN_DMA_MAPPED | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)
+#define HMM_PFN_V616_ORDER_SHIFT 53
+#define HMM_PFN_V616_FLAGS (~((1UL << HMM_PFN_V616_ORDER_SHIFT) - 1))
+
+static inline unsigned long hmm_pfn_v616_to_pfn(uint64_t e) { return e & ~HMM_PFN_V616_FLAGS; }
+static inline unsigned hmm_pfn_v616_to_map_order(uint64_t e) { return (e >> HMM_PFN_V616_ORDER_SHIFT) & 0x1f; }
+
 /* Indices of flags[] and values[] (enum hmm_pfn_flag_e / hmm_pfn_value_e). */
 enum hmm_pfn_flag_e { HMM_PFN_FLAG_VALID, HMM_PFN_FLAG_WRITE, HMM_PFN_FLAG_DEVICE_PRIVATE, HMM_PFN_FLAG_MAX };
 enum hmm_pfn_value_e { HMM_PFN_VALUE_ERROR, HMM_PFN_VALUE_NONE, HMM_PFN_VALUE_SPECIAL, HMM_PFN_VALUE_MAX };
@@ -86,8 +105,9 @@ struct hmm_encoding {
 	uint64_t dev_pfn_offset;
 };
 
-extern const struct hmm_encoding hmm_encoding_fixed;     /* v5.9+: order in 56-60 */
+extern const struct hmm_encoding hmm_encoding_fixed;     /* v5.9-v6.15: order in 56-60 */
 extern const struct hmm_encoding hmm_encoding_fixed_v58; /* v5.8: no order field */
+extern const struct hmm_encoding hmm_encoding_fixed_v616;/* v6.16: order in 53-57 */
 
 /*
  * The per-version behaviour of the walk (see the list above).  One const
@@ -106,9 +126,11 @@ struct hmm_kver {
 	unsigned store_last:1;        /* v5.2-v5.7: walk->last stored after every table/PMD */
 	unsigned devother_faults:1;   /* v5.19+: another owner's page is faulted (migrated) */
 	unsigned mixedmap_pte:1;      /* v5.17+: VM_MIXEDMAP walked per pte, vm_normal_page() */
+	uint64_t inout_flags;         /* v6.16: bits of an entry every store keeps (HMM_PFN_INOUT_FLAGS) */
 };
 
-extern const struct hmm_kver hmm_kver_v56, hmm_kver_v57, hmm_kver_v58, hmm_kver_v61, hmm_kver_promise;
+extern const struct hmm_kver hmm_kver_v56, hmm_kver_v57, hmm_kver_v58, hmm_kver_v61, hmm_kver_v616,
+	hmm_kver_promise;
 
 /* hmm_range_fault_v56()'s flags: HMM_FAULT_SNAPSHOT never faults (v5.4-v5.6). */
 #define HMM_FAULT_SNAPSHOT (1U << 1)
@@ -166,6 +188,13 @@ hmm_pte_need_fault(const struct hmm_range *range, const struct hmm_encoding *enc
 int hmm_range_fault(struct hmm_range *range);
 /* v5.8: the fixed format without the order field.  Same returns. */
 int hmm_range_fault_v58(struct hmm_range *range);
+/*
+ * v6.16's words: 6.1's walk writing the v6.16 layout (order in 53-57) and
+ * keeping each entry's HMM_PFN_INOUT_FLAGS (DMA_MAPPED, P2PDMA,
+ * P2PDMA_BUS) through every store, so that an entry the HMM DMA helpers
+ * mapped (hmm_dma.h) stays tagged across walks.  Same returns.
+ */
+int hmm_range_fault_v616(struct hmm_range *range);
 /*
  * v5.7 writing range->encoding (driver tables).  Same returns, plus
  * -EFAULT for a fault request on another owner's device-private page.
