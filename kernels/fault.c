@@ -24,6 +24,9 @@
  *                      writable in place; a shared one is split into 512
  *                      ptes and the 4 KiB slot is copied
  *
+ * Each of the copies, the split and the migration first raises the MMU
+ * notifier event the kernel raises there (emu_mmu_notify(), mm.h).
+ *
  * Errors: no VMA or no permission -> VM_FAULT_SIGSEGV; VM_IO/VM_PFNMAP (no
  * ->fault handler here) and a write to a special pte of a VM_MIXEDMAP VMA
  * (the emulator holds no data behind raw pfns) -> VM_FAULT_SIGBUS.
@@ -136,6 +139,7 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 			*pmd = pfn_pmd_huge(pmd_pfn(*pmd), true); /* reuse */
 			return 0;
 		}
+		emu_mmu_notify(mm, addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE, EMU_MMU_NOTIFY_CLEAR, NULL);
 		if (split_huge_pmd(mm, pmd))
 			goto oom;
 	}
@@ -165,6 +169,8 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 			    !mm->params.collateral_migrate)
 				return 0;
 			/* migrate_to_ram(): the device copies the data back */
+			emu_mmu_notify(mm, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, EMU_MMU_NOTIFY_MIGRATE,
+				       dpage->pgmap->owner);
 			ret = map_new_page(mm, pte, w, dpfn);
 			if (!ret)
 				dpage->refcount = 0;
@@ -183,6 +189,7 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 	if (pte_special(e)) {
 		if (pte_pfn(e) != EMU_ZERO_PFN)
 			goto sigbus;
+		emu_mmu_notify(mm, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, EMU_MMU_NOTIFY_CLEAR, NULL);
 		ret = map_new_page(mm, pte, true, 0); /* wp_page_copy from the zero page */
 		goto done;
 	}
@@ -191,6 +198,7 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 		struct page *page = emu_pfn_to_page(&mm->memmap, pfn);
 
 		if (page->mapcount > 1 || (page->flags & (PG_head | PG_tail))) {
+			emu_mmu_notify(mm, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, EMU_MMU_NOTIFY_CLEAR, NULL);
 			ret = map_new_page(mm, pte, true, pfn); /* wp_page_copy */
 			if (!ret)
 				page_unmap(mm, pfn);
