@@ -94,6 +94,12 @@ void pfn_backend_destroy(struct pfn_backend *b)
 	free(b);
 }
 
+void pfn_backend_mmu_notify(struct pfn_backend *b)
+{
+	if (b->ops->mmu_notify)
+		b->ops->mmu_notify(b);
+}
+
 /* Can this driver make the call's requests at all? */
 static bool call_supported(const struct pfn_backend *b, const struct pfn_call *c)
 {

@@ -125,8 +125,8 @@ struct pfn_window {
 
 struct pfn_backend_stats {
 	uint64_t bytes_persistent;    /* arrays held for the backend's lifetime */
-	uint64_t bytes_allocated;     /* sum of per-call allocations */
-	uint64_t nr_allocations;      /* per-call allocations */
+	uint64_t bytes_allocated;     /* sum of allocations made in calls (per call; UVM: per new page) */
+	uint64_t nr_allocations;      /* allocations made in calls */
 	uint64_t pages;               /* pages handled */
 	uint64_t calls;
 	uint64_t windows;             /* hmm_range_fault() calls */
@@ -166,6 +166,14 @@ struct pfn_backend_ops {
 	 * copied as they are.  Untimed: encode and verify only.
 	 */
 	void (*expand)(const struct pfn_backend *b, const struct pfn_window *w, uint64_t *out);
+	/*
+	 * A driver that keeps per-page state across calls (NVIDIA UVM):
+	 * apply the MMU notifier events the address space raised since it
+	 * last looked (mm.h, emu_mmu_notify()), as its interval notifier's
+	 * invalidate callback would have.  Every call does it first; see
+	 * pfn_backend_mmu_notify().  NULL: no state to keep in step.
+	 */
+	void (*mmu_notify)(struct pfn_backend *b);
 };
 
 struct pfn_backend {
@@ -189,6 +197,16 @@ const struct pfn_backend_ops *pfn_backend_counterpart(const struct pfn_backend_o
 int pfn_backend_create(const struct pfn_backend_ops *ops, const struct pfn_backend_params *params,
 		       struct pfn_backend **out);
 void pfn_backend_destroy(struct pfn_backend *b);
+
+/*
+ * Apply the address space's pending MMU notifier events to the backend's
+ * state (ops->mmu_notify; nothing for a backend without one).  The kernel
+ * runs these callbacks when the address space changes (munmap, a rebuilt
+ * address space), not in the fault path: a harness that rebuilds the
+ * address space between timed calls calls this untimed after the rebuild,
+ * or the next call does the work in its prepare stage.
+ */
+void pfn_backend_mmu_notify(struct pfn_backend *b);
 
 /*
  * Run a call: every window, every stage.  Returns 0 or the first -errno of

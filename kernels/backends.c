@@ -19,6 +19,7 @@ extern const struct pfn_backend_ops pfn_backend_amdgpu_v57;
 extern const struct pfn_backend_ops pfn_backend_amdgpu_v58;
 extern const struct pfn_backend_ops pfn_backend_dmirror_v57;
 extern const struct pfn_backend_ops pfn_backend_dmirror_v61;
+extern const struct pfn_backend_ops pfn_backend_uvm_575;
 extern const struct pfn_backend_ops pfn_backend_null;
 
 const struct pfn_backend_ops *const pfn_backends[] = {
@@ -33,6 +34,7 @@ const struct pfn_backend_ops *const pfn_backends[] = {
 	&pfn_backend_amdgpu_v58,
 	&pfn_backend_dmirror_v57,
 	&pfn_backend_dmirror_v61,
+	&pfn_backend_uvm_575,
 	&pfn_backend_null,
 	NULL,
 };

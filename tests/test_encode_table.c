@@ -262,7 +262,7 @@ static struct result walk_result(enum walk v, int s, enum emu_req r, bool owner)
 }
 
 /* The backends and what each writes for a walk result (docs/backends.md). */
-enum fmt { F_NOUVEAU, F_AMDGPU, F_DMIRROR };
+enum fmt { F_NOUVEAU, F_AMDGPU, F_DMIRROR, F_UVM };
 
 struct backend_case {
 	const char *name;
@@ -288,7 +288,25 @@ static const struct backend_case backends[] = {
 	{ "dmirror-v6.1", W61, F_DMIRROR, false, true, false, true, true, false },
 	{ "thread-2018-without", WA, F_NOUVEAU, false, true, false, true, true, false },
 	{ "thread-2018-with", WA, F_NOUVEAU, true, true, false, true, true, true },
+	{ "uvm-575.57.08", W61, F_UVM, false, true, true, false, true, false },
 };
+
+/*
+ * NVIDIA UVM's request (hmm_make_resident_cpu()): every page of the region
+ * is faulted, for write when its access is a write or the VMA has
+ * VM_WRITE.  Every state's VMA but rovma's (VM_READ only), noread's,
+ * novma's has VM_WRITE; those three only get what was asked (no request ->
+ * a read).
+ */
+static enum emu_req uvm_request(int s, enum emu_req r)
+{
+	switch (s) {
+	case EMU_PAGE_ROVMA: case EMU_PAGE_NOREAD: case EMU_PAGE_NOVMA:
+		return r == EMU_REQ_WRITE ? EMU_REQ_WRITE : EMU_REQ_READ;
+	default:
+		return EMU_REQ_WRITE;
+	}
+}
 #define NR_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 /*
@@ -376,6 +394,21 @@ static uint64_t dev_word(const struct backend_case *bc, const struct result *x, 
 				return UINT64_MAX;
 			}
 			return (DEV_FIRST + a) << 12 | (x->write ? 3 : 0);
+		default:
+			break;
+		}
+		break;
+	case F_UVM:
+		/* the va_block's state: pfn << 12 | CPU resident 4 | READ 1 | WRITE 2; GPU: vram << 12 | 0x10 */
+		switch (x->what) {
+		case X_PAGE:
+			return a << 12 | 0x5 | (x->write ? 0x2 : 0);
+		case X_DEV:
+			return a << 12 | 0x10;
+		case X_ZERO:
+			/* hmm_va_block_cpu_page_populate(): ZERO_PAGE() -> NV_ERR_INVALID_ADDRESS */
+			*rc = -EFAULT;
+			return UINT64_MAX;
 		default:
 			break;
 		}
@@ -494,6 +527,10 @@ static uint64_t new_page_pfn(const struct backend_case *bc, uint64_t dev, enum e
 		if (want_w)
 			assert_int_equal(dev & 3, 3);
 		return dev >> 12;
+	case F_UVM:
+		/* populated, CPU resident, mapped READ (and WRITE) */
+		assert_int_equal(dev & 0xfff, want_w ? 0x7 : 0x5);
+		return dev >> 12;
 	}
 	return 0;
 }
@@ -528,15 +565,15 @@ static void check_one(const struct backend_case *bc, int s, enum emu_req req, bo
 		.hmm_out = hmm,
 	};
 	rc = pfn_backend_range_fault(b, &c);
-	if ((req == EMU_REQ_NONE && !bc->snapshot) || (req != EMU_REQ_NONE && !bc->fault)) {
-		/* the driver cannot make this request: refused, not guessed */
+	if ((req == EMU_REQ_NONE && !per_page && !bc->snapshot) || (req != EMU_REQ_NONE && !bc->fault)) {
+		/* the driver cannot make this request: refused, not guessed (UVM: no request is a prefetch) */
 		assert_int_equal(rc, -ENOTSUP);
 		nr_unsupported++;
 		pfn_backend_destroy(b);
 		return;
 	}
 	for (unsigned long k = 0; k < n; k++) {
-		struct result x = walk_result(bc->walk, s, req, bc->owner);
+		struct result x = walk_result(bc->walk, s, bc->fmt == F_UVM ? uvm_request(s, req) : req, bc->owner);
 		int want_rc = x.rc;
 		uint64_t want = 0, want_hmm = 0, dev = words[k];
 
@@ -594,8 +631,8 @@ static void test_table(void **state)
 				if (backends[bi].per_page)
 					check_one(&backends[bi], s, (enum emu_req)r, true);
 			}
-	/* amdgpu cannot snapshot: 15 states x 2 backends refused */
-	assert_int_equal(nr_unsupported, 15 * 2);
+	/* amdgpu and UVM cannot snapshot: 15 states x 3 backends refused */
+	assert_int_equal(nr_unsupported, 15 * 3);
 	assert_true(nr_checked > 15 * 3 * NR_BACKENDS);
 }
 
