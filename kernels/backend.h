@@ -14,7 +14,8 @@
  * One harness call (struct pfn_call) asks a backend to mirror npages pages
  * from start.  The backend handles them the way its driver did, in windows
  * of at most `window` pages per hmm_range_fault() call (nouveau v5.2-v5.8
- * 16, v5.9+ 1, dmirror 64; 0: one window of the whole call, as amdgpu).  Per
+ * 16, v5.9+ 1, dmirror 64, NVIDIA UVM 512 within one 2 MiB va_block; 0:
+ * one window of the whole call, as amdgpu and the 2018 thread's sketches).  Per
  * window the stages run in order, each a hook (NULL: the driver has no such
  * stage):
  *
@@ -145,7 +146,7 @@ struct pfn_meaning {
 struct pfn_backend_ops {
 	const char *name;             /* "nouveau-v5.8" */
 	const char *description;
-	const char *driver;           /* "nouveau", "amdgpu", "dmirror", "2018 patch", "-" */
+	const char *driver;           /* "nouveau", "amdgpu", "dmirror", "nvidia-uvm", "nouveau (2018 thread sketch)", "-" */
 	const char *kernel;           /* versions modelled: "v5.8", "v5.9-6.1" */
 	enum pfn_era era;
 	const char *counterpart;      /* same driver in the other era, or NULL */

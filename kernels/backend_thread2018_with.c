@@ -134,7 +134,7 @@ const struct pfn_backend_ops pfn_backend_thread2018_with = {
 	.description = "hypothetical, as argued in the 2018 thread: one kmalloc per call, the v4.16 walk writing "
 		       "nouveau's words through the patch's tables, no pass (no kernel shipped it)",
 	.driver = "nouveau (2018 thread sketch)",
-	.kernel = "none: the 2018 thread's sketch, f88a1e90c665's tables on the v4.16 walk",
+	.kernel = "none: f88a1e90c665's tables on the v4.16 walk",
 	.era = PFN_ERA_B,
 	.counterpart = "thread-2018-without",
 	.window = 0,

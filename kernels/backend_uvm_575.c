@@ -830,7 +830,7 @@ const struct pfn_backend_ops pfn_backend_uvm_575 = {
 	.description = "NVIDIA UVM 575.57.08 (open-gpu-kernel-modules uvm_hmm.c): a request per entry written "
 		       "before the walk, 6.1 walk, populate_region() into the va_block's page masks and chunks",
 	.driver = "nvidia-uvm",
-	.kernel = "6.1 walk; driver 575.57.08",
+	.kernel = "driver 575.57.08 on the 6.1 walk",
 	.era = PFN_ERA_C,
 	.counterpart = NULL,
 	.window = PAGES_PER_UVM_VA_BLOCK,

@@ -46,6 +46,10 @@
  * Requests: req = (entry & pfn_flags_mask) | default_flags, where "fault"
  * is flags[VALID] and "write" flags[WRITE] of the encoding (for the fixed
  * format HMM_PFN_REQ_FAULT and HMM_PFN_REQ_WRITE).
+ *
+ * Era A (v4.14-v4.16) had another API, per VMA and without requests in the
+ * array: hmm_vma_get_pfns_v416() and hmm_vma_fault_v416() below, a walk of
+ * their own in kernels/hmm_eraA.c.
  */
 #ifndef PFNBENCH_HMM_H
 #define PFNBENCH_HMM_H

@@ -681,6 +681,31 @@ static void test_literal_rows(void **state)
 	x = walk_result(W57, EMU_PAGE_THP_RW, EMU_REQ_READ, true);
 	assert_int_equal(dev_word(&backends[7], &x, EMU_PAGE_THP_RW, 3, EMU_REQ_READ, &rc), 0x200003ULL << 12 | 3);
 	assert_int_equal(rc, 0);
+	/* era A: thread-2018-without's HMM word and device word, thread-2018-with's gap */
+	assert_string_equal(backends[9].name, "thread-2018-without");
+	x = walk_result(WA, EMU_PAGE_DEV, EMU_REQ_NONE, true);
+	assert_int_equal(hmm_word(&backends[9], &x, EMU_PAGE_DEV, 0, 0), 0x800002147ULL);
+	assert_int_equal(dev_word(&backends[9], &x, EMU_PAGE_DEV, 0, EMU_REQ_NONE, &rc), 0x42013ULL);
+	x = walk_result(WA, EMU_PAGE_DEV_OTHER, EMU_REQ_NONE, true);
+	assert_int_equal(dev_word(&backends[9], &x, EMU_PAGE_DEV_OTHER, 0, EMU_REQ_NONE, &rc), 0);
+	assert_int_equal(dev_word(&backends[10], &x, EMU_PAGE_DEV_OTHER, 0, EMU_REQ_NONE, &rc), 0x42013ULL);
+	x = walk_result(WA, EMU_PAGE_THP_RO, EMU_REQ_READ, true);
+	assert_int_equal(hmm_word(&backends[9], &x, EMU_PAGE_THP_RO, 1, 0), 0x10000083ULL);
+	x = walk_result(WA, EMU_PAGE_NONE, EMU_REQ_NONE, true);
+	assert_int_equal(hmm_word(&backends[9], &x, EMU_PAGE_NONE, 0, 0), 0x10);
+	x = walk_result(WA, EMU_PAGE_SPECIAL, EMU_REQ_WRITE, true);
+	assert_int_equal(dev_word(&backends[10], &x, EMU_PAGE_SPECIAL, 0, EMU_REQ_WRITE, &rc), 0xfffffffffffffffeULL);
+	assert_int_equal(walk_result(WA, EMU_PAGE_SPECIAL, EMU_REQ_NONE, true).rc, -EINVAL);
+	assert_int_equal(walk_result(WA, EMU_PAGE_ROVMA, EMU_REQ_WRITE, true).rc, -EFAULT);
+	/* UVM: a read in a writable VMA is a write; the page's state word */
+	assert_string_equal(backends[11].name, "uvm-575.57.08");
+	assert_int_equal(uvm_request(EMU_PAGE_RO, EMU_REQ_READ), EMU_REQ_WRITE);
+	assert_int_equal(uvm_request(EMU_PAGE_ROVMA, EMU_REQ_NONE), EMU_REQ_READ);
+	x = walk_result(W61, EMU_PAGE_RW, uvm_request(EMU_PAGE_RW, EMU_REQ_READ), true);
+	assert_int_equal(dev_word(&backends[11], &x, EMU_PAGE_RW, 0, EMU_REQ_READ, &rc), 0x12345007ULL);
+	x = walk_result(W61, EMU_PAGE_DEV_RO, EMU_REQ_WRITE, true);
+	assert_int_equal(dev_word(&backends[11], &x, EMU_PAGE_DEV_RO, 0, EMU_REQ_WRITE, &rc), 0x42010ULL);
+	assert_int_equal(rc, 0);
 }
 
 int main(void)
