@@ -6,7 +6,8 @@ emulator's words for each (docs/kcheck.md).
 
 Writes DIR/guest/*.page and DIR/guest/manifest (ID REQUEST /cases/FILE, for
 kcheck/guest/kguest.c), and for each check DIR/expect/ID.txt: the output of
-`pfnbench encode --backend convert --stage hmm --request REQUEST FILE`.
+`pfnbench encode --walk 6.1 --request REQUEST FILE` (the emulator's 6.1
+hmm_range_fault(), as the guest module calls it).
 DIR/skipped.txt lists what this mode cannot run and why.
 
 The checks:
@@ -151,7 +152,7 @@ def mixes(states):
 
 
 def encode(binary, path, req):
-    r = subprocess.run([binary, "encode", "--backend", "convert", "--stage", "hmm", "--request", req, path],
+    r = subprocess.run([binary, "encode", "--walk", "6.1", "--request", req, path],
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"cases.py: pfnbench encode failed on {path}: {r.stderr.strip()}")

@@ -270,7 +270,6 @@ def numa_check(lines, say):
         return fails + ["no results.csv from the guest"]
     rows = list(csv.DictReader(io.StringIO(rc)))
     checked = node1 = 0
-    known = {}
     for row in rows:
         if row.get("status") != "ok":
             fails.append(f"case {row.get('name')} {row.get('placement_req')} skipped: {row.get('skip_reason')}")
@@ -286,21 +285,12 @@ def numa_check(lines, say):
                 continue
             if got.get(k) in ("none",):
                 continue
-            if got.get(k) != node and k == "drv" and row.get("array") == "per-call":
-                # KNOWN BUG, reported on issue 13: convert's per-call second
-                # array is malloc'ed (kernels/backend_convert.c) and reuses
-                # heap pages already touched on another node, so drv=N does
-                # not hold for array = per-call.
-                known[(req, got.get(k))] = known.get((req, got.get(k)), 0) + 1
-            elif got.get(k) != node:
+            if got.get(k) != node:
                 fails.append(f"{row['name']} {req}: {k} asked on node {node}, landed on {got.get(k)}")
             elif node == "1":
                 node1 += 1
     say(f"kcheck: placement: {len(rows)} rows, {checked} with a node spec, {node1} kinds of memory asked on "
         f"node 1 and found there (placement_actual)")
-    for (q, g), n in sorted(known.items()):
-        say(f"kcheck: KNOWN BUG (not failed): {n} rows with {q} and array = per-call: the per-call driver "
-            f"array landed on '{g}' (a per-call malloc in kernels/backend_convert.c reuses heap pages faulted before harness/placement.c's MPOL_PREFERRED thread policy)")
     reqs = sorted({(r['placement_req'], r['placement_actual']) for r in rows})
     for q, g in reqs:
         say(f"kcheck:   {q:40s} -> {g}")

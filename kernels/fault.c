@@ -14,8 +14,9 @@
  *                      fault is a write (the retried fault would reuse the
  *                      exclusive page).  HMM never asks for this on pages of
  *                      its own dev_private_owner, but hmm_vma_fault() faults
- *                      every page of [addr, end), so it can happen, as in
- *                      the kernel; see emu_mm_params.collateral_migrate.
+ *                      every page of [addr, end), so it happens, as in the
+ *                      kernel; emu_mm_params.decline_own_remote_faults
+ *                      keeps such pages on the device instead.
  *   present, read      nothing to do (the accessed bit is already set)
  *   present, write     do_wp_page(): the zero page or a shared page (mapcount
  *                      > 1) is copied to a new page (wp_page_copy); an
@@ -23,6 +24,9 @@
  *   huge PMD, write    do_huge_pmd_wp_page(): an exclusive THP is made
  *                      writable in place; a shared one is split into 512
  *                      ptes and the 4 KiB slot is copied
+ *
+ * Each of the copies, the split and the migration first raises the MMU
+ * notifier event the kernel raises there (emu_mmu_notify(), mm.h).
  *
  * Errors: no VMA or no permission -> VM_FAULT_SIGSEGV; VM_IO/VM_PFNMAP (no
  * ->fault handler here) and a write to a special pte of a VM_MIXEDMAP VMA
@@ -136,6 +140,7 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 			*pmd = pfn_pmd_huge(pmd_pfn(*pmd), true); /* reuse */
 			return 0;
 		}
+		emu_mmu_notify(mm, addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE, EMU_MMU_NOTIFY_CLEAR, NULL);
 		if (split_huge_pmd(mm, pmd))
 			goto oom;
 	}
@@ -160,11 +165,13 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 			struct page *dpage = emu_pfn_to_page(&mm->memmap, dpfn);
 			bool w = is_writable_device_private_entry(s) || write;
 
-			/* this device declines remote faults on its own pages (mm.h) */
+			/* only when asked, this device declines remote faults on its own pages (mm.h) */
 			if (dpage->pgmap == &mm->devices[0].pgmap && (flags & FAULT_FLAG_REMOTE) &&
-			    !mm->params.collateral_migrate)
+			    mm->params.decline_own_remote_faults)
 				return 0;
 			/* migrate_to_ram(): the device copies the data back */
+			emu_mmu_notify(mm, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, EMU_MMU_NOTIFY_MIGRATE,
+				       dpage->pgmap->owner);
 			ret = map_new_page(mm, pte, w, dpfn);
 			if (!ret)
 				dpage->refcount = 0;
@@ -183,6 +190,7 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 	if (pte_special(e)) {
 		if (pte_pfn(e) != EMU_ZERO_PFN)
 			goto sigbus;
+		emu_mmu_notify(mm, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, EMU_MMU_NOTIFY_CLEAR, NULL);
 		ret = map_new_page(mm, pte, true, 0); /* wp_page_copy from the zero page */
 		goto done;
 	}
@@ -191,6 +199,7 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 		struct page *page = emu_pfn_to_page(&mm->memmap, pfn);
 
 		if (page->mapcount > 1 || (page->flags & (PG_head | PG_tail))) {
+			emu_mmu_notify(mm, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, EMU_MMU_NOTIFY_CLEAR, NULL);
 			ret = map_new_page(mm, pte, true, pfn); /* wp_page_copy */
 			if (!ret)
 				page_unmap(mm, pfn);

@@ -18,10 +18,29 @@
  * iova rcache) and otherwise top-down from the end of a 48-bit space (the
  * kernel's rbtree allocator without the tree).  Left out: the rbtree,
  * IOTLB flushes (deferred in the kernel's default lazy mode), swiotlb.
+ *
+ * Below the GPU PTE programming sit the two DMA APIs the models use:
+ *
+ *  - dma_map_page()/dma_unmap_page() of one 4 KiB page
+ *    (emu_dma_map_page(): an IOVA and one I/O PTE per call), what
+ *    gp100_vmm_pgt_pfn() and NVIDIA UVM's per-page GPU mappings do;
+ *  - the two-step API of v6.16 (drivers/iommu/dma-iommu.c,
+ *    "dma-mapping: Implement link/unlink ranges API"): dma_iova_try_alloc()
+ *    reserves one IOVA range for a whole range of pages, dma_iova_link()
+ *    maps one page at an offset into it (iommu_map_nosync(): the I/O PTE,
+ *    no IOVA allocation), dma_iova_sync() syncs the IOTLB for what was
+ *    linked (iommu_sync_map(); counted, the flush itself left out as every
+ *    IOTLB flush here), dma_iova_unlink() and dma_iova_free() undo them.
+ *    The HMM helpers of v6.16 (hmm_dma.h) are built on it.
+ *
+ * A range IOVA is size-aligned (alloc_iova_fast(..., size_aligned =
+ * true): aligned to the size rounded up to a power of two) and comes from
+ * a cache of freed ranges of the same size, else top-down.
  */
 #ifndef PFNBENCH_IOMMU_H
 #define PFNBENCH_IOMMU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mm.h"
@@ -32,6 +51,10 @@
 
 struct emu_iommu_stats {
 	uint64_t maps, unmaps, iova_cached, iova_fresh, iopt_pages;
+	uint64_t iova_ranges;   /* dma_iova_try_alloc() that got a range */
+	uint64_t iova_range_frees;
+	uint64_t links, unlinks;/* dma_iova_link()/unlink() pages */
+	uint64_t syncs;         /* dma_iova_sync() calls (iommu_sync_map) */
 };
 
 struct emu_iommu {
@@ -43,6 +66,10 @@ struct emu_iommu {
 	uint64_t next_iova;              /* top-down cursor */
 	uint64_t *rcache;                /* freed IOVAs */
 	unsigned long rcache_n, rcache_cap;
+	uint64_t *rcache2m;              /* freed 2 MiB IOVAs */
+	unsigned long rcache2m_n, rcache2m_cap;
+	struct { uint64_t iova, size; } *rcache_range; /* freed range IOVAs */
+	unsigned long rcache_range_n, rcache_range_cap;
 	uint64_t *gpu_pte;               /* the GPU page table of the mirrored range */
 	unsigned long nr_gpu_pte;
 	struct emu_iommu_stats stats;
@@ -52,12 +79,58 @@ struct emu_iommu {
 int emu_iommu_create(const struct emu_mem_ops *mem, unsigned long nr_gpu_pte, struct emu_iommu **out);
 void emu_iommu_destroy(struct emu_iommu *io);
 /*
- * gp100_vmm_pgt_pfn() for words[0..n) at GPU PTE index first.  Returns 0,
- * -EINVAL (range past nr_gpu_pte), -ENOMEM (I/O page table), -ENOSPC (IOVA
- * space exhausted).
+ * gp100_vmm_pgt_pfn() for words[0..n) at GPU PTE index first, each word
+ * mapping 1 << shift bytes: shift 12, one 4 KiB page per word (one
+ * dma_map_page() per host page); shift 21 (nouveau v5.9+, a THP),
+ * gp100_vmm_pd0_pfn(): one 2 MiB dma_map_page() per word, a 2 MiB IOVA and
+ * one large I/O PTE, one GPU PDE (kept in the GPU PTE slot of the first
+ * 4 KiB page; the other 511 are cleared).  Returns 0, -EINVAL (range past
+ * nr_gpu_pte, another shift), -ENOMEM (I/O page table), -ENOSPC (IOVA space
+ * exhausted).
  */
-int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned long n, unsigned long first);
+int emu_iommu_map_words(struct emu_iommu *io, const uint64_t *words, unsigned long n, unsigned shift,
+			unsigned long first);
 /* The physical address iova translates to (iommu_iova_to_phys), or 0. */
 uint64_t emu_iommu_iova_to_phys(const struct emu_iommu *io, uint64_t iova);
+
+/*
+ * dma_map_page() of the 4 KiB page at phys through the IOMMU: an IOVA
+ * (cached or fresh) and one I/O PTE, readable, writable if @write.  0 and
+ * *dma_addr, or -ENOSPC (IOVA space), -ENOMEM (I/O page table).
+ */
+int emu_dma_map_page(struct emu_iommu *io, uint64_t phys, bool write, uint64_t *dma_addr);
+/* dma_unmap_page(): the I/O PTE cleared, the IOVA cached.  0 or -ENOMEM. */
+int emu_dma_unmap_page(struct emu_iommu *io, uint64_t dma_addr);
+
+/* struct dma_iova_state: addr 0 means no IOVA range (dma_use_iova() false). */
+struct emu_dma_iova_state {
+	uint64_t addr;
+	uint64_t size;
+};
+
+static inline bool emu_dma_use_iova(const struct emu_dma_iova_state *state)
+{
+	return state->size != 0;
+}
+
+/*
+ * dma_iova_try_alloc(): one IOVA range of @size bytes (a multiple of 4
+ * KiB).  true and state filled, or false (no IOMMU, IOVA space exhausted)
+ * with state cleared: the caller falls back to dma_map_page() per page.
+ */
+bool emu_dma_iova_try_alloc(struct emu_iommu *io, struct emu_dma_iova_state *state, uint64_t size);
+/* dma_iova_free(): the range back to the cache; state cleared. */
+void emu_dma_iova_free(struct emu_iommu *io, struct emu_dma_iova_state *state);
+/*
+ * dma_iova_link(): map [offset, offset + size) of the range to phys, one
+ * I/O PTE per 4 KiB page.  0, -EINVAL (outside the range, unaligned),
+ * -ENOMEM (I/O page table).
+ */
+int emu_dma_iova_link(struct emu_iommu *io, struct emu_dma_iova_state *state, uint64_t phys, uint64_t offset,
+		      uint64_t size, bool write);
+/* dma_iova_sync(): iommu_sync_map() for [offset, offset + size).  0. */
+int emu_dma_iova_sync(struct emu_iommu *io, struct emu_dma_iova_state *state, uint64_t offset, uint64_t size);
+/* dma_iova_unlink(): the I/O PTEs of [offset, offset + size) cleared. */
+void emu_dma_iova_unlink(struct emu_iommu *io, struct emu_dma_iova_state *state, uint64_t offset, uint64_t size);
 
 #endif

@@ -304,6 +304,11 @@ int emu_mm_create(const struct emu_mm_params *params, struct emu_mm **out)
 	mm->data_pool_bytes = mm->params.data_pool_bytes & PAGE_MASK;
 	if (!mm->data_pool_bytes)
 		mm->data_pool_bytes = PAGE_SIZE;
+	mm->notify_log = calloc(EMU_MMU_NOTIFY_LOG, sizeof(*mm->notify_log));
+	if (!mm->notify_log) {
+		ret = -ENOMEM;
+		goto err_memmap;
+	}
 	devices_init(mm);
 	emu_mm_clear(mm);
 	*out = mm;
@@ -325,6 +330,7 @@ void emu_mm_destroy(struct emu_mm *mm)
 	free(mm->pt_chunks);
 	emu_mem_free(mm->params.mem, mm->data_pool, mm->data_pool_bytes, EMU_MEM_DATA);
 	emu_memmap_destroy(&mm->memmap);
+	free(mm->notify_log);
 	free(mm->vmas);
 	free(mm);
 }
@@ -333,6 +339,8 @@ void emu_mm_clear(struct emu_mm *mm)
 {
 	struct page *zero;
 
+	/* the address space goes: every mirror hears of it */
+	emu_mmu_notify(mm, 0, TASK_SIZE_MAX, EMU_MMU_NOTIFY_UNMAP, NULL);
 	/* zero every table handed out; the pgd is the first page of chunk 0 */
 	for (unsigned long i = 0; i < mm->nr_pt_chunks; i++) {
 		size_t used = (mm->pt_chunks[i] == mm->pt_chunk) ? mm->pt_chunk_used : PT_CHUNK_SIZE;
@@ -403,6 +411,13 @@ static int vma_append(struct emu_mm *mm, unsigned long start, unsigned long end,
 	}
 	mm->vmas[mm->nr_vmas++] = (struct emu_vma){ start, end, flags };
 	return 0;
+}
+
+int emu_mm_add_vma(struct emu_mm *mm, unsigned long start, unsigned long end, unsigned long vm_flags)
+{
+	if (!mm || start >= end || (start & ~PAGE_MASK) || (end & ~PAGE_MASK))
+		return -EINVAL;
+	return vma_append(mm, start, end, vm_flags);
 }
 
 /* The VMA a state lives in; ~0UL: no VMA. */

@@ -20,8 +20,10 @@
  * harness can place each kind (page table, memmap, HMM array, driver array,
  * data) on a NUMA node without this code knowing what NUMA is.
  *
- * Left out on purpose: locks, mmu notifiers, rmap, reclaim, the maple tree
- * (VMAs are a sorted array searched by bisection), huge PUDs.
+ * Left out on purpose: locks, rmap, reclaim, the maple tree (VMAs are a
+ * sorted array searched by bisection), huge PUDs, and the mmu notifier
+ * callbacks: the fault handler logs its invalidations (emu_mmu_notify())
+ * for a backend to read, it calls nobody.
  */
 #ifndef PFNBENCH_MM_H
 #define PFNBENCH_MM_H
@@ -131,13 +133,12 @@ struct emu_mm_params {
 	/*
 	 * hmm_vma_fault() faults every page of [addr, end) of the walk step,
 	 * so this device's own private pages after the first faulting page
-	 * reach do_swap_page() too, and a real driver's migrate_to_ram()
-	 * would migrate them back.  spec/page-file.md's contract says they
-	 * are never faulted: by default the emulated device declines such
-	 * remote faults (the page stays, the walk reports it).  true models
-	 * the migrating driver.
+	 * reach do_swap_page() too, and the driver's migrate_to_ram() migrates
+	 * them back, as lib/test_hmm's dmirror does in 6.1 (./run.sh kcheck
+	 * --full saw it).  true keeps them on the device instead: the old
+	 * page-file contract ("dev pages are never faulted"), for comparison.
 	 */
-	bool collateral_migrate;
+	bool decline_own_remote_faults;
 };
 
 struct emu_mm_stats {
@@ -147,6 +148,29 @@ struct emu_mm_stats {
 	unsigned long pages_copied;    /* COW and migrations */
 	unsigned long pages_cleared;
 	unsigned long pgtable_pages;
+};
+
+/*
+ * MMU notifier events (enum mmu_notifier_event) the fault handler raises
+ * where the kernel calls mmu_notifier_invalidate_range_start(): a
+ * copy-on-write replacing a present pte (wp_page_copy(), CLEAR, one page),
+ * a THP split (__split_huge_pmd(), CLEAR, 2 MiB), a device-private page
+ * migrated back (migrate_vma_setup() in migrate_to_ram(), MIGRATE, owner =
+ * the page's pgmap owner); emu_mm_clear() raises UNMAP over everything (the
+ * address space torn down).  Each event gets the next notifier_seq and a
+ * slot in a ring of the last EMU_MMU_NOTIFY_LOG events, [seq % LOG], so a
+ * driver that mirrors state (NVIDIA UVM's va_blocks) can apply what its
+ * interval notifier would have been told; one that is more than
+ * EMU_MMU_NOTIFY_LOG behind must assume everything was invalidated.
+ * Nothing else reads them.
+ */
+enum emu_mmu_event { EMU_MMU_NOTIFY_UNMAP, EMU_MMU_NOTIFY_CLEAR, EMU_MMU_NOTIFY_MIGRATE };
+#define EMU_MMU_NOTIFY_LOG 1024
+
+struct emu_mmu_notify {
+	unsigned long start, end;  /* [start, end) */
+	const void *owner;         /* MIGRATE: range->owner */
+	unsigned event;            /* enum emu_mmu_event */
 };
 
 /* A device that owns private memory. */
@@ -173,6 +197,8 @@ struct emu_mm {
 	uint8_t *data_pool;
 	size_t data_pool_bytes;
 	unsigned long next_swap_slot;  /* swap offsets handed out by populate */
+	uint64_t notifier_seq;         /* MMU notifier events so far (never reset) */
+	struct emu_mmu_notify *notify_log; /* the last EMU_MMU_NOTIFY_LOG events, [seq % LOG] */
 	struct emu_mm_params params;
 	struct emu_mm_stats stats;
 };
@@ -188,6 +214,18 @@ int emu_mm_create(const struct emu_mm_params *params, struct emu_mm **out);
 void emu_mm_destroy(struct emu_mm *mm);
 /* Drop every VMA, mapping and allocated frame; keeps the memmap reservation. */
 void emu_mm_clear(struct emu_mm *mm);
+/* Raise an MMU notifier event over [start, end) (see enum emu_mmu_event). */
+static inline void emu_mmu_notify(struct emu_mm *mm, unsigned long start, unsigned long end, unsigned event,
+				  const void *owner)
+{
+	struct emu_mmu_notify *n = &mm->notify_log[++mm->notifier_seq % EMU_MMU_NOTIFY_LOG];
+
+	n->start = start;
+	n->end = end;
+	n->owner = owner;
+	n->event = event;
+}
+
 /* dev_private_owner of this device. */
 static inline const void *emu_mm_owner(const struct emu_mm *mm) { return mm->devices[0].pgmap.owner; }
 
@@ -201,6 +239,14 @@ static inline const void *emu_mm_owner(const struct emu_mm *mm) { return mm->dev
  */
 int emu_mm_populate(struct emu_mm *mm, unsigned long base, const struct emu_page_desc *pages,
 		    unsigned long npages, struct emu_build_error *err);
+
+/*
+ * Add a VMA [start, end) with vm_flags above every VMA the mm has (a page
+ * table source other than the emulated one, e.g. the real kernel's
+ * mapping, describes its VMAs so that a driver's VMA clipping sees them).
+ * 0, -EINVAL (out of order or empty), -ENOMEM.
+ */
+int emu_mm_add_vma(struct emu_mm *mm, unsigned long start, unsigned long end, unsigned long vm_flags);
 
 /* VMA lookup: the VMA containing addr, or NULL. */
 struct emu_vma *emu_find_vma(struct emu_mm *mm, unsigned long addr);

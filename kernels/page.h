@@ -40,6 +40,10 @@
 #define ZONE_NORMAL 2UL
 #define ZONE_DEVICE 3UL
 #define page_zonenum(page) ((page)->flags >> ZONES_SHIFT)
+/* The node id sits below the zone, as in the kernel; the emulator has one node, 0. */
+#define NODES_PGSHIFT 54
+#define NODES_MASK 0x3fUL
+#define page_to_nid(page) ((int)(((page)->flags >> NODES_PGSHIFT) & NODES_MASK))
 
 enum memory_type {
 	MEMORY_DEVICE_PRIVATE = 1,

@@ -10,7 +10,7 @@
 #
 # datafile: one block per backend; the first line of a block is a header
 # whose first word is the backend name and whose other words name the
-# columns:  convert instructions_per_page llc_misses_per_page page_faults_per_page
+# columns:  nouveau-v5.8 instructions_per_page llc_misses_per_page page_faults_per_page
 #           1 NaN NaN 0.0005           <- npages, medians (NaN = not measured)
 if (!exists("datafile") || !exists("outbase")) {
     print "counters.gp: set datafile and outbase with -e"; exit status 2

@@ -1,5 +1,5 @@
 # memory.gp - bytes of pfn arrays per page by backend: bytes allocated per
-# HMM call (convert's second array when it is allocated per call) and bytes
+# HMM call (what a driver allocated per call: amdgpu's kvmalloc'ed array) and bytes
 # held for the whole run, as clustered bars.
 #
 # Usage:
@@ -9,7 +9,7 @@
 # datafile: a header line, then one row per backend (medians; these are
 # deterministic, every repetition has the same value):
 #   backend alloc persistent
-#   convert 8 8        <- bytes_alloc_per_page, bytes_persistent_per_page
+#   amdgpu-v5.8 8 0        <- bytes_alloc_per_page, bytes_persistent_per_page
 if (!exists("datafile") || !exists("outbase")) {
     print "memory.gp: set datafile and outbase with -e"; exit status 2
 }

@@ -6,7 +6,7 @@
 #
 # datafile: one block per backend, blocks separated by two blank lines; the
 # first line of a block is a header whose first word is the backend name:
-#   convert median min max
+#   nouveau-v5.8 median min max
 #   1 491.2 489.0 495.3          <- npages, median ns/page, min, max over
 #   16 60.1 59.7 61.0               the repetitions
 # Both axes are logarithmic; error bars span the repetitions (min..max).

@@ -7,7 +7,7 @@
 #
 # datafile: a header line, then one row per backend:
 #   backend local remote
-#   convert 21.3 27.9        <- median ns/page, all pages local; median
+#   nouveau-v5.8 21.3 27.9        <- median ns/page, all pages local; median
 #                               ns/page, some structure on another node
 # (NaN where that placement was not run.)
 if (!exists("datafile") || !exists("outbase")) {

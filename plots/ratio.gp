@@ -1,28 +1,30 @@
-# ratio.gp - convert/direct ratio of ns per page over npages, with its 95%
-# confidence interval as a band; one line per workload.
+# ratio.gp - the headline comparison's ratio of ns per page over npages
+# (conversion backend / its era-B counterpart), with its 95% confidence
+# interval as a band; one line per workload.
 #
 # Usage:
-#   gnuplot -e "datafile='ratio.dat'; outbase='ratio'; subtitle='machine'" plots/ratio.gp
+#   gnuplot -e "datafile='ratio.dat'; outbase='ratio'; subtitle='machine'; pair='nouveau-v5.8 / nouveau-v5.7'" plots/ratio.gp
 # writes outbase.png and outbase.svg.  With -e "dumb=1" it writes a plain
 # text plot (terminal dumb 78 20, no band) to outbase.txt instead.
 #
 # datafile: one block per workload (two blank lines between blocks); the
 # first line of a block is a header whose first word is the workload:
 #   mirror ratio lo hi
-#   1 1.168 1.150 1.190      <- npages, median(convert)/median(direct),
+#   1 1.168 1.150 1.190      <- npages, median(conv)/median(direct),
 #                               CI low, CI high
-# A ratio above 1 means convert is slower than direct.
+# A ratio above 1 means the conversion backend is slower.
 if (!exists("datafile") || !exists("outbase")) {
     print "ratio.gp: set datafile and outbase with -e"; exit status 2
 }
 if (!exists("subtitle")) subtitle = ""
 if (!exists("dumb")) dumb = 0
+if (!exists("pair")) pair = "conversion / era B"
 
 stats datafile using 1 nooutput
 nblocks = STATS_blocks
 
 set xlabel "npages (log scale)"
-set ylabel "convert / direct (ns per page)"
+set ylabel pair." (ns per page)" noenhanced
 set logscale x
 set format x "%.0f"
 set grid xtics ytics lc rgb "#dddddd"
@@ -32,14 +34,14 @@ if (dumb) {
     set terminal dumb 78 20
     set output outbase.".txt"
     unset grid
-    set title "convert/direct ratio over npages (1.0 = equal)"
+    set title pair." ratio over npages (1.0 = equal)" noenhanced
     plot for [i=0:nblocks-1] datafile index i using 1:2 with linespoints \
          title columnheader(1), 1 with lines notitle
     set output
     exit
 }
 
-set title "convert / direct time per page, 95% CI band\n".subtitle noenhanced
+set title pair." time per page, 95% CI band\n".subtitle noenhanced
 set style fill transparent solid 0.20 noborder
 do for [fmt in "png svg"] {
     if (fmt eq "png") {

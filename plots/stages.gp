@@ -3,7 +3,7 @@
 # one cluster of bars per page-table source (emulated, kernel).
 #
 # Usage:
-#   gnuplot -e "datafile='stages-mirror-convert.dat'; outbase='stages-mirror-convert'; subtitle='mirror convert | machine'; blocks=2; block0='emulated'; block1='kernel'" plots/stages.gp
+#   gnuplot -e "datafile='stages-mirror-nouveau-v5.8.dat'; outbase='stages-mirror-nouveau-v5.8'; subtitle='mirror nouveau-v5.8 | machine'; blocks=2; block0='emulated'; block1='kernel'" plots/stages.gp
 # writes outbase.png and outbase.svg.
 #
 # datafile: one block per source (blocks, default 1; blocks are separated

@@ -1,9 +1,10 @@
 #!/bin/bash
 # cli_compare.sh - `pfnbench compare` as a CI gate: the fixture against
-# itself passes (exit 0); a copy where convert allocates 10% more bytes per
-# page fails (exit 1) naming the case; an ungated slowdown passes and is
-# reported (noisy among 48 Holm-adjusted comparisons); convert 60% slower
-# trips the ratio gate where the family is small enough for 5 repetitions;
+# itself passes (exit 0); a copy where nouveau-v5.8 allocates 10% more
+# bytes per page fails (exit 1) naming the case; an ungated slowdown passes
+# and is reported (noisy among 48 Holm-adjusted comparisons); nouveau-v5.8
+# 60% slower trips the ratio gate of its declared comparisons where the
+# family is small enough for 5 repetitions;
 # bad input exits 2 with file:line.
 #
 # usage: bash cli_compare.sh PFNBENCH_BIN TESTS_DATA_DIR
@@ -47,36 +48,39 @@ echo "$OUT" | grep -q '48 case names in common, 0 only in BASE, 0 only in NEW' \
 	&& ok "48 common cases" || fail "common case count"
 expect 0 "results.csv paths, default thresholds" "$FIX/results.csv" "$FIX/results.csv"
 
-variant bytes "if r['name'] == 'convert/mirror/npages:64/batch:64': r['bytes_alloc_per_page'] = '8.8'"
-expect 1 "convert allocates 10% more" "$FIX" "$TMP/bytes" --thresholds "$TH"
-echo "$OUT" | grep -q '^  convert/mirror/npages:64/batch:64 bytes_alloc_per_page: 8 -> 8.8 (+10.0%, threshold 0%, deterministic)$' \
+variant bytes "if r['name'] == 'nouveau-v5.8/mirror/npages:64/batch:64': r['bytes_alloc_per_page'] = '8.8'"
+expect 1 "nouveau-v5.8 allocates 10% more" "$FIX" "$TMP/bytes" --thresholds "$TH"
+echo "$OUT" | grep -q '^  nouveau-v5.8/mirror/npages:64/batch:64 bytes_alloc_per_page: 8 -> 8.8 (+10.0%, threshold 0%, deterministic)$' \
 	&& ok "names the case and metric" || { fail "failure line"; echo "$OUT"; }
 echo "$OUT" | grep -q '^FAIL: 1 gated regression' && ok "one regression" || fail "regression count"
 expect 0 "the same change reversed is better" "$TMP/bytes" "$FIX" --thresholds "$TH"
 echo "$OUT" | grep -q 'bytes_alloc_per_page .* better' && ok "reported as better" || fail "better line"
 
-variant slow "if r['name'] == 'direct/thp/npages:64/batch:64': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.10)"
+variant slow "if r['name'] == 'nouveau-v5.7/thp/npages:64/batch:64': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.10)"
 expect 0 "ungated ns_per_page 10% worse" "$FIX" "$TMP/slow" --thresholds "$TH"
 # p = 2/252 = 0.0079 alone; Holm over the 48 reported-only comparisons: 0.381
 echo "$OUT" | grep -Eq '^  ns_per_page +[0-9.]+ +[0-9.]+ +\+10\.0% +0\.3810  noisy$' \
 	&& ok "reported as noisy after Holm, not gated" || { fail "ungated noisy line"; echo "$OUT"; }
-echo "$OUT" | grep -q 'Holm-adjusted over 12 gated and 48 reported-only comparisons' \
+echo "$OUT" | grep -q 'Holm-adjusted over 24 gated and 48 reported-only comparisons' \
 	&& ok "says how many comparisons were adjusted" || fail "Holm family line"
 
-# the ratio gate: convert 60% slower on mirror.  With thp in the run, the
-# 12 gated ratios at p = 2/252 each adjust to 0.095: noisy, exit 0.  With
-# mirror alone (6 gated), 6 * 2/252 = 0.048: all six fail.
-variant ratio "if r['backend'] == 'convert' and r['workload'] == 'mirror': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.6)"
-expect 0 "convert 60% slower among 12 gated ratios: too few repetitions" "$FIX" "$TMP/ratio" --thresholds "$TH"
-echo "$OUT" | grep -q '^WARNING: 60 comparison(s) have too few repetitions' && ok "says too few repetitions" || fail "untestable warning"
-variant mirror "pass" "r['workload'] == 'mirror'"
-variant ratio-mirror "if r['backend'] == 'convert': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.6)" "r['workload'] == 'mirror'"
-expect 1 "convert 60% slower: ratio gate" "$TMP/mirror" "$TMP/ratio-mirror" --thresholds "$TH"
+# the ratio gate: nouveau-v5.8 60% slower on mirror.  The fixture's
+# declared comparisons are v5.8 / v5.7 and v5.8 / v5.6: 2 per case, 24
+# gated ratios; the 12 of mirror at p = 2/252 each adjust to 0.19: noisy,
+# exit 0.  With mirror and v5.8 / v5.7 alone (6 gated), 6 * 2/252 = 0.048:
+# all six fail.
+variant ratio "if r['backend'] == 'nouveau-v5.8' and r['workload'] == 'mirror': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.6)"
+expect 0 "nouveau-v5.8 60% slower among 24 gated ratios: too few repetitions" "$FIX" "$TMP/ratio" --thresholds "$TH"
+echo "$OUT" | grep -q '^WARNING: 72 comparison(s) have too few repetitions' && ok "says too few repetitions" || { fail "untestable warning"; echo "$OUT" | grep WARNING; }
+MIRROR="r['workload'] == 'mirror' and r['backend'] != 'nouveau-v5.6'"
+variant mirror "pass" "$MIRROR"
+variant ratio-mirror "if r['backend'] == 'nouveau-v5.8': r['ns_per_page'] = '%.4f' % (float(r['ns_per_page']) * 1.6)" "$MIRROR"
+expect 1 "nouveau-v5.8 60% slower: ratio gate" "$TMP/mirror" "$TMP/ratio-mirror" --thresholds "$TH"
 echo "$OUT" | grep -q '^FAIL: 6 gated regression' && ok "6 ratio regressions" || fail "ratio count"
-echo "$OUT" | grep -q '^  mirror/npages:512/batch:512 ratio_convert_direct: .*adjusted p = 0\.0476' && ok "names the ratio case" || { fail "ratio case"; echo "$OUT"; }
+echo "$OUT" | grep -q '^  mirror/npages:512/batch:512 nouveau-v5.8/nouveau-v5.7 ratio: .*adjusted p = 0\.0476' && ok "names the ratio case" || { fail "ratio case"; echo "$OUT"; }
 
 # thresholds that gate nothing let the same data pass
-printf '[ratio_convert_direct]\ngate = no\n' > "$TMP/nogate.conf"
+printf '[ratio]\ngate = no\n' > "$TMP/nogate.conf"
 expect 0 "ratio gate off" "$TMP/mirror" "$TMP/ratio-mirror" --thresholds "$TMP/nogate.conf"
 
 # what differs besides the code is named in the header

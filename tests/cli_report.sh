@@ -82,8 +82,11 @@ R=$RUN/report.txt
 [ ! -e "$R.tmp" ] && ok "no report.txt.tmp left" || fail "report.txt.tmp left"
 LONG=$(awk 'length > 80 { print FNR": "length }' "$R")
 [ -z "$LONG" ] && ok "all lines <= 80 columns" || fail "lines > 80: $LONG"
-[ "$(grep -c '^  npages   batch   convert    direct     diff  diff %  ratio  95% CI ratio$' "$R")" = 2 ] \
-	&& ok "two comparison tables" || fail "comparison table count"
+# the fixture's declared comparisons: nouveau-v5.8 / v5.7 and / v5.6, per workload
+[ "$(grep -c '^  npages   batch      conv    direct     diff  diff %  ratio  95% CI ratio$' "$R")" = 4 ] \
+	&& ok "four comparison tables" || fail "comparison table count"
+grep -q '^nouveau-v5.8 (era C, v5.8)$' "$R" && grep -q '^  vs nouveau-v5.6 (era B, v5.5-v5.6)$' "$R" \
+	&& ok "comparison headings name era and kernel versions" || fail "comparison headings"
 grep -q '^== mirror ==$' "$R" && grep -q '^== thp ==$' "$R" \
 	&& ok "a table per workload" || fail "workload headings"
 grep -q '^Machine:   AMD EPYC 7B13 64-Core Processor, 2 CPUs, 1 NUMA node' "$R" \
@@ -94,14 +97,16 @@ grep -q '^Counters:  real: page_faults, task_clock, context_switches$' "$R" \
 	&& ok "counters real/unavailable with reason" || fail "counters lines"
 grep -q '^  \$ pfnbench run --config configs/sweep.conf --repetitions 5 --out results$' "$R" \
 	&& ok "reproduce command" || fail "reproduce command"
-# a row with its values: thp npages 1 has direct slower (ratio < 1, marked)
+# a row with its values: thp npages 1 has v5.7 slower (ratio < 1, marked)
 grep -Eq '^       1       1    563\.44    606\.23   -42\.79   -7\.1%  0\.929 \[0\.9[0-9]{2},0\.9[0-9]{2}\] \*$' "$R" \
 	&& ok "thp npages 1 row" || fail "thp npages 1 row"
-flat "$R" | grep -q 'Direct is significantly SLOWER than convert at npages 1\.' \
-	&& ok "finding: direct slower" || fail "finding: direct slower"
+flat "$R" | grep -q 'nouveau-v5.7 is significantly SLOWER than nouveau-v5.8 at npages 1\.' \
+	&& ok "finding: v5.7 slower" || fail "finding: v5.7 slower"
+flat "$R" | grep -Eq 'nouveau-v5.8/nouveau-v5.6: ratio 1\.0[0-9]{2} to 1\.[0-9]{3} \([0-9] of 6 npages significant\)\.' \
+	&& ok "finding: the second comparison's range" || fail "finding: second comparison"
 flat "$R" | grep -q 'The last significant difference is at npages 4096; from npages 262144 on it is not significant.' \
 	&& ok "finding: significance ends" || fail "finding: significance ends"
-grep -q 'convert/direct ratio over npages (1.0 = equal)' "$R" \
+grep -q 'nouveau-v5.8 / nouveau-v5.7 ratio over npages (1.0 = equal)' "$R" \
 	&& ok "text plot embedded" || fail "no text plot"
 grep -q '^Stage shares' "$R" && ok "stage table" || fail "no stage table"
 grep -q 'single node: no placement figure' "$R" \
@@ -127,7 +132,7 @@ check_figures() {
 }
 check_figures "$RUN" ratio 1024 640 ns_per_page-mirror 1024 640 \
 	ns_per_page-thp 1024 640 counters-mirror 1024 480 counters-thp 1024 480 \
-	memory-mirror 800 500 memory-thp 800 500 stages-mirror-convert 1024 520
+	memory-mirror 800 500 memory-thp 800 500 stages-mirror-nouveau-v5.8 1024 520
 
 # a 2-node run: remote rows for npages 4096 make a placement figure
 TWO=$TMP/two
@@ -166,8 +171,8 @@ else
 	fail "placement data"
 fi
 
-# ratio, ns_per_page x2, counters x2, memory x2, stages-mirror-convert
-# (stage figures: convert and direct-fixup per workload, when measured)
+# ratio, ns_per_page x2, counters x2, memory x2, stages-mirror-nouveau-v5.8
+# (stage figures: each comparison's conversion backend per workload, when measured)
 grep -q '^8 figures, each as .png and .svg' "$R" && ok "figure list" || fail "figure list"
 grep -q '^Memory floor: not computed (meta.json has no "bandwidth")$' "$R" \
 	&& ok "no bandwidth: floor not computed" || fail "floor without bandwidth"
@@ -242,36 +247,40 @@ LONG=$(awk 'length > 80 { print FNR": "length }' "$S")
 [ -z "$LONG" ] && ok "sources: all lines <= 80 columns" || fail "sources: lines > 80: $LONG"
 grep -q '^Breakdown of the whole path, emulated and kernel page-table source$' "$S" \
 	&& ok "breakdown section" || fail "no breakdown section"
-[ "$(grep -c '^npages  prep  walk alloc  conv   dma  ns/pg  prep  walk alloc  conv   dma  ns/pg$' "$S")" = 6 ] \
-	&& ok "six side-by-side stage tables (3 workloads x convert, direct-fixup)" \
+[ "$(grep -c '^npages  prep  walk alloc  conv   dma  ns/pg  prep  walk alloc  conv   dma  ns/pg$' "$S")" = 15 ] \
+	&& ok "15 side-by-side stage tables (3 workloads x 5 compared backends)" \
 	|| fail "side-by-side stage table count"
-# mirror convert npages 16: 1+3+2+1+5 = 12 emulated, 1+30+2+1+5 = 39 kernel
+# mirror nouveau-v5.8 npages 16: 1+3+2+1+5 = 12 emulated, 1+30+2+1+5 = 39 kernel
 grep -q '^    16   8\.3  25\.0  16\.7   8\.3  41\.7   12\.0   2\.6  76\.9   5\.1   2\.6  12\.8   39\.0$' "$S" \
-	&& ok "mirror convert npages 16 row, both sources" || fail "mirror npages 16 breakdown row"
+	&& ok "mirror nouveau-v5.8 npages 16 row, both sources" || fail "mirror npages 16 breakdown row"
 grep -q '^(no kernel-source cases of first-touch in this run)$' "$S" \
 	&& ok "missing source said" || fail "missing source not said"
-grep -q '^nouveau v5\.8         16     25\.0%    7\.7%      3\.4%       -     30\.0%   21\.4%$' "$S" \
+# a row per conversion backend at its driver's batch: nouveau's window of 16,
+# amdgpu's whole range (the largest npages), then nouveau at one 2 MiB page
+grep -q '^nouveau-v5.8            16     25\.0%    7\.7%      3\.4%       -     30\.0%   21\.4%$' "$S" \
 	&& ok "headline row nouveau 16" || fail "headline row nouveau 16"
-grep -q '^amdgpu, whole      4096     11\.2%    2\.8%      1\.2%       -     14\.4%    9\.2%$' "$S" \
+grep -q '^amdgpu-v5.8           4096     14\.5%    1\.7%      0\.6%       -     33\.7%    9\.2%$' "$S" \
 	&& ok "headline row amdgpu (largest npages)" || fail "headline row amdgpu"
-flat "$S" | grep -q 'At npages 16 (nouveau.s v5\.8 window) the conversion share is, for 4 KiB pages: mirror 25\.0% (emulated) and 7\.7% (kernel), first-touch 3\.4% (emulated) and not measured (kernel); for huge pages: thp 30\.0% (emulated) and 21\.4% (kernel)\.' \
+flat "$S" | grep -q 'At npages 16 (nouveau.s v5\.2-v5\.8 window) nouveau-v5\.8.s conversion share is, for 4 KiB pages: mirror 25\.0% (emulated) and 7\.7% (kernel), first-touch 3\.4% (emulated) and not measured (kernel); for huge pages: thp 30\.0% (emulated) and 21\.4% (kernel)\.' \
 	&& ok "headline sentence npages 16" || fail "headline sentence npages 16"
-flat "$S" | grep -q 'At npages 512 (one 2 MiB page) the conversion share is, for 4 KiB pages: mirror 11\.7% (emulated) and 2\.9% (kernel), first-touch 1\.2% (emulated) and not measured (kernel); for huge pages: thp 15\.0% (emulated) and 9\.6% (kernel)\.' \
+flat "$S" | grep -q 'At npages 512 (one 2 MiB page) nouveau-v5\.8.s conversion share is, for 4 KiB pages: mirror 11\.7% (emulated) and 2\.9% (kernel), first-touch 1\.2% (emulated) and not measured (kernel); for huge pages: thp 15\.0% (emulated) and 9\.6% (kernel)\.' \
 	&& ok "headline sentence npages 512" || fail "headline sentence npages 512"
-flat "$S" | grep -q '6 of the 36 points were not measured in this run' \
+flat "$S" | grep -q '3 of the 18 points were not measured in this run' \
 	&& ok "headline counts the missing points" || fail "headline missing points"
-[ "$(grep -c '^ npages  backend        measured ns   floor ns  measured/floor$' "$S")" = 5 ] \
+[ "$(grep -c '^ npages  backend              measured ns  floor ns  measured/floor$' "$S")" = 5 ] \
 	&& ok "a floor table per workload table" || fail "floor table count"
-# no bandwidth for npages 1: floor unknown; 4096: 192.02 B / 30 GB/s
-grep -q '^      1  convert              59\.85          -               -$' "$S" \
+# no bandwidth for npages 1: floor unknown; 4096: nouveau-v5.8's declared
+# traffic in windows of 16 with dma = yes, 153.5 B read + 56 B written =
+# 209.5 B / 30 GB/s
+grep -q '^      1  nouveau-v5.8              59\.85         -               -$' "$S" \
 	&& ok "floor unknown without bandwidth" || fail "floor row npages 1"
-grep -q '^   4096  convert               9\.46      6\.401             1\.5$' "$S" \
-	&& ok "floor row mirror convert 4096" || fail "floor row mirror convert 4096"
-flat "$S" | grep -q 'mirror: convert runs at 1\.5x to 6\.5x its floor, direct runs at 2\.4x to 9\.0x its floor, direct-fixup runs at 1\.6x to 6\.0x its floor\. convert is limited by memory (within 2x of its floor) at npages 4096, by instructions elsewhere\. direct is limited by instructions at every npages\.' \
+grep -q '^   4096  nouveau-v5.8               9\.46     6\.983             1\.4$' "$S" \
+	&& ok "floor row mirror nouveau-v5.8 4096" || fail "floor row mirror nouveau-v5.8 4096"
+flat "$S" | grep -q 'mirror: nouveau-v5.6 runs at 2\.2x to 8\.3x its floor, nouveau-v5.7 runs at 1\.3x to 4\.9x its floor, nouveau-v5.8 runs at 1\.4x to 6\.0x its floor, amdgpu-v5.7 runs at 2\.5x to 12x its floor, amdgpu-v5.8 runs at 2\.3x to 12x its floor\. nouveau-v5.6 is limited by instructions at every npages\. nouveau-v5.7 is limited by memory (within 2x of its floor) at npages 4096, by instructions elsewhere\.' \
 	&& ok "floor sentence" || fail "floor sentence"
-check_figures "$SRC" stages-mirror-convert 1024 520 stages-thp-direct-fixup 1024 520
-if [ "$(grep -c '^npages prepare walk+faults alloc conversion dma-map$' "$SRC/plotdata/stages-mirror-convert.dat")" = 2 ] && \
-   [ "$(grep -c '^npages prepare walk+faults alloc conversion dma-map$' "$SRC/plotdata/stages-first-touch-convert.dat")" = 1 ]; then
+check_figures "$SRC" stages-mirror-nouveau-v5.8 1024 520 stages-thp-amdgpu-v5.8 1024 520
+if [ "$(grep -c '^npages prepare walk+faults alloc conversion dma-map$' "$SRC/plotdata/stages-mirror-nouveau-v5.8.dat")" = 2 ] && \
+   [ "$(grep -c '^npages prepare walk+faults alloc conversion dma-map$' "$SRC/plotdata/stages-first-touch-nouveau-v5.8.dat")" = 1 ]; then
 	ok "stage figure data: a block per source present"
 else
 	fail "stage figure data blocks"

@@ -54,7 +54,7 @@ PY
 for lim in 2 8; do
 	out=$TMP/fsize-$lim
 	(ulimit -f $lim; exec "$BIN" run --config "$DATA/hardening/interrupt.conf" --out "$out" \
-		--benchmark_filter='^convert/mirror' >"$TMP/stdout" 2>"$TMP/stderr")
+		--benchmark_filter='^nouveau-v5.8/mirror' >"$TMP/stdout" 2>"$TMP/stderr")
 	rc=$?
 	msg=$(grep '^pfnbench run:' "$TMP/stderr")
 	[ $rc -eq 1 ] && ok "ulimit -f $lim: exit 1" || fail "ulimit -f $lim: exit $rc, want 1 (153 is death by SIGXFSZ)"

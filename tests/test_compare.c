@@ -21,13 +21,33 @@
 
 #define FIXTURE TEST_DATA_DIR "/results-fixture/results.csv"
 
-static struct rdata *load_fixture(void)
+/*
+ * The fixture with nouveau-v5.6's rows set to "skipped": the Holm families
+ * worked out below are those of one declared comparison per case
+ * (nouveau-v5.8 / nouveau-v5.7) and 36 backend/case names;
+ * test_second_comparison puts v5.6 back.
+ */
+static struct rdata *load_fixture_all(void)
 {
 	struct rdata *t = NULL;
 	char err[256] = "";
 
 	if (rdata_load(FIXTURE, &t, err, sizeof(err)))
 		fail_msg("%s", err);
+	return t;
+}
+
+static struct rdata *load_fixture(void)
+{
+	struct rdata *t = load_fixture_all();
+	int cb = rdata_col(t, "backend"), cs = rdata_col(t, "status");
+
+	for (size_t i = 0; i < t->nr_rows; i++)
+		if (!strcmp(rdata_get(t, i, cb), "nouveau-v5.6")) {
+			free(t->cells[i][cs]);
+			t->cells[i][cs] = strdup("skipped");
+			assert_non_null(t->cells[i][cs]);
+		}
 	return t;
 }
 
@@ -79,19 +99,19 @@ static void test_self(void **state)
 	(void)state;
 	cmp_thresholds_default(&th);
 	assert_int_equal(cmp_run(a, b, &th, &r, err, sizeof(err)), 0);
-	assert_int_equal(r->nr_common, 48);
+	assert_int_equal(r->nr_common, 36);
 	assert_int_equal(r->nr_only_base, 0);
 	assert_int_equal(r->nr_only_new, 0);
-	/* 48 names x (ns, bytes alloc, bytes persistent) + 12 case ratios;
+	/* 36 names x (ns, bytes alloc, bytes persistent) + 12 case ratios;
 	 * instructions and callgrind are empty in both, so not compared */
-	assert_int_equal(r->nr_rows, 48 * 3 + 12);
+	assert_int_equal(r->nr_rows, 36 * 3 + 12);
 	assert_int_equal(r->nr_failures, 0);
 	for (size_t i = 0; i < r->nr_rows; i++) {
 		assert_int_equal(r->rows[i].verdict, CMP_SAME);
 		assert_float_equal(r->rows[i].change_pct, 0, 0);
 	}
 	/* bytes are deterministic: no test, no p-value */
-	const struct cmp_row *row = find(r, "convert/mirror/npages:64/batch:64",
+	const struct cmp_row *row = find(r, "nouveau-v5.8/mirror/npages:64/batch:64",
 					 "bytes_alloc_per_page");
 	assert_true(row->deterministic);
 	assert_true(isnan(row->p));
@@ -109,12 +129,12 @@ static void test_gated_bytes_worse(void **state)
 	const struct cmp_row *row;
 
 	(void)state;
-	assert_int_equal(edit(b, "convert/mirror/npages:64/batch:64", NULL, NULL,
+	assert_int_equal(edit(b, "nouveau-v5.8/mirror/npages:64/batch:64", NULL, NULL,
 			      "bytes_alloc_per_page", 1.1, 0), 5);
 	cmp_thresholds_default(&th);
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
 	assert_int_equal(r->nr_failures, 1);
-	row = find(r, "convert/mirror/npages:64/batch:64", "bytes_alloc_per_page");
+	row = find(r, "nouveau-v5.8/mirror/npages:64/batch:64", "bytes_alloc_per_page");
 	assert_true(row->fails);
 	assert_int_equal(row->verdict, CMP_WORSE);
 	assert_true(row->deterministic);
@@ -125,11 +145,11 @@ static void test_gated_bytes_worse(void **state)
 	/* the same change the other way is better, and passes */
 	rdata_free(b);
 	b = load_fixture();
-	edit(b, "convert/mirror/npages:64/batch:64", NULL, NULL,
+	edit(b, "nouveau-v5.8/mirror/npages:64/batch:64", NULL, NULL,
 	     "bytes_alloc_per_page", 0.5, 0);
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
 	assert_int_equal(r->nr_failures, 0);
-	row = find(r, "convert/mirror/npages:64/batch:64", "bytes_alloc_per_page");
+	row = find(r, "nouveau-v5.8/mirror/npages:64/batch:64", "bytes_alloc_per_page");
 	assert_int_equal(row->verdict, CMP_BETTER);
 	cmp_result_free(r);
 	rdata_free(a);
@@ -157,47 +177,47 @@ static void test_ungated_time_and_ratio(void **state)
 
 	(void)state;
 	cmp_thresholds_default(&th);
-	/* direct 10% slower at one case: alone, p = 2/252; among the 48
-	 * reported-only ns_per_page comparisons Holm multiplies it by 48, so
-	 * it is noisy, not worse: 48 tests at 0.0079 would give a false
+	/* v5.7 10% slower at one case: alone, p = 2/252; among the 36
+	 * reported-only ns_per_page comparisons Holm multiplies it by 36, so
+	 * it is noisy, not worse: 36 tests at 0.0079 would give a false
 	 * "worse" somewhere in a third of runs */
-	edit(b, "direct/mirror/npages:512/batch:512", NULL, NULL, "ns_per_page",
+	edit(b, "nouveau-v5.7/mirror/npages:512/batch:512", NULL, NULL, "ns_per_page",
 	     1.10, 0);
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
-	assert_int_equal(r->nr_tested[0], 48);
+	assert_int_equal(r->nr_tested[0], 36);
 	assert_int_equal(r->nr_tested[1], 12);
-	row = find(r, "direct/mirror/npages:512/batch:512", "ns_per_page");
+	row = find(r, "nouveau-v5.7/mirror/npages:512/batch:512", "ns_per_page");
 	assert_true(row->exact);
 	assert_float_equal(row->p, 2.0 / 252.0, 1e-12);
-	assert_float_equal(row->p_adj, 48 * 2.0 / 252.0, 1e-12);
+	assert_float_equal(row->p_adj, 36 * 2.0 / 252.0, 1e-12);
 	assert_int_equal(row->verdict, CMP_NOISY);
 	assert_float_equal(row->change_pct, 10.0, 1e-3);
-	row = find(r, "mirror/npages:512/batch:512", "ratio_convert_direct");
+	row = find(r, "mirror/npages:512/batch:512 nouveau-v5.8/nouveau-v5.7", "ratio");
 	assert_int_equal(row->verdict, CMP_SAME);
 	assert_int_equal(r->nr_failures, 0);
 	cmp_result_free(r);
 
 	/* the same change when that case is the only one compared: worse,
 	 * and still not a failure (ns_per_page is not gated) */
-	keep_only(a, "name", "direct/mirror/npages:512/batch:512");
-	keep_only(b, "name", "direct/mirror/npages:512/batch:512");
+	keep_only(a, "name", "nouveau-v5.7/mirror/npages:512/batch:512");
+	keep_only(b, "name", "nouveau-v5.7/mirror/npages:512/batch:512");
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
-	row = find(r, "direct/mirror/npages:512/batch:512", "ns_per_page");
+	row = find(r, "nouveau-v5.7/mirror/npages:512/batch:512", "ns_per_page");
 	assert_float_equal(row->p_adj, 2.0 / 252.0, 1e-12);
 	assert_int_equal(row->verdict, CMP_WORSE);
 	assert_false(row->fails);
 	assert_int_equal(r->nr_failures, 0);
 	cmp_result_free(r);
 
-	/* convert 50% slower in thp: 6 of the 12 gated ratio comparisons at
+	/* v5.8 50% slower in thp: 6 of the 12 gated ratio comparisons at
 	 * p = 2/252 each; Holm over 12 gives 0.095, too weak to fail */
 	rdata_free(a);
 	rdata_free(b);
 	a = load_fixture();
 	b = load_fixture();
-	assert_int_equal(edit(b, NULL, "convert", "thp", "ns_per_page", 1.5, 0), 30);
+	assert_int_equal(edit(b, NULL, "nouveau-v5.8", "thp", "ns_per_page", 1.5, 0), 30);
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
-	row = find(r, "thp/npages:4096/batch:512", "ratio_convert_direct");
+	row = find(r, "thp/npages:4096/batch:512 nouveau-v5.8/nouveau-v5.7", "ratio");
 	assert_float_equal(row->p_adj, 12 * 2.0 / 252.0, 1e-12);
 	assert_int_equal(row->verdict, CMP_NOISY);
 	assert_true(row->untestable);
@@ -211,7 +231,7 @@ static void test_ungated_time_and_ratio(void **state)
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
 	assert_int_equal(r->nr_tested[1], 6);
 	assert_int_equal(r->nr_failures, 6);
-	row = find(r, "thp/npages:4096/batch:512", "ratio_convert_direct");
+	row = find(r, "thp/npages:4096/batch:512 nouveau-v5.8/nouveau-v5.7", "ratio");
 	assert_true(row->fails);
 	assert_float_equal(row->p_adj, 6 * 2.0 / 252.0, 1e-12);
 	assert_float_equal(row->change_pct, 50.0, 1e-3);
@@ -219,7 +239,7 @@ static void test_ungated_time_and_ratio(void **state)
 
 	/* with the ratio gate off, the same data passes */
 	for (size_t i = 0; i < th.nr_metrics; i++)
-		if (!strcmp(th.metrics[i].name, "ratio_convert_direct"))
+		if (!strcmp(th.metrics[i].name, "ratio"))
 			th.metrics[i].gated = 0;
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
 	assert_int_equal(r->nr_failures, 0);
@@ -266,10 +286,10 @@ static void test_noisy(void **state)
 	assert_float_equal(row->p, 0.42063492063492064, 1e-12);
 	assert_int_equal(row->verdict, CMP_NOISY);
 	assert_string_equal(cmp_verdict_name(row->verdict), "noisy");
-	/* 5 vs 5 reach p = 2/252 at best, times 48 after Holm: untestable;
+	/* 5 vs 5 reach p = 2/252 at best, times 36 after Holm: untestable;
 	 * so are the 12 gated ratios (12 * 2/252 = 0.095) */
 	assert_true(row->untestable);
-	assert_int_equal(r->nr_untestable, 48 + 12);
+	assert_int_equal(r->nr_untestable, 36 + 12);
 	cmp_result_free(r);
 	/* the one case alone can reach 2/252 < 0.05 */
 	keep_only(a, "name", "null/thp/npages:64/batch:64");
@@ -303,10 +323,10 @@ static void test_too_few_repetitions(void **state)
 			b->cells[i][cs] = strdup("skipped");
 		}
 	}
-	edit(b, NULL, "convert", "thp", "ns_per_page", 1.5, 0);
+	edit(b, NULL, "nouveau-v5.8", "thp", "ns_per_page", 1.5, 0);
 	cmp_thresholds_default(&th);
 	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
-	row = find(r, "thp/npages:4096/batch:512", "ratio_convert_direct");
+	row = find(r, "thp/npages:4096/batch:512 nouveau-v5.8/nouveau-v5.7", "ratio");
 	assert_int_equal(row->n_base, 3);
 	assert_float_equal(row->p, 0.1, 1e-12);
 	assert_int_equal(row->verdict, CMP_NOISY);
@@ -350,7 +370,7 @@ static void test_missing(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < b->nr_rows; i++)
-		if (!strcmp(rdata_get(b, i, cb), "convert")) {
+		if (!strcmp(rdata_get(b, i, cb), "nouveau-v5.8")) {
 			free(b->cells[i][cs]);
 			b->cells[i][cs] = strdup("skipped");
 		}
@@ -361,9 +381,9 @@ static void test_missing(void **state)
 	assert_int_equal(r->nr_missing, 25);
 	assert_int_equal(r->nr_failures, 25);
 	for (size_t i = 0; i < r->nr_missing; i++)
-		backend_lines += !strcmp(r->missing[i], "backend convert: none of its 12 case(s) in BASE is in NEW");
+		backend_lines += !strcmp(r->missing[i], "backend nouveau-v5.8: none of its 12 case(s) in BASE is in NEW");
 	assert_int_equal(backend_lines, 1);
-	row = find(r, "mirror/npages:512/batch:512", "ratio_convert_direct");
+	row = find(r, "mirror/npages:512/batch:512 nouveau-v5.8/nouveau-v5.7", "ratio");
 	assert_int_equal(row->verdict, CMP_MISSING);
 	assert_string_equal(cmp_verdict_name(row->verdict), "missing");
 	cmp_result_free(r);
@@ -497,7 +517,7 @@ static void test_thresholds_file(void **state)
 			assert_true(m->gated);
 			assert_float_equal(m->threshold_pct, 2, 0);
 		}
-		if (!strcmp(m->name, "ratio_convert_direct")) {
+		if (!strcmp(m->name, "ratio")) {
 			assert_true(m->gated);
 			assert_float_equal(m->threshold_pct, 40, 0);
 		}
@@ -525,6 +545,34 @@ static void test_thresholds_file(void **state)
 			 -ENOENT);
 }
 
+/*
+ * With nouveau-v5.6 in the results, every case has two declared
+ * comparisons (v5.8 / v5.7 and v5.8 / v5.6): a v5.8 slowdown moves both
+ * ratios, a v5.6 one only its own.
+ */
+static void test_second_comparison(void **state)
+{
+	struct rdata *a = load_fixture_all(), *b = load_fixture_all();
+	struct cmp_thresholds th;
+	struct cmp_result *r = NULL;
+	const struct cmp_row *row;
+
+	(void)state;
+	cmp_thresholds_default(&th);
+	assert_int_equal(edit(b, NULL, "nouveau-v5.6", "mirror", "ns_per_page", 0.5, 0), 30);
+	assert_int_equal(cmp_run(a, b, &th, &r, NULL, 0), 0);
+	assert_int_equal(r->nr_common, 48);
+	assert_int_equal(r->nr_tested[1], 24);	/* 12 cases x 2 comparisons */
+	row = find(r, "mirror/npages:512/batch:512 nouveau-v5.8/nouveau-v5.6", "ratio");
+	assert_float_equal(row->change_pct, 100.0, 1e-3);	/* v5.6 twice as fast: the ratio doubles */
+	row = find(r, "mirror/npages:512/batch:512 nouveau-v5.8/nouveau-v5.7", "ratio");
+	assert_int_equal(row->verdict, CMP_SAME);
+	assert_float_equal(row->change_pct, 0, 0);
+	cmp_result_free(r);
+	rdata_free(a);
+	rdata_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_too_few_repetitions),
 		cmocka_unit_test(test_no_common_case),
 		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_second_comparison),
 		cmocka_unit_test(test_check_values),
 		cmocka_unit_test(test_kind_and_toolchain),
 		cmocka_unit_test(test_thresholds_file),

@@ -133,7 +133,7 @@ static void test_mirror(void **state)
 		assert_true(emu_pfn_valid(&f->mm->memmap, PFN_OF(pm[i])));
 	}
 	/* nouveau's era-B tables: pfn << 12 | V | W */
-	assert_int_equal(walk(f, 0, NPAGES, &nouveau_encoding_eraB, 0, NULL), 0);
+	assert_int_equal(walk(f, 0, NPAGES, &nouveau_encoding_v57, 0, NULL), 0);
 	for (unsigned long i = 0; i < NPAGES; i++)
 		assert_int_equal(f->pfns[i], (PFN_OF(pm[i]) << 12) | 3);
 	/* a part of the range, not PMD aligned */
@@ -185,9 +185,9 @@ static void test_first_touch(void **state)
 	for (unsigned long i = 0; i < NPAGES; i++)
 		assert_int_equal(f->pfns[i], 0);
 	memset(f->pfns, 0xff, NPAGES * sizeof(*f->pfns));
-	assert_int_equal(walk(f, 0, NPAGES, &nouveau_encoding_eraB, 0, NULL), 0);
+	assert_int_equal(walk(f, 0, NPAGES, &nouveau_encoding_v57, 0, NULL), 0);
 	for (unsigned long i = 0; i < NPAGES; i++)
-		assert_int_equal(f->pfns[i], nouveau_encoding_eraB.values[HMM_PFN_VALUE_NONE]);
+		assert_int_equal(f->pfns[i], nouveau_encoding_v57.values[HMM_PFN_VALUE_NONE]);
 
 	/* write request: one fault per PMD step, each followed by a restart */
 	assert_int_equal(walk(f, 0, NPAGES, &hmm_encoding_fixed, REQ_WRITE, &r), 0);
@@ -209,7 +209,7 @@ static void test_first_touch(void **state)
 		assert_int_equal(f->pfns[i], 0);
 
 	/* a read request maps the zero page: valid, read-only */
-	assert_int_equal(walk(f, 0, NPAGES, &nouveau_encoding_eraB, NVIF_VMM_PFNMAP_V0_V, &r), 0);
+	assert_int_equal(walk(f, 0, NPAGES, &nouveau_encoding_v57, NVIF_VMM_PFNMAP_V0_V, &r), 0);
 	assert_int_equal(r.nr_walks, 3);
 	for (unsigned long i = 0; i < NPAGES; i++)
 		assert_int_equal(f->pfns[i], ((uint64_t)zero << 12) | NVIF_VMM_PFNMAP_V0_V);
@@ -255,7 +255,7 @@ static void test_thp(void **state)
 			assert_int_equal(head % 512, 0);
 	}
 	/* era B has no order: the same words with pfn << 12 */
-	assert_int_equal(walk(f, 0, NPAGES, &nouveau_encoding_eraB, 0, NULL), 0);
+	assert_int_equal(walk(f, 0, NPAGES, &nouveau_encoding_v57, 0, NULL), 0);
 	for (unsigned long i = 0; i < NPAGES; i++)
 		assert_int_equal(f->pfns[i], (PFN_OF(pm[i]) << 12) | 3);
 	/* describe agrees with the per-PMD answers */
@@ -368,14 +368,14 @@ static void test_mixed(void **state)
 		      counts[EMU_PAGE_NONE], counts[EMU_PAGE_NOREAD], counts[EMU_PAGE_NOVMA]);
 
 	/* era B: ERROR and NONE are values[], read-only pages have V only */
-	assert_int_equal(walk(f, 0, f->npages, &nouveau_encoding_eraB, 0, NULL), 0);
+	assert_int_equal(walk(f, 0, f->npages, &nouveau_encoding_v57, 0, NULL), 0);
 	for (unsigned long i = 0; i < f->npages; i++) {
 		int s = kernel_source_page_state(f->ks, i);
 		uint64_t w = f->pfns[i];
 		if (s == EMU_PAGE_NOVMA || s == EMU_PAGE_NOREAD)
-			assert_int_equal(w, nouveau_encoding_eraB.values[HMM_PFN_VALUE_ERROR]);
+			assert_int_equal(w, nouveau_encoding_v57.values[HMM_PFN_VALUE_ERROR]);
 		else if (s == EMU_PAGE_NONE)
-			assert_int_equal(w, nouveau_encoding_eraB.values[HMM_PFN_VALUE_NONE]);
+			assert_int_equal(w, nouveau_encoding_v57.values[HMM_PFN_VALUE_NONE]);
 		else if (s == EMU_PAGE_ROVMA || s == EMU_PAGE_ZERO)
 			assert_int_equal(w, (PFN_OF(pm[i]) << 12) | NVIF_VMM_PFNMAP_V0_V);
 		else
@@ -393,7 +393,7 @@ static void test_mixed(void **state)
 	assert_int_equal(f->pfns[ro], HMM_PFN_VALID | PFN_OF(pm[ro]));
 	/* any fault request over a hole or PROT_NONE: -EFAULT */
 	assert_int_equal(walk(f, (unsigned long)hole, 1, &hmm_encoding_fixed, HMM_PFN_REQ_FAULT, NULL), -EFAULT);
-	assert_int_equal(walk(f, (unsigned long)noread, 1, &nouveau_encoding_eraB, NVIF_VMM_PFNMAP_V0_V, NULL),
+	assert_int_equal(walk(f, (unsigned long)noread, 1, &nouveau_encoding_v57, NVIF_VMM_PFNMAP_V0_V, NULL),
 			 -EFAULT);
 	/* a write request over the zero page faults it into a private page */
 	assert_int_equal(walk(f, (unsigned long)zp, 1, &hmm_encoding_fixed, REQ_WRITE, &r), 0);
@@ -517,36 +517,39 @@ static void test_refused(void **state)
 	emu_mm_destroy(mm);
 }
 
-/* Run one backend over the whole range; returns its device words (malloc'd). */
-static uint64_t *run_backend(struct fixture *f, const char *name, enum emu_req req, unsigned long *walks)
+/* Run one backend over the whole range; returns its output words (malloc'd). */
+static uint64_t *run_backend(struct fixture *f, const char *name, enum emu_req req, unsigned long *walks,
+			     unsigned long *windows)
 {
 	struct pfn_backend_params bp = { .mm = f->mm, .source = kernel_source_walk(f->ks), .max_npages = f->npages };
 	struct pfn_backend *b;
-	struct pfn_call c = { .start = kernel_source_base(f->ks), .npages = f->npages, .default_req = req };
 	uint64_t *words = malloc(f->npages * sizeof(*words));
+	struct pfn_call c = { .start = kernel_source_base(f->ks), .npages = f->npages, .default_req = req,
+			      .words_out = words };
 
 	assert_non_null(words);
 	assert_non_null(pfn_backend_find(name));
 	assert_int_equal(pfn_backend_create(pfn_backend_find(name), &bp, &b), 0);
 	assert_int_equal(pfn_backend_range_fault(b, &c), 0);
-	memcpy(words, c.dev_words, f->npages * sizeof(*words));
 	*walks = c.nr_walks;
-	pfn_backend_call_done(b, &c);
+	*windows = c.nr_windows;
 	pfn_backend_destroy(b);
 	return words;
 }
 
 static void test_backends_end_to_end(void **state)
 {
-	static const char *const names[] = { "convert", "direct", "direct-fixup" };
+	/* nouveau v5.7 and v5.8 (16-page windows) and the promise, on the real page table */
+	static const char *const names[] = { "nouveau-v5.8", "nouveau-v5.7", "promise-2018" };
 	struct fixture *f = fixture_new("mirror", NPAGES, 1);
 	uint64_t *pm = pagemap_now(f), *words[3];
-	unsigned long walks;
+	unsigned long walks, windows;
 
 	(void)state;
 	for (int b = 0; b < 3; b++) {
-		words[b] = run_backend(f, names[b], f->req, &walks);
-		assert_int_equal(walks, 1);
+		words[b] = run_backend(f, names[b], f->req, &walks, &windows);
+		assert_int_equal(windows, NPAGES / 16);
+		assert_int_equal(walks, NPAGES / 16);	/* one walk a window: nothing faults */
 	}
 	for (unsigned long i = 0; i < NPAGES; i++) {
 		uint64_t host = (PFN_OF(pm[i]) << PAGE_SHIFT) | NVIF_VMM_PFNMAP_V0_V | NVIF_VMM_PFNMAP_V0_W |
@@ -560,11 +563,12 @@ static void test_backends_end_to_end(void **state)
 	free(pm);
 	fixture_free(f);
 
-	/* first-touch: each backend faults every page; reset between them */
+	/* first-touch: each window faults its pages and walks again; reset between backends */
 	f = fixture_new("first-touch", NPAGES, 1);
 	for (int b = 0; b < 3; b++) {
-		words[b] = run_backend(f, names[b], f->req, &walks);
-		assert_int_equal(walks, 3);
+		words[b] = run_backend(f, names[b], f->req, &walks, &windows);
+		assert_int_equal(windows, NPAGES / 16);
+		assert_int_equal(walks, 2 * (NPAGES / 16));
 		pm = pagemap_now(f);
 		for (unsigned long i = 0; i < NPAGES; i++)
 			assert_int_equal(words[b][i], (PFN_OF(pm[i]) << PAGE_SHIFT) | NVIF_VMM_PFNMAP_V0_V |

@@ -5,7 +5,7 @@
  * Expected numbers: medians, minima and maxima were computed from the
  * fixtures' results.csv with Python's statistics module; the stage times
  * and conversion shares are the ones make_fixture.py of
- * results-fixture-sources documents (mirror convert npages 16: stages
+ * results-fixture-sources documents (mirror nouveau-v5.8 npages 16: stages
  * 1+3+2+1+5 = 12 ns emulated, 1+30+2+1+5 = 39 ns kernel).  The grouping
  * test rewrites a copy of the fixture so that case names and the columns
  * that describe a case disagree: groups must follow the columns.
@@ -87,8 +87,8 @@ static void test_fixture_groups(void **state)
 			assert_int_equal(rc->group, g);
 			if (i)
 				assert_true(rc->npages > m->cases[gr->cases[i - 1]].npages);
-			for (int b = 0; b < RM_NR_BACKENDS; b++)
-				assert_int_equal(rc->nr[b], 5);
+			for (int b = 0; b < RM_MAX_BACKENDS; b++)
+				assert_int_equal(rc->nr[b], m->has[b] ? 5 : 0);
 			assert_int_equal(rmodel_reps(rc), 5);
 		}
 	}
@@ -114,20 +114,20 @@ static void test_fixture_numbers(void **state)
 	long rep[8];
 
 	(void)state;
-	assert_int_equal(rmodel_median(m, rc, RM_CONVERT, RCOL_NS_PER_PAGE, &v), 0);
+	assert_int_equal(rmodel_median(m, rc, m->conv, RCOL_NS_PER_PAGE, &v), 0);
 	assert_float_equal(v, 487.5476, 1e-9);
-	assert_int_equal(rmodel_median(m, rc, RM_DIRECT, RCOL_NS_PER_PAGE, &v), 0);
+	assert_int_equal(rmodel_median(m, rc, m->direct, RCOL_NS_PER_PAGE, &v), 0);
 	assert_float_equal(v, 452.8932, 1e-9);
-	assert_int_equal(rmodel_median(m, rc, RM_NULL, RCOL_NS_PER_PAGE, &v), 0);
+	assert_int_equal(rmodel_median(m, rc, m->null_b, RCOL_NS_PER_PAGE, &v), 0);
 	assert_float_equal(v, 35.0521, 1e-9);
-	assert_int_equal(rmodel_minmax(m, rc, RM_CONVERT, RCOL_NS_PER_PAGE, &mn, &mx), 0);
+	assert_int_equal(rmodel_minmax(m, rc, m->conv, RCOL_NS_PER_PAGE, &mn, &mx), 0);
 	assert_float_equal(mn, 483.9276, 1e-9);
 	assert_float_equal(mx, 507.8066, 1e-9);
-	assert_int_equal(rmodel_samples(m, rc, RM_CONVERT, RCOL_NS_PER_PAGE, samples, rep), 5);
+	assert_int_equal(rmodel_samples(m, rc, m->conv, RCOL_NS_PER_PAGE, samples, rep), 5);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(rep[i], i);
 	/* not measured: no hardware counters in the fixture */
-	assert_int_equal(rmodel_median(m, rc, RM_CONVERT, RCOL_COUNTER(PC_CYCLES), &v), -ENODATA);
+	assert_int_equal(rmodel_median(m, rc, m->conv, RCOL_COUNTER(PC_CYCLES), &v), -ENODATA);
 	assert_false(rmodel_group_has(m, mirror, RCOL_COUNTER(PC_CYCLES)));
 	assert_true(rmodel_group_has(m, mirror, RCOL_COUNTER(PC_PAGE_FAULTS)));
 	assert_false(rmodel_any_has(m, RCOL_CALLGRIND_IR_PER_PAGE));
@@ -145,9 +145,33 @@ static void test_fixture_numbers(void **state)
 	assert_true(q->has_ci);
 	assert_true(q->lo < q->ratio && q->ratio < q->hi && q->hi < 1.0);
 	assert_true(q->sig);
-	/* mirror npages 1: convert slower */
+	/* mirror npages 1: the conversion side slower */
 	assert_true(mirror->ratio[0].ratio > 1.0);
 	assert_float_equal(mirror->ratio[0].ratio, 487.5476 / 452.8932, 1e-12);
+	/* the second comparison: nouveau v5.8 against v5.6, by declaration */
+	assert_true(mirror->ratios[1][0].ok);
+	assert_float_equal(mirror->ratios[1][0].conv, 487.5476, 1e-9);
+	assert_true(mirror->ratios[1][0].direct > 452.8932);	/* v5.6's fix-up pass */
+	rmodel_free(m);
+}
+
+/* The comparisons: declared pairs whose backends both have rows, the headline first. */
+static void test_fixture_comparisons(void **state)
+{
+	struct rmodel *m = load(FIXTURE);
+
+	(void)state;
+	assert_int_equal(m->nr_comps, 2);
+	assert_string_equal(m->comps[0].conv->name, "nouveau-v5.8");
+	assert_string_equal(m->comps[0].direct->name, "nouveau-v5.7");
+	assert_true(m->comps[0].mutual);
+	assert_string_equal(m->comps[1].direct->name, "nouveau-v5.6");
+	assert_false(m->comps[1].mutual);
+	assert_string_equal(rmodel_backend_name(m, m->conv), "nouveau-v5.8");
+	assert_string_equal(rmodel_backend_name(m, m->direct), "nouveau-v5.7");
+	assert_string_equal(rmodel_backend_name(m, m->null_b), "null");
+	assert_int_equal(m->comp_b[1][0], m->conv);
+	assert_false(m->has[pfn_backend_index("amdgpu-v5.8")]);
 	rmodel_free(m);
 }
 
@@ -177,27 +201,27 @@ static void test_sources_pairs_and_shares(void **state)
 	/* the stages of mirror's convert at npages 16, on each source */
 	rc = rmodel_group_case(m, p->grp[CONFIG_SOURCE_EMULATED], 16, 16);
 	assert_non_null(rc);
-	assert_int_equal(rmodel_stage_medians(m, rc, RM_CONVERT, v, &sum), 0);
+	assert_int_equal(rmodel_stage_medians(m, rc, m->conv, v, &sum), 0);
 	assert_float_equal(sum, 12.0, 1e-9);
 	assert_float_equal(v[PFN_STAGE_WALK], 3.0, 1e-9);
 	assert_float_equal(v[PFN_STAGE_DMA], 5.0, 1e-9);
 	rc = rmodel_group_case(m, p->grp[CONFIG_SOURCE_KERNEL], 16, 16);
-	assert_int_equal(rmodel_stage_medians(m, rc, RM_CONVERT, v, &sum), 0);
+	assert_int_equal(rmodel_stage_medians(m, rc, m->conv, v, &sum), 0);
 	assert_float_equal(sum, 39.0, 1e-9);
 	assert_null(rmodel_group_case(m, p->grp[CONFIG_SOURCE_KERNEL], 16, 1));
 	assert_null(rmodel_group_case(m, -1, 16, 16));
 
 	/* the headline's numbers: alloc + convert over the sum */
-	assert_int_equal(rmodel_conv_share(m, p->grp[CONFIG_SOURCE_EMULATED], 16, &share, &np), 0);
+	assert_int_equal(rmodel_conv_share(m, m->conv, p->grp[CONFIG_SOURCE_EMULATED], 16, &share, &np), 0);
 	assert_float_equal(share, 3.0 / 12.0 * 100, 1e-9);
 	assert_int_equal(np, 16);
-	assert_int_equal(rmodel_conv_share(m, p->grp[CONFIG_SOURCE_KERNEL], 16, &share, &np), 0);
+	assert_int_equal(rmodel_conv_share(m, m->conv, p->grp[CONFIG_SOURCE_KERNEL], 16, &share, &np), 0);
 	assert_float_equal(share, 3.0 / 39.0 * 100, 1e-9);
-	assert_int_equal(rmodel_conv_share(m, p->grp[CONFIG_SOURCE_EMULATED], -1, &share, &np), 0);
+	assert_int_equal(rmodel_conv_share(m, m->conv, p->grp[CONFIG_SOURCE_EMULATED], -1, &share, &np), 0);
 	assert_int_equal(np, 4096);
 	assert_float_equal(share, 11.2, 0.05);
-	assert_int_equal(rmodel_conv_share(m, p->grp[CONFIG_SOURCE_EMULATED], 7, &share, &np), -ENODATA);
-	assert_int_equal(rmodel_conv_share(m, -1, 16, &share, &np), -ENODATA);
+	assert_int_equal(rmodel_conv_share(m, m->conv, p->grp[CONFIG_SOURCE_EMULATED], 7, &share, &np), -ENODATA);
+	assert_int_equal(rmodel_conv_share(m, m->conv, -1, 16, &share, &np), -ENODATA);
 	rmodel_free(m);
 }
 
@@ -247,7 +271,7 @@ static void scratch_free(const char *dir)
 
 /*
  * Case names that say nothing ("caseN"), thp rows with cache = cold and
- * mirror's npages 16 with array = kept and source = kernel: the groups come
+ * mirror's npages 16 with threads = 2 and source = kernel: the groups come
  * from the columns.
  */
 static const char *edit_describing_columns(const struct rdata *t, size_t r, int c)
@@ -265,8 +289,8 @@ static const char *edit_describing_columns(const struct rdata *t, size_t r, int 
 	}
 	if (!strcmp(col, "cache") && !strcmp(workload, "thp"))
 		return "cold";
-	if (!strcmp(col, "array") && mirror16)
-		return "kept";
+	if (!strcmp(col, "threads") && mirror16)
+		return "2";
 	if (!strcmp(col, "source") && mirror16)
 		return "kernel";
 	return cell;
@@ -284,14 +308,14 @@ static void test_grouped_by_columns(void **state)
 	assert_int_equal(m->nr_cases, 12);
 	assert_int_equal(m->nr_groups, 3);
 	assert_string_equal(m->groups[0].name, "mirror");
-	assert_string_equal(m->groups[1].name, "mirror/array:kept/kernel");
+	assert_string_equal(m->groups[1].name, "mirror/kernel/threads:2");
 	assert_string_equal(m->groups[2].name, "thp/cold");
 	assert_int_equal(m->groups[0].nr_cases, 5);
 	assert_int_equal(m->groups[1].nr_cases, 1);
 	assert_int_equal(m->groups[2].nr_cases, 6);
 	assert_int_equal(m->groups[1].source, CONFIG_SOURCE_KERNEL);
-	assert_string_equal(m->groups[1].pair_name, "mirror/array:kept");
-	assert_string_equal(m->groups[1].file, "mirror-array_kept-kernel");
+	assert_string_equal(m->groups[1].pair_name, "mirror/threads:2");
+	assert_string_equal(m->groups[1].file, "mirror-kernel-threads_2");
 	assert_string_equal(m->groups[2].pair_name, "thp/cold");
 	/* the case names are the file's, whatever they say */
 	assert_string_equal(m->cases[m->groups[1].cases[0]].name, "case32");
@@ -381,8 +405,9 @@ static void test_unknown_backend(void **state)
 	scratch_dir(dir, edit_other_backend);
 	m = load(dir);
 	assert_int_equal(m->nr_unknown_backend, 60);
+	assert_int_equal(m->null_b, -1);
 	for (size_t i = 0; i < m->nr_cases; i++)
-		assert_int_equal(m->cases[i].nr[RM_NULL], 0);
+		assert_int_equal(m->cases[i].nr[pfn_backend_index("null")], 0);
 	rmodel_free(m);
 	scratch_free(dir);
 }
@@ -392,6 +417,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture_groups),
 		cmocka_unit_test(test_fixture_numbers),
+		cmocka_unit_test(test_fixture_comparisons),
 		cmocka_unit_test(test_sources_pairs_and_shares),
 		cmocka_unit_test(test_grouped_by_columns),
 		cmocka_unit_test(test_bad_input),

@@ -1,6 +1,6 @@
 /*
  * test_requests.c - request semantics of hmm_range_fault() and
- * hmm_range_fault_encoded(), called directly (no backend):
+ * hmm_range_fault_v57(), called directly (no backend):
  *
  *  - req = (entry & pfn_flags_mask) | default_flags: a mask of 0 ignores
  *    what the array holds; default_flags alone faults every page;
@@ -10,7 +10,12 @@
  *    afterwards every entry is an output; when a fault fails mid-range,
  *    entries below `last` hold outputs and entries from `last` on still
  *    hold their requests;
- *  - every error return: -EFAULT, -EPERM, -EINVAL.
+ *  - every error return: -EFAULT, -EPERM, -EINVAL;
+ *  - v5.6 (hmm_range_fault_v56()) stored values[NONE] into an entry before
+ *    looking at its pte, so a failing fault left the request clobbered
+ *    (fixed in v5.7 by "mm/hmm: do not unconditionally set pfns when
+ *    returning EBUSY"), and its write faults in a read-only VMA were
+ *    -EFAULT, not -EPERM.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -52,7 +57,7 @@ static struct hmm_range range_of(struct emu_mm *mm, unsigned long start, unsigne
 		.end = start + npages * PAGE_SIZE,
 		.hmm_pfns = pfns,
 		.dev_private_owner = emu_mm_owner(mm),
-		.encoding = &nouveau_encoding_eraB,
+		.encoding = &nouveau_encoding_v57,
 	};
 	return r;
 }
@@ -120,7 +125,7 @@ static void test_default_flags(void **state)
 static void test_v57_short_cut(void **state)
 {
 	(void)state;
-	const struct hmm_encoding *enc = &nouveau_encoding_eraB;
+	const struct hmm_encoding *enc = &nouveau_encoding_v57;
 	struct emu_page_desc d[] = { D(EMU_PAGE_NONE, 0), D(EMU_PAGE_SWAP, 0), D(EMU_PAGE_NOVMA, 0) };
 	struct emu_mm *mm = mm_make(0x200000, d, 3, BASE);
 	uint64_t pfns[3];
@@ -129,7 +134,7 @@ static void test_v57_short_cut(void **state)
 	for (int i = 0; i < 3; i++)
 		pfns[i] = enc->flags[HMM_PFN_FLAG_VALID] | enc->flags[HMM_PFN_FLAG_WRITE];
 	r.pfn_flags_mask = enc->flags[HMM_PFN_FLAG_WRITE]; /* no VALID in mask or defaults */
-	assert_int_equal(hmm_range_fault_encoded(&r), 0);
+	assert_int_equal(hmm_range_fault_v57(&r), 0);
 	assert_int_equal(pfns[0], enc->values[HMM_PFN_VALUE_NONE]);
 	assert_int_equal(pfns[1], enc->values[HMM_PFN_VALUE_NONE]);
 	assert_int_equal(pfns[2], enc->values[HMM_PFN_VALUE_ERROR]); /* no -EFAULT either */
@@ -139,7 +144,7 @@ static void test_v57_short_cut(void **state)
 	for (int i = 0; i < 3; i++)
 		pfns[i] = enc->flags[HMM_PFN_FLAG_VALID];
 	r.pfn_flags_mask = enc->flags[HMM_PFN_FLAG_VALID];
-	assert_int_equal(hmm_range_fault_encoded(&r), -EFAULT);
+	assert_int_equal(hmm_range_fault_v57(&r), -EFAULT);
 	assert_true(r.nr_faults > 0);
 	emu_mm_destroy(mm);
 }
@@ -197,12 +202,12 @@ static void run_fail_mid_range(bool encoded)
 	assert_int_equal(i, n);
 	struct emu_mm *mm = mm_make(limit, d, n, BASE);
 
-	const struct hmm_encoding *enc = encoded ? &nouveau_encoding_eraB : &hmm_encoding_fixed;
+	const struct hmm_encoding *enc = encoded ? &nouveau_encoding_v57 : &hmm_encoding_fixed;
 	const uint64_t F = enc->flags[HMM_PFN_FLAG_VALID], W = enc->flags[HMM_PFN_FLAG_WRITE];
 	uint64_t pfns[5] = { 0, 0, F | W, F, F };
 	struct hmm_range r = range_of(mm, BASE, 5, pfns);
 	r.pfn_flags_mask = F | W;
-	int rc = encoded ? hmm_range_fault_encoded(&r) : hmm_range_fault(&r);
+	int rc = encoded ? hmm_range_fault_v57(&r) : hmm_range_fault(&r);
 	assert_int_equal(rc, -EFAULT);
 	assert_int_equal(r.nr_walks, 1);
 	assert_int_equal(r.nr_faults, 2); /* page 2 got the last frame, page 3 failed */
@@ -272,13 +277,47 @@ static void test_error_returns(void **state)
 	assert_int_equal(hmm_range_fault(&bad), -EINVAL);
 	bad = r;
 	bad.end = TASK_SIZE_MAX + PAGE_SIZE;
-	assert_int_equal(hmm_range_fault_encoded(&bad), -EINVAL);
+	assert_int_equal(hmm_range_fault_v57(&bad), -EINVAL);
 	bad = r;
 	bad.hmm_pfns = NULL;
 	assert_int_equal(hmm_range_fault(&bad), -EINVAL);
 	bad = r;
 	bad.mm = NULL;
-	assert_int_equal(hmm_range_fault_encoded(&bad), -EINVAL);
+	assert_int_equal(hmm_range_fault_v57(&bad), -EINVAL);
+	emu_mm_destroy(mm);
+}
+
+/* v5.6: the request is gone before the fault fails; v5.7 keeps it */
+static void test_v56_clobbers_requests(void **state)
+{
+	(void)state;
+	struct emu_page_desc d[] = { D(EMU_PAGE_RW, 0x5000), D(EMU_PAGE_ROVMA, 0x5001), D(EMU_PAGE_RW, 0x5002) };
+	struct emu_mm *mm = mm_make(0x200000, d, 3, BASE);
+	uint64_t pfns[3];
+	struct hmm_range r = range_of(mm, BASE, 3, pfns);
+	const uint64_t V = NVIF_VMM_PFNMAP_V0_V, W = NVIF_VMM_PFNMAP_V0_W;
+
+	r.encoding = &nouveau_encoding_v56;
+	r.pfn_flags_mask = ~0UL;
+	pfns[0] = 0;
+	pfns[1] = V | W;	/* a write request on the read-only VMA */
+	pfns[2] = V;
+	assert_int_equal(hmm_range_fault_v56(&r, 0), -EFAULT);
+	assert_int_equal(pfns[0], 0x5000UL << 12 | V | W);
+	assert_int_equal(pfns[1], 0);		/* values[NONE] stored before the fault */
+	assert_int_equal(pfns[2], V);		/* not reached */
+	r.encoding = &nouveau_encoding_v57;
+	pfns[0] = 0;
+	pfns[1] = V | W;
+	pfns[2] = V;
+	assert_int_equal(hmm_range_fault_v57(&r), -EPERM);
+	assert_int_equal(pfns[1], V | W);	/* still the request */
+	/* HMM_FAULT_SNAPSHOT: v5.6 faults nothing whatever the entries ask */
+	r.encoding = &nouveau_encoding_v56;
+	pfns[0] = pfns[1] = pfns[2] = V | W;
+	assert_int_equal(hmm_range_fault_v56(&r, HMM_FAULT_SNAPSHOT), 0);
+	assert_int_equal(pfns[1], 0x5001UL << 12 | V);
+	assert_int_equal(r.nr_faults, 0);
 	emu_mm_destroy(mm);
 }
 
@@ -292,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_restart_invariant_failure_fixed),
 		cmocka_unit_test(test_restart_invariant_failure_encoded),
 		cmocka_unit_test(test_error_returns),
+		cmocka_unit_test(test_v56_clobbers_requests),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

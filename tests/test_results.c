@@ -200,7 +200,7 @@ static void fill_row(struct result_row *r, unsigned rep, bool skipped)
 	r->batch = 16;
 	snprintf(r->cache, sizeof(r->cache), "warm");
 	r->clear_data = true;
-	snprintf(r->array, sizeof(r->array), "per-call");
+	snprintf(r->request, sizeof(r->request), "none");
 	r->threads = 1;
 	/* strings with commas and quotes survive */
 	snprintf(r->placement_req, sizeof(r->placement_req), "cpu=0,pt=0,memmap=0,hmm=1,drv=1");
@@ -257,7 +257,7 @@ static void test_csv_roundtrip(void **state)
 	/* header first, in the documented order */
 	{
 		static const char head[] = "case,name,backend,workload,source,npages,batch,cache,clear_data,"
-					   "array,threads,placement_req,placement_actual,status,skip_reason,"
+					   "request,threads,placement_req,placement_actual,status,skip_reason,"
 					   "repetition,iterations,ns_per_page,";
 
 		assert_int_equal(strncmp(text, head, strlen(head)), 0);
@@ -542,18 +542,18 @@ static void test_case_variant(void **state)
 	char buf[256];
 
 	(void)state;
-	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "per-call", "local", "emulated", 1), 0);
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "local", "emulated", 1), 0);
 	assert_string_equal(buf, "");
-	assert_int_equal(results_case_variant(buf, sizeof(buf), NULL, "", NULL, NULL, 0), 0);
+	assert_int_equal(results_case_variant(buf, sizeof(buf), NULL, NULL, NULL, 0), 0);
 	assert_string_equal(buf, "");
-	assert_int_equal(results_case_variant(buf, sizeof(buf), "cold", "kept", "cpu=0,hmm=1", "kernel", 2), 0);
-	assert_string_equal(buf, "cold/array:kept/place:cpu=0,hmm=1/kernel/threads:2");
-	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "kept", "local", "emulated", 1), 0);
-	assert_string_equal(buf, "array:kept");
-	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "per-call", "local", "kernel", 4), 0);
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "cold", "cpu=0,hmm=1", "kernel", 2), 0);
+	assert_string_equal(buf, "cold/place:cpu=0,hmm=1/kernel/threads:2");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "cold", "local", "emulated", 1), 0);
+	assert_string_equal(buf, "cold");
+	assert_int_equal(results_case_variant(buf, sizeof(buf), "warm", "local", "kernel", 4), 0);
 	assert_string_equal(buf, "kernel/threads:4");
-	assert_int_equal(results_case_variant(buf, 8, "cold", "kept", "local", "emulated", 1), -ENAMETOOLONG);
-	assert_int_equal(results_case_variant(buf, 0, "cold", "kept", "local", "emulated", 1), -ENAMETOOLONG);
+	assert_int_equal(results_case_variant(buf, 8, "cold", "cpu=0,hmm=1", "emulated", 1), -ENAMETOOLONG);
+	assert_int_equal(results_case_variant(buf, 0, "cold", "local", "emulated", 1), -ENAMETOOLONG);
 }
 
 int main(void)

@@ -20,6 +20,7 @@
 #include "backend.h"
 #include "perf.h"
 #include "results.h"
+#include "comparisons.h"
 #include "vocab.h"
 
 static void test_stages_match_kernel_model(void **state)
@@ -107,21 +108,42 @@ static void test_columns(void **state)
 	assert_null(result_row_opt(&row, RCOL_NR));
 }
 
-/* The roles name backends of the kernel model's table, with the capabilities the analysis assumes. */
-static void test_roles(void **state)
+/*
+ * The comparisons follow the declarations: every pair is conversion (era A
+ * or C) against era B, each counterpart name resolves, the mutual pairs
+ * (each driver's last era-B against its first conversion version) come
+ * first with nouveau v5.8 / v5.7 the headline, no pair twice.
+ */
+static void test_comparisons(void **state)
 {
-	const struct pfn_backend_ops *ops[PFN_NR_ROLES];
+	static const char *const want[][2] = {
+		{ "nouveau-v5.8", "nouveau-v5.7" },	   { "thread-2018-without", "thread-2018-with" },
+		{ "amdgpu-v5.8", "amdgpu-v5.7" },	   { "dmirror-v6.1", "dmirror-v5.7" },
+		{ "nouveau-v5.8", "nouveau-v5.6" },	   { "nouveau-v6.1", "nouveau-v5.7" },
+		{ "nouveau-v5.8", "promise-2018" },
+	};
+	struct pfn_comparison c[PFN_MAX_COMPARISONS];
+	size_t n = pfn_comparisons(c);
+	char name[128];
 
 	(void)state;
-	for (int r = 0; r < PFN_NR_ROLES; r++) {
-		ops[r] = pfn_backend_find(pfn_role_names[r]);
-		assert_non_null(ops[r]);
+	for (const struct pfn_backend_ops *const *b = pfn_backends; *b; b++)
+		if ((*b)->counterpart)
+			assert_non_null(pfn_backend_counterpart(*b));
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(c[i].conv->name, want[i][0]);
+		assert_string_equal(c[i].direct->name, want[i][1]);
+		assert_int_equal(c[i].direct->era, PFN_ERA_B);
+		assert_true(c[i].conv->era == PFN_ERA_A || c[i].conv->era == PFN_ERA_C);
+		assert_int_equal(c[i].mutual, i < 4);
+		for (size_t j = 0; j < i; j++)
+			assert_false(c[j].conv == c[i].conv && c[j].direct == c[i].direct);
 	}
-	assert_true(ops[PFN_ROLE_CONVERT]->caps & PFN_CAP_SECOND_ARRAY);
-	assert_false(ops[PFN_ROLE_DIRECT]->caps & PFN_CAP_PASS);
-	assert_true(ops[PFN_ROLE_FIXUP]->caps & PFN_CAP_PASS);
-	assert_false(ops[PFN_ROLE_FIXUP]->caps & PFN_CAP_SECOND_ARRAY);
-	assert_false(ops[PFN_ROLE_NULL]->caps & PFN_CAP_FAULTS);
+	pfn_comparison_name(&c[0], name, sizeof(name));
+	assert_string_equal(name, "nouveau-v5.8/nouveau-v5.7");
+	assert_int_equal(pfn_backend_index("nouveau-v5.6"), 0);
+	assert_int_equal(pfn_backend_index("no-such-backend"), -1);
 }
 
 /* The fixtures' results.csv have exactly the harness's columns, in order
@@ -154,7 +176,7 @@ int main(void)
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_fixture_headers),
-		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_comparisons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,7 +163,7 @@ static int run_side(const struct ab_options *o, const char *dir, const char *bin
 	char *argv[] = { (char *)bin, o->callgrind ? "callgrind" : "run", "--config", cfg, "--out", out, NULL };
 	int status = 0, ret;
 
-	if (ab_pathf(cfg, sizeof(cfg), "%s/config.conf", dir) ||
+	if (ab_pathf(cfg, sizeof(cfg), "%s/config-%c.conf", dir, side ? 'B' : 'A') ||
 	    ab_pathf(out, sizeof(out), "%s/runs/%c-%02u", dir, side ? 'B' : 'A', round + 1) ||
 	    ab_pathf(stdout_path, sizeof(stdout_path), "%s.out", out) || ab_pathf(log, sizeof(log), "%s.log", out)) {
 		seterr(err, err_len, "%s: path too long", dir);
@@ -455,8 +455,19 @@ static int prepare_dir(const struct ab_options *o, struct ab_result *res, const 
 		snprintf(path, sizeof(path), "%s/runs", res->dir);
 		ret = ab_mkdir_p(path);
 	}
-	if (ret)
+	if (ret) {
 		seterr(err, err_len, "%s: %s", res->dir, strerror(-ret));
+		return ret;
+	}
+	for (int s = 0; s < 2 && !ret; s++) {
+		char left[1024];
+
+		ret = ab_side_config(bin[s], res->dir, s ? 'B' : 'A', text, text_len, left, sizeof(left), err,
+				     err_len);
+		if (!ret && *left)
+			ab_say(o, "%s does not know backend(s) %s: left out of its runs, their cases missing on that "
+				  "side", s ? "NEW" : "BASE", left);
+	}
 	return ret;
 }
 

@@ -26,5 +26,17 @@ void ab_last_line(const char *path, char *buf, size_t len);
 void ab_say(const struct ab_options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* mkdir -p: 0 or -errno. */
 int ab_mkdir_p(const char *path);
+/*
+ * The config one side can run: `BIN list backends` (kept in
+ * dir/runs/backends-SIDE.txt), and dir/config-SIDE.conf written as text
+ * with the [sweep] backends list cut to the backends that binary knows, so
+ * that a build from before a backend was added or renamed still runs the
+ * cases both know (the others are missing on that side, as compare
+ * reports them).  left_out gets the names dropped ("" when none).  0, or
+ * -EINVAL (the binary knows none of them, or cannot list), -errno; err
+ * filled.
+ */
+int ab_side_config(const char *bin, const char *dir, char side, const char *text, size_t text_len,
+		   char *left_out, size_t left_len, char *err, size_t err_len);
 
 #endif

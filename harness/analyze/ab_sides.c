@@ -6,6 +6,7 @@
  */
 #include "ab_priv.h"
 #include "report_data.h"
+#include "results.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -304,3 +305,115 @@ int ab_side_resolve(const struct ab_options *o, const char *spec, struct ab_side
 	return 0;
 }
 
+
+/* ---- the config each side can run ------------------------------------------- */
+
+/* Is name one of the first words of the lines of `BIN list backends` in path? */
+static int side_knows(const char *path, const char *name)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\t\n");
+
+		found = n == strlen(name) && !strncmp(line, name, n);
+	}
+	fclose(f);
+	return found;
+}
+
+/* Is c a separator of a config list (commas or blanks)? */
+static int list_sep(char c)
+{
+	return c == ',' || c == ' ' || c == '\t';
+}
+
+int ab_side_config(const char *bin, const char *dir, char side, const char *text, size_t text_len,
+		   char *left_out, size_t left_len, char *err, size_t err_len)
+{
+	char list_path[PATH_MAX + 32], cfg_path[PATH_MAX + 32];
+	char *argv[] = { (char *)bin, "list", "backends", NULL };
+	char *out = NULL;
+	size_t out_len = 0, kept = 0;
+	FILE *mem;
+	int status = 0, ret, in_sweep = 0, in_backends = 0;
+	const char *p = text, *end = text + text_len;
+
+	left_out[0] = '\0';
+	if (ab_pathf(list_path, sizeof(list_path), "%s/runs/backends-%c.txt", dir, side) ||
+	    ab_pathf(cfg_path, sizeof(cfg_path), "config-%c.conf", side))
+		return -ENAMETOOLONG;
+	ret = ab_spawn(argv, list_path, NULL, NULL, 0, &status);
+	if (ret || status) {
+		snprintf(err, err_len, "%s list backends: %s", bin, ret ? strerror(-ret) : "failed");
+		return ret ? ret : -EINVAL;
+	}
+	mem = open_memstream(&out, &out_len);
+	if (!mem)
+		return -ENOMEM;
+	/*
+	 * every line as it is, but the [sweep] backends list (with its
+	 * indented continuation lines) cut to what this side knows, on one line
+	 */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		const char *q = p, *eq;
+
+		if (in_backends && !(*p == ' ' || *p == '\t')) {
+			fputc('\n', mem);	/* the list ended with the line before */
+			in_backends = 0;
+		}
+		if (*p == '[')
+			in_sweep = !strncmp(p, "[sweep]", 7);
+		if (!in_backends && in_sweep && !strncmp(p, "backends", 8) && (p[8] == ' ' || p[8] == '=') &&
+		    (eq = memchr(p, '=', n))) {
+			fprintf(mem, "backends =");
+			q = eq + 1;
+			in_backends = 1;
+		} else if (!in_backends) {
+			fwrite(p, 1, n, mem);
+			p += n;
+			continue;
+		}
+		/* the names on this line of the list */
+		while (q < p + n) {
+			char name[128];
+			size_t k = 0;
+
+			while (q < p + n && (list_sep(*q) || *q == '\n' || *q == '\r'))
+				q++;
+			if (q >= p + n)
+				break;
+			while (q < p + n && !list_sep(*q) && *q != '\n' && *q != '\r' && k + 1 < sizeof(name))
+				name[k++] = *q++;
+			name[k] = '\0';
+			if (side_knows(list_path, name)) {
+				fprintf(mem, " %s", name);
+				kept++;
+			} else {
+				snprintf(left_out + strlen(left_out), left_len - strlen(left_out), "%s%s",
+					 *left_out ? " " : "", name);
+			}
+		}
+		p += n;
+	}
+	if (in_backends)
+		fputc('\n', mem);
+	if (fclose(mem)) {
+		free(out);
+		return -ENOMEM;
+	}
+	if (!kept) {
+		snprintf(err, err_len, "%s knows none of the config's backends (%s)", bin, left_out);
+		free(out);
+		return -EINVAL;
+	}
+	ret = results_write_atomic(dir, cfg_path, out, out_len);
+	free(out);
+	return ret;
+}

@@ -17,14 +17,15 @@
  *
  * "worse" follows the metric's worse_if (higher for all built-in metrics;
  * "either" makes any significant change beyond T a failure).  The derived
- * metric ratio_convert_direct takes, per case and repetition index i, the
- * ratio ns_per_page(convert, i) / ns_per_page(direct, i) within one run, so
- * machine-wide drift between BASE and NEW cancels.
+ * metric ratio takes, per case, declared comparison (comparisons.h) and
+ * repetition index i, ns_per_page(conv, i) / ns_per_page(direct, i) within
+ * one run, so machine-wide drift between BASE and NEW cancels.
  *
  * The thresholds and their file are in compare_thresholds.c; what else
  * differs between two results (meta.json, kinds, impossible values) in
- * compare_inputs.c.  Column names, the status word and the backends of
- * the ratio come from the shared lists (results.h, vocab.h).
+ * compare_inputs.c.  Column names and the status word come from the
+ * shared lists (results.h, vocab.h), the ratio's backends from their
+ * declarations.
  *
  * Left out: tests across more than two runs, effect sizes other than the
  * median change.  Timings of two runs made at different times or on
@@ -33,6 +34,7 @@
  * two builds in one run.
  */
 #include "compare.h"
+#include "comparisons.h"
 #include "report_stats.h"
 
 #include <errno.h>
@@ -134,10 +136,11 @@ static int gather(const struct keyed *k, size_t lo, size_t hi, const char *col,
 }
 
 /*
- * Per-repetition ratios convert/direct of ns_per_page for case @key
- * (rows [lo, hi) of the by-case index).  *@n = 0 when either is missing.
+ * Per-repetition ratios conv/direct of ns_per_page for case @key (rows
+ * [lo, hi) of the by-case index) of one declared comparison.  *@n = 0 when
+ * either is missing.
  */
-static int gather_ratio(const struct keyed *k, size_t lo, size_t hi,
+static int gather_ratio(const struct keyed *k, size_t lo, size_t hi, const struct pfn_comparison *cmp,
 			double *v, size_t *n, char *err, size_t err_len)
 {
 	int cb = rdata_col(k->t, COL(BACKEND)), cr = rdata_col(k->t, COL(REPETITION));
@@ -149,12 +152,12 @@ static int gather_ratio(const struct keyed *k, size_t lo, size_t hi,
 		double num, den;
 		int ret;
 
-		if (strcmp(rdata_get(k->t, ri, cb), pfn_role_names[PFN_ROLE_CONVERT]))
+		if (strcmp(rdata_get(k->t, ri, cb), cmp->conv->name))
 			continue;
 		for (size_t j = lo; j < hi; j++) {
 			size_t rj = k->rows[j];
 
-			if (strcmp(rdata_get(k->t, rj, cb), pfn_role_names[PFN_ROLE_DIRECT]) ||
+			if (strcmp(rdata_get(k->t, rj, cb), cmp->direct->name) ||
 			    strcmp(rdata_get(k->t, rj, cr),
 				   rdata_get(k->t, ri, cr)))
 				continue;
@@ -485,9 +488,15 @@ static int cmp_names(struct cmp_ctx *x)
 	return 0;
 }
 
-/* The derived metric: convert/direct within each run, per case. */
+/*
+ * The derived metric: conv/direct within each run, per case and declared
+ * comparison (comparisons.h), keyed "CASE CONV/DIRECT".
+ */
 static int cmp_ratios(struct cmp_ctx *x)
 {
+	struct pfn_comparison comps[PFN_MAX_COMPARISONS];
+	size_t nr_comps = pfn_comparisons(comps);
+
 	for (size_t m = 0; m < x->th->nr_metrics; m++) {
 		const struct cmp_metric_conf *mc = &x->th->metrics[m];
 
@@ -496,19 +505,27 @@ static int cmp_ratios(struct cmp_ctx *x)
 		for (size_t i = 0; i < x->cb.n;) {
 			const char *key = rdata_get(x->base, x->cb.rows[i], x->cb.col);
 			size_t blo, bhi, nlo, nhi, nb, nn;
-			int ret;
 
 			keyed_find(&x->cb, key, &blo, &bhi);
 			i = bhi;
 			if (keyed_find(&x->cn, key, &nlo, &nhi))
 				continue;
-			ret = gather_ratio(&x->cb, blo, bhi, x->vb, &nb, x->err, x->err_len);
-			if (!ret)
-				ret = gather_ratio(&x->cn, nlo, nhi, x->vn, &nn, x->err, x->err_len);
-			if (!ret && (nb || nn))
-				ret = push_decided(x->r, key, mc, &x->cap, x->vb, nb, x->vn, nn);
-			if (ret)
-				return ret;
+			for (size_t k = 0; k < nr_comps; k++) {
+				char rkey[1024];
+				int ret;
+
+				ret = gather_ratio(&x->cb, blo, bhi, &comps[k], x->vb, &nb, x->err, x->err_len);
+				if (!ret)
+					ret = gather_ratio(&x->cn, nlo, nhi, &comps[k], x->vn, &nn, x->err,
+							   x->err_len);
+				if (!ret && (nb || nn)) {
+					snprintf(rkey, sizeof(rkey), "%s %s/%s", key, comps[k].conv->name,
+						 comps[k].direct->name);
+					ret = push_decided(x->r, rkey, mc, &x->cap, x->vb, nb, x->vn, nn);
+				}
+				if (ret)
+					return ret;
+			}
 		}
 	}
 	return 0;

@@ -4,7 +4,8 @@
  * Cases are matched by `name` (backend/case).  For each case and metric
  * (ns_per_page, instructions_per_page, callgrind_ir_per_page,
  * bytes_alloc_per_page, bytes_persistent_per_page, and the derived
- * ratio_convert_direct, matched by `case`) it gives both medians, the
+ * ratio of every declared comparison, matched by `case`) it gives both
+ * medians, the
  * change in %, a two-sided Mann-Whitney U p-value over the repetitions and
  * a verdict.  A metric whose repetitions are all identical on both sides
  * (callgrind counts, bytes) is "deterministic": any change beyond the
@@ -29,8 +30,12 @@
 
 #include "report_data.h"
 
-/* The derived metric: ns_per_page(convert, i) / ns_per_page(direct, i) within one run. */
-#define CMP_RATIO_METRIC "ratio_convert_direct"
+/*
+ * The derived metric: ns_per_page(conv, i) / ns_per_page(direct, i) within
+ * one run, for each declared comparison (comparisons.h) whose two backends
+ * ran; its rows are keyed "CASE CONV/DIRECT".
+ */
+#define CMP_RATIO_METRIC "ratio"
 
 #define CMP_MAX_METRICS 16
 
@@ -43,7 +48,7 @@ enum cmp_worse_if {
 
 /* One metric's gate. */
 struct cmp_metric_conf {
-	char name[64];		/* column name or "ratio_convert_direct" */
+	char name[64];		/* column name or "ratio" */
 	int gated;		/* 1: a significant worsening fails the run */
 	double threshold_pct;	/* changes within +-this are "same" */
 	enum cmp_worse_if worse_if;

@@ -3,19 +3,22 @@
  * bandwidth that turns them into a floor in ns per page.
  *
  * Traffic is counted at 8-byte words and 64-byte lines, per 4 KiB page of
- * the range, for one call of @npages pages.  Every load and store of data
- * counts each time it happens (a re-read of a word still in L1 counts
- * again: the bandwidth measured for buffers of the arrays' size is the
- * bandwidth of the cache level they live in).  An ordinary store to a line
- * the path has not read first costs a write-allocate read of that line's
- * bytes as well (marked "+ wa").  Terms, per page:
+ * the range, for one call of @npages pages handled by the backend in
+ * windows of its declared `window` pages (kernels/backend.h; 0: one window
+ * of the whole call).  Every load and store of data counts each time it
+ * happens (a re-read of a word still in L1 counts again: the bandwidth
+ * measured for buffers of the arrays' size is the bandwidth of the cache
+ * level they live in).  An ordinary store to a line the path has not read
+ * first costs a write-allocate read of that line's bytes as well ("+ wa").
+ * Terms, per page:
  *
- *   walk (every backend but null)
- *     page table   pgd + pud once per call (16 B / npages), the pmd once
- *                  per 512 pages, the pte 8 B; thp: no pte, the pmd covers
- *                  512 pages (8 B / min(npages, 512))
- *     hmm entry    the walk reads the request from the entry (8 B) and
- *                  writes the output over it (8 B, no wa: just read)
+ *   walk (every backend but null), per window of w pages
+ *     page table   pgd + pud once per window (16 B / w), the pmd once per
+ *                  min(w, 512) pages, the pte 8 B; thp: no pte, the pmd
+ *                  covers 512 pages (8 B / min(w, 512))
+ *     hmm entry    the walk reads the request from the entry (8 B; era A
+ *                  does not: v4.16 only wrote) and writes the output over
+ *                  it (8 B, no wa: just read)
  *     pagemap      source = kernel: the kernel writes one 8 B pagemap
  *                  entry per page into the user buffer (8 B + wa 8 B),
  *                  the walk reads it back (8 B); the pte read is the
@@ -28,15 +31,16 @@
  *     restart      the walk restarts at `last` and reads the request and
  *                  the new pte again (16 B); kernel source: the pagemap
  *                  entry again (8 B + wa 8 B written, 8 B read)
- *   pass
- *     convert      reads the hmm entry (8 B) and struct page (one 64 B
- *                  line) per valid entry, writes the driver word into the
- *                  second array (8 B + wa 8 B: malloc'ed per call)
- *     direct-fixup reads the entry (8 B) and struct page (64 B) per valid
- *                  entry; writes only device-private entries (none in
- *                  the modelled workloads)
- *     direct       no pass
- *   dma (dma = yes, per valid host page: gp100_vmm_pgt_pfn)
+ *   the driver's stages: what the backend declares (struct pfn_traffic,
+ *     next to the code it describes): the request prepare writes, the
+ *     bytes its pass reads and writes, and the struct page lines (64 B
+ *     each) the pass reads per valid entry.  A backend that declares none
+ *     (dmirror's xarray, UVM's per-page state) is not modelled (-EINVAL).
+ *   large maps (PFN_CAP_LARGE_MAPS, nouveau v5.9+, on thp): one walk of
+ *     one page, one word and one map cover 512 pages: every per-window
+ *     term above, the entry and the driver's stages count once per 512
+ *   dma (dma = yes, a backend whose words go to the map: nouveau's; per
+ *     valid host page, or per large map: gp100_vmm_pgt_pfn)
  *     word         the device word read (8 B)
  *     GPU PTE      read (is it mapped?) and written (8 + 8 B)
  *     map          IOVA popped from the per-CPU cache (8 B), I/O PTE
@@ -45,9 +49,9 @@
  *     unmap        only when the range was mapped by the previous pass
  *                  (no faults: revalidation): IOVA pushed back (8 B + wa
  *                  8 B), old I/O PTE cleared (8 B read + 8 B written)
- *   null           nothing per page: floor 0
+ *   null (era none)  nothing per page: floor 0
  *
- * Left out: malloc/free metadata of the second array, the hmm_range and
+ * Left out: malloc/free metadata of per-call arrays, the hmm_range and
  * other per-call structures, struct vm_area_struct, instruction fetch,
  * TLB walks.  Every page of mirror, first-touch (after its fault) and thp
  * is a valid host page.
@@ -62,12 +66,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend.h"
+
 #define LINE 64.0
 #define WORD 8.0
 #define PAGE_BYTES 4096.0
 #define PTRS_PER_PMD 512UL
 
-enum cm_backend { CM_CONVERT, CM_DIRECT, CM_FIXUP, CM_NULL };
 enum cm_workload { CM_MIRROR, CM_FIRST_TOUCH, CM_THP };
 
 static int lookup(const char *s, const char *const *names, int n)
@@ -80,32 +85,41 @@ static int lookup(const char *s, const char *const *names, int n)
 
 int costmodel_traffic_per_page(const struct costmodel_case *c, struct costmodel_traffic *out)
 {
-	static const char *const backends[] = { "convert", "direct", "direct-fixup", "null" };
 	static const char *const workloads[] = { "mirror", "first-touch", "thp" };
-	int b = lookup(c->backend, backends, 4), w = lookup(c->workload, workloads, 3);
-	double n = (double)c->npages, r = 0, wr = 0, faults;
+	const struct pfn_backend_ops *ops = c && c->backend ? pfn_backend_find(c->backend) : NULL;
+	int w = c ? lookup(c->workload, workloads, 3) : -1;
+	double n, r = 0, wr = 0, faults, win, per;
+	const struct pfn_traffic *t;
 
-	if (b < 0 || w < 0 || !c->npages || !out)
+	if (!ops || w < 0 || !c->npages || !out)
 		return -EINVAL;
-	faults = c->faults_per_page >= 0 ? c->faults_per_page : (w == CM_FIRST_TOUCH ? 1.0 : 0.0);
-	if (b == CM_NULL) {
+	if (ops->era == PFN_ERA_NONE) {
 		*out = (struct costmodel_traffic){ 0, 0 };
 		return 0;
 	}
-	/* walk: page table */
-	r += 2 * WORD / n;                                      /* pgd, pud per call */
-	if (w == CM_THP) {
-		r += WORD / (double)(c->npages < PTRS_PER_PMD ? c->npages : PTRS_PER_PMD);
-	} else {
-		r += WORD * (double)((c->npages + PTRS_PER_PMD - 1) / PTRS_PER_PMD) / n;
-		r += WORD;                                      /* pte */
+	t = ops->traffic;
+	if (!t)
+		return -EINVAL;
+	n = (double)c->npages;
+	faults = c->faults_per_page >= 0 ? c->faults_per_page : (w == CM_FIRST_TOUCH ? 1.0 : 0.0);
+	/* pages per window; a large map covers 512 pages with one walk of one */
+	win = ops->window && ops->window < c->npages ? (double)ops->window : n;
+	per = 1.0;			/* walked entries per page */
+	if (w == CM_THP && (ops->caps & PFN_CAP_LARGE_MAPS)) {
+		win = n < PTRS_PER_PMD ? n : (double)PTRS_PER_PMD;
+		per = 1.0 / win;
 	}
-	/* walk: the hmm entry, request in, output out */
-	r += WORD;
-	wr += WORD;
+	/* walk: page table */
+	r += 2 * WORD / win;                                    /* pgd, pud per window */
+	r += WORD / (win < PTRS_PER_PMD ? win : (double)PTRS_PER_PMD); /* pmd */
+	if (w != CM_THP)
+		r += WORD;                                      /* pte */
+	/* walk: the hmm entry, request in (not era A), output out */
+	r += (ops->era == PFN_ERA_A ? 0 : WORD) * per;
+	wr += WORD * per;
 	if (c->kernel_source) {                                 /* pagemap buffer */
-		r += WORD + WORD;                               /* wa + read back */
-		wr += WORD;
+		r += (WORD + WORD) * per;                       /* wa + read back */
+		wr += WORD * per;
 	}
 	/* faults */
 	if (faults > 0) {
@@ -120,20 +134,16 @@ int costmodel_traffic_per_page(const struct costmodel_case *c, struct costmodel_
 		r += faults * fr;
 		wr += faults * fw;
 	}
-	/* the pass */
-	if (b == CM_CONVERT) {
-		r += WORD + LINE + WORD;                        /* entry, struct page, wa */
-		wr += WORD;
-	} else if (b == CM_FIXUP) {
-		r += WORD + LINE;
-	}
-	/* DMA map */
-	if (c->dma) {
-		r += WORD + WORD + WORD + WORD;                 /* word, GPU PTE, IOVA pop, I/O PTE wa */
-		wr += WORD + WORD;                              /* GPU PTE, I/O PTE */
+	/* the driver's own stages, as the backend declares them */
+	r += (t->prepare_r + t->pass_r + t->pass_page_lines * LINE) * per;
+	wr += (t->prepare_w + t->pass_w) * per;
+	/* DMA map: only for a driver whose words the downstream map takes */
+	if (c->dma && t->dma_map) {
+		r += (WORD + WORD + WORD + WORD) * per;         /* word, GPU PTE, IOVA pop, I/O PTE wa */
+		wr += (WORD + WORD) * per;                      /* GPU PTE, I/O PTE */
 		if (faults <= 0) {
-			r += WORD + WORD;                       /* IOVA push wa, old I/O PTE */
-			wr += WORD + WORD;
+			r += (WORD + WORD) * per;               /* IOVA push wa, old I/O PTE */
+			wr += (WORD + WORD) * per;
 		}
 	}
 	out->read_bytes = r;

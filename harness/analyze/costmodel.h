@@ -28,7 +28,7 @@
 
 /* One case as the model sees it. */
 struct costmodel_case {
-	const char *backend;     /* convert, direct, direct-fixup, null */
+	const char *backend;     /* a backend's name (its declared traffic, kernels/backend.h) */
 	const char *workload;    /* mirror, first-touch, thp */
 	unsigned long npages;    /* pages per call (the batch) */
 	bool kernel_source;      /* walk reads /proc/self/pagemap (source = kernel) */
@@ -45,8 +45,9 @@ struct costmodel_traffic {
 
 /*
  * Bytes per page the case must move.  Returns 0, or -EINVAL for an
- * unknown backend or workload, a workload the model leaves out (migrated,
- * mixed) or npages 0.
+ * unknown backend or workload, a backend that declares no traffic
+ * (dmirror, UVM), a workload the model leaves out (migrated, mixed) or
+ * npages 0.
  */
 int costmodel_traffic_per_page(const struct costmodel_case *c, struct costmodel_traffic *out);
 

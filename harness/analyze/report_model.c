@@ -10,7 +10,8 @@
  * numbers or empty ("FILE:LINE: ..." otherwise).  Cases are grouped by the
  * columns that describe them (not by parsing case names), groups sorted by
  * name and their cases by npages and batch, groups paired by source, and
- * the convert/direct ratio of every case computed.
+ * the ratio of every declared comparison (comparisons.h) whose two
+ * backends have rows computed for every case.
  */
 #include "report_model.h"
 #include "report_stats.h"
@@ -142,7 +143,7 @@ static void group_name(const struct rmodel *m, size_t row, bool with_source, cha
 	char variant[1024];
 	const char *threads = cell(m, row, RCOL_THREADS);
 
-	if (results_case_variant(variant, sizeof(variant), cell(m, row, RCOL_CACHE), cell(m, row, RCOL_ARRAY),
+	if (results_case_variant(variant, sizeof(variant), cell(m, row, RCOL_CACHE),
 				 cell(m, row, RCOL_PLACEMENT_REQ), with_source ? cell(m, row, RCOL_SOURCE) : NULL,
 				 *threads ? strtoul(threads, NULL, 10) : 1))
 		variant[0] = '\0';
@@ -250,13 +251,12 @@ static int build_index(struct rmodel *m, char *err, size_t err_len)
 			m->nr_skipped++;
 			continue;
 		}
-		for (b = 0; b < RM_NR_BACKENDS; b++)
-			if (!strcmp(backend, pfn_role_names[b]))
-				break;
-		if (b == RM_NR_BACKENDS) {
+		b = pfn_backend_index(backend);
+		if (b < 0 || b >= RM_MAX_BACKENDS) {
 			m->nr_unknown_backend++;
 			continue;
 		}
+		m->has[b] = true;
 		ret = find_case(m, r, &rc, err, err_len);
 		if (!ret)
 			ret = push_idx(&rc->rows[b], &rc->nr[b], r);
@@ -309,10 +309,10 @@ static int build_pairs(struct rmodel *m)
 	return 0;
 }
 
-/* Convert vs direct for one case; pairs repetitions with equal index. */
-static int case_ratio(const struct rmodel *m, const struct rcase *rc, struct rratio *out)
+/* Conversion vs direct (slots bc, bd) for one case; pairs repetitions with equal index. */
+static int case_ratio(const struct rmodel *m, const struct rcase *rc, int bc, int bd, struct rratio *out)
 {
-	size_t nc = rc->nr[RM_CONVERT], nd = rc->nr[RM_DIRECT], n1, n2, np = 0;
+	size_t nc = rc->nr[bc], nd = rc->nr[bd], n1, n2, np = 0;
 	double *vc, *vd, *pc, *pd;
 	long *rcv, *rdv;
 	int ret;
@@ -330,8 +330,8 @@ static int case_ratio(const struct rmodel *m, const struct rcase *rc, struct rra
 	if (!vc || !vd || !pc || !pd || !rcv || !rdv)
 		goto out;
 	ret = 0;
-	n1 = rmodel_samples(m, rc, RM_CONVERT, RCOL_NS_PER_PAGE, vc, rcv);
-	n2 = rmodel_samples(m, rc, RM_DIRECT, RCOL_NS_PER_PAGE, vd, rdv);
+	n1 = rmodel_samples(m, rc, bc, RCOL_NS_PER_PAGE, vc, rcv);
+	n2 = rmodel_samples(m, rc, bd, RCOL_NS_PER_PAGE, vd, rdv);
 	if (!n1 || !n2)
 		goto out;
 	ret = rstats_median(vc, n1, &out->conv);
@@ -365,20 +365,58 @@ out:
 	return ret;
 }
 
+/* The declared comparisons whose two backends have rows; the others' slots. */
+static void build_comps(struct rmodel *m)
+{
+	struct pfn_comparison all[PFN_MAX_COMPARISONS];
+	size_t n = pfn_comparisons(all);
+
+	m->nr_be = 0;
+	while (m->nr_be < RM_MAX_BACKENDS && pfn_backends[m->nr_be])
+		m->nr_be++;
+	m->conv = m->direct = m->null_b = -1;
+	for (int b = 0; b < m->nr_be; b++)
+		if (m->has[b] && pfn_backends[b]->era == PFN_ERA_NONE && m->null_b < 0)
+			m->null_b = b;
+	for (size_t k = 0; k < n; k++) {
+		int bc = pfn_backend_index(all[k].conv->name), bd = pfn_backend_index(all[k].direct->name);
+
+		if (bc < 0 || bd < 0 || bc >= RM_MAX_BACKENDS || bd >= RM_MAX_BACKENDS || !m->has[bc] || !m->has[bd])
+			continue;
+		m->comps[m->nr_comps] = all[k];
+		m->comp_b[m->nr_comps][0] = bc;
+		m->comp_b[m->nr_comps][1] = bd;
+		m->nr_comps++;
+	}
+	if (m->nr_comps) {
+		m->conv = m->comp_b[0][0];
+		m->direct = m->comp_b[0][1];
+	}
+}
+
 static int build_ratios(struct rmodel *m)
 {
+	build_comps(m);
 	for (size_t g = 0; g < m->nr_groups; g++) {
 		struct rgroup *gr = &m->groups[g];
+		size_t nk = m->nr_comps ? m->nr_comps : 1;
 
-		gr->ratio = calloc(gr->nr_cases ? gr->nr_cases : 1, sizeof(*gr->ratio));
-		if (!gr->ratio)
+		gr->ratios = calloc(nk, sizeof(*gr->ratios));
+		if (!gr->ratios)
 			return -ENOMEM;
-		for (size_t i = 0; i < gr->nr_cases; i++) {
-			int ret = case_ratio(m, &m->cases[gr->cases[i]], &gr->ratio[i]);
+		for (size_t k = 0; k < nk; k++) {
+			gr->ratios[k] = calloc(gr->nr_cases ? gr->nr_cases : 1, sizeof(**gr->ratios));
+			if (!gr->ratios[k])
+				return -ENOMEM;
+			for (size_t i = 0; k < m->nr_comps && i < gr->nr_cases; i++) {
+				int ret = case_ratio(m, &m->cases[gr->cases[i]], m->comp_b[k][0], m->comp_b[k][1],
+						     &gr->ratios[k][i]);
 
-			if (ret)
-				return ret;
+				if (ret)
+					return ret;
+			}
 		}
+		gr->ratio = gr->ratios[0];
 	}
 	return 0;
 }
@@ -440,7 +478,7 @@ void rmodel_free(struct rmodel *m)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->nr_cases; i++)
-		for (int b = 0; b < RM_NR_BACKENDS; b++)
+		for (int b = 0; b < RM_MAX_BACKENDS; b++)
 			free(m->cases[i].rows[b]);
 	free(m->cases);
 	for (size_t g = 0; g < m->nr_groups; g++) {
@@ -448,7 +486,9 @@ void rmodel_free(struct rmodel *m)
 		free(m->groups[g].file);
 		free(m->groups[g].pair_name);
 		free(m->groups[g].cases);
-		free(m->groups[g].ratio);
+		for (size_t k = 0; m->groups[g].ratios && k < (m->nr_comps ? m->nr_comps : 1); k++)
+			free(m->groups[g].ratios[k]);
+		free(m->groups[g].ratios);
 	}
 	free(m->groups);
 	for (size_t i = 0; i < m->nr_pairs; i++) {
@@ -463,6 +503,11 @@ void rmodel_free(struct rmodel *m)
 }
 
 /* ---- queries -------------------------------------------------------------- */
+
+const char *rmodel_backend_name(const struct rmodel *m, int b)
+{
+	return b >= 0 && b < m->nr_be ? pfn_backends[b]->name : "?";
+}
 
 double rmodel_value(const struct rmodel *m, size_t row, enum result_col col)
 {
@@ -558,7 +603,7 @@ bool rmodel_group_has(const struct rmodel *m, const struct rgroup *g, enum resul
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &m->cases[g->cases[i]];
 
-		for (int b = 0; b < RM_NR_BACKENDS; b++)
+		for (int b = 0; b < RM_MAX_BACKENDS; b++)
 			for (size_t k = 0; k < rc->nr[b]; k++)
 				if (*rdata_get(m->t, rc->rows[b][k], m->col[col]))
 					return true;
@@ -608,13 +653,13 @@ const struct rpair *rmodel_pair(const struct rmodel *m, const char *name)
 	return NULL;
 }
 
-int rmodel_conv_share(const struct rmodel *m, long gi, long batch, double *share, long *npages)
+int rmodel_conv_share(const struct rmodel *m, int b, long gi, long batch, double *share, long *npages)
 {
 	const struct rcase *best = NULL;
 	double v[PFN_STAGE_NR], sum, conv = 0;
 	int ret, any = 0;
 
-	if (gi < 0)
+	if (gi < 0 || b < 0)
 		return -ENODATA;
 	for (size_t i = 0; i < m->groups[gi].nr_cases; i++) {
 		const struct rcase *rc = &m->cases[m->groups[gi].cases[i]];
@@ -626,7 +671,7 @@ int rmodel_conv_share(const struct rmodel *m, long gi, long batch, double *share
 	}
 	if (!best)
 		return -ENODATA;
-	ret = rmodel_stage_medians(m, best, RM_CONVERT, v, &sum);
+	ret = rmodel_stage_medians(m, best, b, v, &sum);
 	if (ret)
 		return ret;
 	for (int k = 0; k < PFN_STAGE_NR; k++)
@@ -645,7 +690,7 @@ size_t rmodel_reps(const struct rcase *rc)
 {
 	size_t n = 0;
 
-	for (int b = 0; b < RM_NR_BACKENDS; b++)
+	for (int b = 0; b < RM_MAX_BACKENDS; b++)
 		if (rc->nr[b] > n)
 			n = rc->nr[b];
 	return n;

@@ -3,13 +3,13 @@
  * report: results.csv and meta.json loaded, every ok row of a known backend
  * parsed once, the rows indexed by case and backend, the cases grouped into
  * tables and the tables paired by page-table source, and the medians and
- * convert/direct ratios computed.  Pure: no output, no figures (report.c
+ * the ratios of every declared comparison computed.  Pure: no output, no figures (report.c
  * and its sections read it), so it has unit tests of its own
  * (tests/test_report_model.c on tests/data/results-fixture*).
  *
  *   case   the "case" column: one comparison of every backend
  *   group  one table: the cases of one workload with the same settings,
- *          grouped by the CSV's own columns (workload, cache, array,
+ *          grouped by the CSV's own columns (workload, cache, request,
  *          placement_req, source, threads), named WORKLOAD[/VARIANT] with
  *          results_case_variant(), sorted by npages and batch; groups are
  *          sorted by name
@@ -17,12 +17,18 @@
  *          ("mirror" and "mirror/kernel"), side by side in the breakdown,
  *          the headline and the stage figures
  *
+ *   backend  indexed by its place in kernels/backends.c's table
+ *          (pfn_backends[]); m->has[b] says whether the results have rows
+ *   comp   a declared comparison (comparisons.h) whose two backends both
+ *          have rows: conversion path against era-B path; comps[0] is
+ *          the headline (nouveau v5.8 / v5.7 when both ran)
+ *
  * Statistics: a median is over the repetitions of one case and backend;
- * ratio = median(convert) / median(direct); its 95% interval is a
- * t-interval on log(convert_i / direct_i) with repetitions paired by their
- * index (report_stats.c); a case is significant when the interval excludes
- * 1.0.  Left out: rows whose status is not "ok" and backends other than the
- * four the report knows (counted, not indexed).
+ * the ratio of a comparison = median(conversion) / median(direct); its
+ * 95% interval is a t-interval on log(conv_i / direct_i) with repetitions
+ * paired by their index (report_stats.c); a case is significant when the
+ * interval excludes 1.0.  Left out: rows whose status is not "ok" and
+ * backends this build does not know (counted, not indexed).
  */
 #ifndef PFNBENCH_REPORT_MODEL_H
 #define PFNBENCH_REPORT_MODEL_H
@@ -32,28 +38,23 @@
 
 #include <jansson.h>
 
+#include "comparisons.h"
 #include "report_data.h"
 #include "results.h"
 
-/* The backends the report compares, by role (vocab.h's pfn_role_names[]). */
-enum {
-	RM_CONVERT = PFN_ROLE_CONVERT,
-	RM_DIRECT = PFN_ROLE_DIRECT,
-	RM_FIXUP = PFN_ROLE_FIXUP,
-	RM_NULL = PFN_ROLE_NULL,
-	RM_NR_BACKENDS = PFN_NR_ROLES
-};
+/* Slots for backends: the table's index (pfn_backends[]). */
+#define RM_MAX_BACKENDS 32
 
 /* One case (the same for every backend) and its rows per backend. */
 struct rcase {
 	const char *name;		/* the case column, points into the table */
 	long npages, batch;
 	size_t group;			/* index into groups */
-	size_t *rows[RM_NR_BACKENDS];	/* ok rows of each backend */
-	size_t nr[RM_NR_BACKENDS];
+	size_t *rows[RM_MAX_BACKENDS];	/* ok rows of each backend */
+	size_t nr[RM_MAX_BACKENDS];
 };
 
-/* The convert-vs-direct numbers of one case. */
+/* The conversion-vs-direct numbers of one comparison in one case. */
 struct rratio {
 	int ok;				/* both medians known */
 	int has_ci;			/* >= 2 pairs */
@@ -71,7 +72,8 @@ struct rgroup {
 	const char *workload;		/* points into the table */
 	size_t *cases;			/* sorted by npages, batch, name */
 	size_t nr_cases;
-	struct rratio *ratio;		/* per case of the group */
+	struct rratio *ratio;		/* the headline comparison's, per case */
+	struct rratio **ratios;		/* ratios[k][i]: comparison k, case i */
 };
 
 /* One workload (+ variant) with its group on each page-table source. */
@@ -95,7 +97,17 @@ struct rmodel {
 	size_t nr_pairs;
 	size_t nr_skipped;		/* rows whose status is not ok */
 	size_t nr_unknown_backend;	/* ok rows of another backend */
+	int nr_be;			/* slots in use: the table's length */
+	bool has[RM_MAX_BACKENDS];	/* backend b has ok rows */
+	struct pfn_comparison comps[PFN_MAX_COMPARISONS]; /* both sides have rows */
+	int comp_b[PFN_MAX_COMPARISONS][2]; /* [k][0] conversion, [k][1] direct: slots */
+	size_t nr_comps;
+	int conv, direct;		/* slots of comps[0], -1 without one */
+	int null_b;			/* slot of the backend with no HMM at all, -1 */
 };
+
+/* The name of backend slot b. */
+const char *rmodel_backend_name(const struct rmodel *m, int b);
 
 /*
  * Load the results directory (or results.csv) arg.  Returns 0 with *out
@@ -146,13 +158,13 @@ const struct rcase *rmodel_group_case(const struct rmodel *m, long gi, long npag
 const struct rpair *rmodel_pair(const struct rmodel *m, const char *name);
 
 /*
- * Convert's conversion share in group gi at a driver's batch: the
+ * The conversion share of backend b in group gi at a driver's batch: the
  * conversion stages (vocab.h) over the sum of the stages, in %, of the case
  * with batch `batch` (npages == batch preferred, else the largest npages);
  * batch < 0: the largest npages walked in one call.  0 with *share and
  * *npages, -ENODATA, -ENOMEM.
  */
-int rmodel_conv_share(const struct rmodel *m, long gi, long batch, double *share, long *npages);
+int rmodel_conv_share(const struct rmodel *m, int b, long gi, long batch, double *share, long *npages);
 
 /* The largest number of repetitions of any backend of rc. */
 size_t rmodel_reps(const struct rcase *rc);

@@ -2,13 +2,20 @@
  * cmd_encode.c - `pfnbench encode` and `pfnbench list`.
  *
  *   pfnbench encode --backend NAME [--request none|read|write] [--stage device|hmm] FILE
+ *   pfnbench encode --walk 6.1|v5.8 [--request none|read|write] FILE
  *
  * builds the address space of a page file, runs one backend call over the
  * whole range (default request from --request, per-page @REQ from the file)
- * and prints rc=<n> and one %016lx word per page: the device words
- * (--stage device) or the array the HMM walk wrote (--stage hmm).  A
- * non-zero rc is output, not a failure: exit 0.  Bad usage or a bad file:
- * a message (FILE:LINE for the file) and exit 2.
+ * and prints rc=<n> and one %016lx word per page: the backend's output
+ * words (--stage device; each backend's format is in docs/backends.md) or
+ * what its walk wrote (--stage hmm; 0 for pages a large mapping covered
+ * without a walk).  --walk runs one version's hmm_range_fault() over the
+ * whole range with no driver (default_flags from --request, per-page
+ * requests with pfn_flags_mask = REQ_FAULT | REQ_WRITE) and prints its
+ * array: the words ./run.sh kcheck compares with the real kernel's.  A
+ * non-zero rc is output, not a failure: exit 0.  A request the driver
+ * cannot make (docs/backends.md), bad usage or a bad file: a message
+ * (FILE:LINE for the file) and exit 2.
  *
  *   pfnbench list backends|workloads|keys [--markdown]|counters|stages|columns
  *
@@ -34,7 +41,8 @@
 #include "workloads.h"
 
 static const char encode_usage[] =
-	"usage: pfnbench encode --backend NAME [--request none|read|write] [--stage device|hmm] FILE\n";
+	"usage: pfnbench encode --backend NAME [--request none|read|write] [--stage device|hmm] FILE\n"
+	"       pfnbench encode --walk 6.1|v5.8 [--request none|read|write] FILE\n";
 
 static void list_backend_names(FILE *f)
 {
@@ -47,6 +55,7 @@ static void list_backend_names(FILE *f)
 /* What the command line asked for. */
 struct encode_args {
 	const struct pfn_backend_ops *ops;
+	int (*walk)(struct hmm_range *range);   /* --walk: a version's fixed-format walk */
 	enum emu_req default_req;
 	bool stage_hmm;
 	const char *path;
@@ -59,6 +68,7 @@ static int encode_parse_args(int argc, char **argv, struct encode_args *a)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "request", required_argument, NULL, 'r' },
 		{ "stage", required_argument, NULL, 's' },
+		{ "walk", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -99,6 +109,17 @@ static int encode_parse_args(int argc, char **argv, struct encode_args *a)
 				return 2;
 			}
 			break;
+		case 'w':
+			if (!strcmp(optarg, "6.1"))
+				a->walk = hmm_range_fault;
+			else if (!strcmp(optarg, "v5.8"))
+				a->walk = hmm_range_fault_v58;
+			else {
+				fprintf(stderr, "pfnbench encode: bad --walk '%s' (use 6.1 or v5.8: the fixed-format walks)\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			fputs(encode_usage, stdout);
 			return -1;
@@ -111,8 +132,8 @@ static int encode_parse_args(int argc, char **argv, struct encode_args *a)
 			return 2;
 		}
 	}
-	if (!a->ops) {
-		fprintf(stderr, "pfnbench encode: --backend is required\n%s", encode_usage);
+	if (!a->ops == !a->walk) {
+		fprintf(stderr, "pfnbench encode: give --backend NAME or --walk VERSION\n%s", encode_usage);
 		return 2;
 	}
 	if (optind != argc - 1) {
@@ -140,6 +161,37 @@ static int page_requests(const struct pagefile *pf, uint8_t **out)
 	return 0;
 }
 
+/*
+ * --walk: one hmm_range_fault() of that version over the whole file, as
+ * kcheck's module calls it (kcheck/guest/kguest.c): without per-page
+ * requests default_flags from --request and pfn_flags_mask 0; with them
+ * default_flags 0, pfn_flags_mask = REQ_FAULT | REQ_WRITE and each entry
+ * its page's request (a page without one: --request), this device's pages
+ * reported.  Returns the walk's rc.
+ */
+static int encode_walk(const struct encode_args *a, struct case_run *t, const struct pagefile *pf,
+		       const uint8_t *page_req, uint64_t *words)
+{
+	static const uint64_t req_bits[3] = {
+		[EMU_REQ_NONE] = 0,
+		[EMU_REQ_READ] = HMM_PFN_REQ_FAULT,
+		[EMU_REQ_WRITE] = HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE,
+	};
+	struct hmm_range r = {
+		.mm = t->mm,
+		.start = pf->base,
+		.end = pf->base + (pf->npages << PAGE_SHIFT),
+		.hmm_pfns = words,
+		.default_flags = page_req ? 0 : req_bits[a->default_req],
+		.pfn_flags_mask = page_req ? HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE : 0,
+		.dev_private_owner = emu_mm_owner(t->mm),
+	};
+
+	for (unsigned long i = 0; page_req && i < pf->npages; i++)
+		words[i] = req_bits[page_req[i] == EMU_REQ_DEFAULT ? a->default_req : page_req[i] & 3];
+	return a->walk(&r);
+}
+
 int cmd_encode(int argc, char **argv)
 {
 	struct encode_args a = { .default_req = EMU_REQ_NONE };
@@ -148,6 +200,7 @@ int cmd_encode(int argc, char **argv)
 	struct case_run t = { 0 };
 	struct pagefile pf;
 	uint8_t *page_req = NULL;
+	uint64_t *words = NULL;
 	char err[512];
 	int ret, status = 2;
 
@@ -170,33 +223,51 @@ int cmd_encode(int argc, char **argv)
 		fprintf(stderr, "pfnbench encode: %s\n", err);
 		goto out;
 	}
-	ret = case_run_backend(&t, a.ops, pf.npages, false);
-	if (ret) {
-		fprintf(stderr, "pfnbench encode: cannot create backend %s: %s\n", a.ops->name, strerror(-ret));
-		goto out;
-	}
 	if (page_requests(&pf, &page_req)) {
 		fprintf(stderr, "pfnbench encode: out of memory\n");
 		goto out;
 	}
-	struct pfn_call c = {
-		.start = pf.base,
-		.npages = pf.npages,
-		.default_req = a.default_req,
-		.page_req = page_req,
-	};
-	ret = pfn_backend_range_fault(t.b, &c);
-	/* on error the arrays hold whatever the walk left; dev_words may not be set up */
-	const uint64_t *words = a.stage_hmm ? c.hmm_pfns : c.dev_words;
-	if (!words)
-		words = t.b->hmm_pfns;
+	words = calloc(pf.npages, sizeof(*words));
+	if (!words) {
+		fprintf(stderr, "pfnbench encode: out of memory\n");
+		goto out;
+	}
+	if (a.walk) {
+		ret = encode_walk(&a, &t, &pf, page_req, words);
+	} else {
+		struct pfn_call c = {
+			.start = pf.base,
+			.npages = pf.npages,
+			.default_req = a.default_req,
+			.page_req = page_req,
+		};
+
+		ret = case_run_backend(&t, a.ops, pf.npages);
+		if (ret) {
+			fprintf(stderr, "pfnbench encode: cannot create backend %s: %s\n", a.ops->name, strerror(-ret));
+			goto out;
+		}
+		if (a.stage_hmm)
+			c.hmm_out = words;
+		else
+			c.words_out = words;
+		ret = pfn_backend_range_fault(t.b, &c);
+		if (ret == -ENOTSUP) {
+			fprintf(stderr, "pfnbench encode: %s cannot make this call: %s (docs/backends.md, \"Requests a "
+				"driver can make\")\n", a.ops->name,
+				page_req ? "it takes one request for the whole range, and the file asks per page"
+					 : "it cannot mirror without faulting (give --request read or write)");
+			goto out;
+		}
+	}
+	/* on error the words are whatever the call left: only rc is part of the contract */
 	printf("rc=%d\n", ret);
 	for (unsigned long i = 0; i < pf.npages; i++)
 		printf("%016lx\n", (unsigned long)words[i]);
-	pfn_backend_call_done(t.b, &c);
 	status = fflush(stdout) ? 2 : 0;
-	free(page_req);
 out:
+	free(page_req);
+	free(words);
 	case_run_free(&t);
 	pagefile_free(&pf);
 	return status;
@@ -211,8 +282,12 @@ int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "backends")) {
+		/* tab-separated columns, a header first: what each backend declares */
+		printf("name\tera\tdriver\tkernel\tcounterpart\twindow\tdescription\n");
 		for (const struct pfn_backend_ops *const *b = pfn_backends; *b; b++)
-			printf("%s\t%s\n", (*b)->name, (*b)->description);
+			printf("%s\t%s\t%s\t%s\t%s\t%u\t%s%s\n", (*b)->name, pfn_era_name((*b)->era), (*b)->driver,
+			       (*b)->kernel, (*b)->counterpart ? (*b)->counterpart : "-", (*b)->window,
+			       (*b)->caps & PFN_CAP_HYPOTHETICAL ? "HYPOTHETICAL: " : "", (*b)->description);
 		return 0;
 	}
 	if (!strcmp(argv[1], "workloads")) {

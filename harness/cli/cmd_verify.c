@@ -187,6 +187,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	struct verify_params vp = { .seed = seed, .max_pfn = max_pfn, .max_npages = max_npages };
 	struct verify_ctx *ctx;
+	unsigned kc = 0;
 	int ret = verify_ctx_create(&vp, &ctx);
 	if (ret) {
 		fprintf(stderr, "pfnbench verify: cannot set up: %s\n", strerror(-ret));
@@ -194,6 +195,10 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (ctx->nr_backends < 2)
 		printf("verify: only %u backend can fault; checking it against the oracle alone\n", ctx->nr_backends);
+	/* the case counts are those of the 6.1 walk's first backend (else the first) */
+	for (unsigned k = ctx->nr_backends; k-- > 0;)
+		if (ctx->ops[k]->kver == &hmm_kver_v61)
+			kc = k;
 
 	if (write_dir)
 		return write_cases(ctx, write_dir, seed, have_only ? only : 0, have_only ? only + 1 : cases);
@@ -215,19 +220,25 @@ int cmd_verify(int argc, char **argv)
 			break;
 		}
 		nr_snap += vc.snapshot;
-		nr_faulted += !vc.snapshot && ctx->rc[0] == 0;
-		nr_err += ctx->rc[0] != 0;
+		nr_faulted += !vc.snapshot && ctx->rc[kc] == 0;
+		nr_err += ctx->rc[kc] != 0;
 		if (ret > 0) {
 			report(ctx, &vc, &m, seed, out_dir, (unsigned)nr_bad);
 			nr_bad++;
 			status = 1;
 		}
 	}
-	printf("verify: %lu snapshot cases, %lu with faults and rc=0, %lu with rc<0; backends:", nr_snap, nr_faulted,
-	       nr_err);
+	printf("verify: %lu snapshot cases, %lu with faults and rc=0, %lu with rc<0 (%s); backends:", nr_snap,
+	       nr_faulted, nr_err, ctx->ops[kc]->name);
 	for (unsigned k = 0; k < ctx->nr_backends; k++)
 		printf(" %s", ctx->ops[k]->name);
 	printf("\n");
+	for (const struct pfn_backend_ops *const *o = pfn_backends; *o; o++) {
+		const char *why;
+
+		if (!verify_backend_included(*o, &why))
+			printf("verify: left out %s: %s\n", (*o)->name, why);
+	}
 	printf("verify: %lu cases, %lu pages, %lu mismatches, %.1f s\n", nr_cases, nr_pages, nr_bad, now_s() - t0);
 	verify_ctx_destroy(ctx);
 	return status;

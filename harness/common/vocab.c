@@ -49,18 +49,12 @@ unsigned pfn_counter_group_mask(enum pfn_counter_group g)
 }
 
 const char *const config_cache_words[CONFIG_NR_CACHES] = { "warm", "cold" };
-const char *const config_array_words[CONFIG_NR_ARRAYS] = { "per-call", "kept" };
 const char *const config_source_words[CONFIG_NR_SOURCES] = { "emulated", "kernel" };
 const char *const config_request_words[CONFIG_NR_REQUESTS] = { "default", "none", "read", "write" };
 
 const char *config_cache_name(enum config_cache c)
 {
 	return (unsigned)c < CONFIG_NR_CACHES ? config_cache_words[c] : "?";
-}
-
-const char *config_array_name(enum config_array a)
-{
-	return (unsigned)a < CONFIG_NR_ARRAYS ? config_array_words[a] : "?";
 }
 
 const char *config_source_name(enum config_source s)
@@ -73,4 +67,3 @@ const char *config_request_name(enum config_request r)
 	return (unsigned)r < CONFIG_NR_REQUESTS ? config_request_words[r] : "?";
 }
 
-const char *const pfn_role_names[PFN_NR_ROLES] = { "convert", "direct", "direct-fixup", "null" };

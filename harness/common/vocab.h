@@ -121,17 +121,6 @@ struct pfn_stage_info {
 /* Indexed by kernels/backend.h's enum pfn_stage. */
 extern const struct pfn_stage_info pfn_stage_info[PFN_STAGE_NR];
 
-/* ---- the backends the analysis compares ---------------------------------- */
-
-/*
- * The backends the report and compare know by role: the fault paths
- * compared (convert against direct), nouveau's shipped variant and the
- * harness alone.  Their names are kernels/backends.c's (test_vocab checks);
- * rows of other backends are counted and left out of the analysis.
- */
-enum pfn_role { PFN_ROLE_CONVERT, PFN_ROLE_DIRECT, PFN_ROLE_FIXUP, PFN_ROLE_NULL, PFN_NR_ROLES };
-extern const char *const pfn_role_names[PFN_NR_ROLES];
-
 /* ---- the words of a case's settings ------------------------------------ */
 
 /*
@@ -141,7 +130,6 @@ extern const char *const pfn_role_names[PFN_NR_ROLES];
  * (results_case_variant()), and so do the report's table names.
  */
 enum config_cache { CONFIG_CACHE_WARM, CONFIG_CACHE_COLD, CONFIG_NR_CACHES };
-enum config_array { CONFIG_ARRAY_PER_CALL, CONFIG_ARRAY_KEPT, CONFIG_NR_ARRAYS };
 enum config_source { CONFIG_SOURCE_EMULATED, CONFIG_SOURCE_KERNEL, CONFIG_NR_SOURCES };
 enum config_request {
 	CONFIG_REQUEST_DEFAULT,  /* what the workload asks for */
@@ -151,7 +139,6 @@ enum config_request {
 	CONFIG_NR_REQUESTS
 };
 extern const char *const config_cache_words[CONFIG_NR_CACHES];
-extern const char *const config_array_words[CONFIG_NR_ARRAYS];
 extern const char *const config_source_words[CONFIG_NR_SOURCES];
 extern const char *const config_request_words[CONFIG_NR_REQUESTS];
 /* The placement spec that places nothing (the default). */
@@ -159,7 +146,6 @@ extern const char *const config_request_words[CONFIG_NR_REQUESTS];
 
 /* The word of a value; "?" for a value out of range. */
 const char *config_cache_name(enum config_cache c);
-const char *config_array_name(enum config_array a);
 const char *config_source_name(enum config_source s);
 const char *config_request_name(enum config_request r);
 

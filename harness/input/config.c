@@ -163,6 +163,12 @@ static int config_handler(void *user, const char *section, const char *name, con
 	for (size_t i = 0; i < config_nr_keys; i++)
 		if (!strcmp(config_keys[i].section, section) && !strcmp(config_keys[i].name, name))
 			k = &config_keys[i];
+	if (!k && !strcmp(section, "sweep") && !strcmp(name, "array")) {
+		/* a key of older configs: say what became of it */
+		st_error(st, line, "array: the key was removed (a driver's per-call allocation is its own: amdgpu "
+			 "kvmalloc's per call, nouveau and dmirror use stack arrays; docs/backends.md): drop it");
+		return 0;
+	}
 	if (!k) {
 		st_error(st, line, "unknown key '%s' in [%s] (the keys are listed at the top of configs/default.conf)",
 			 name, section);
@@ -293,15 +299,6 @@ static int check_combinations(struct pstate *st, struct sweep_config *cfg)
 	if (cfg->stages && cfg->threads[cfg->nr_threads - 1] > 1)
 		return st_error(st, later(line_of(st, "stages"), line_of(st, "threads")),
 				"stages = yes needs threads = 1 (stage times are per worker; drop stages or the threads > 1)");
-	if (ck->backend_has_second_array && cfg->arrays[cfg->nr_arrays - 1] == CONFIG_ARRAY_KEPT) {
-		bool any = false;
-
-		for (size_t i = 0; i < cfg->nr_backends; i++)
-			any |= ck->backend_has_second_array(cfg->backends[i]);
-		if (!any)
-			return st_error(st, later(line_of(st, "array"), line_of(st, "backends")),
-					"array = kept but no listed backend has a second array (add convert to backends or use array = per-call)");
-	}
 	if (ck->workload_kernel_declared && cfg->sources[cfg->nr_sources - 1] == CONFIG_SOURCE_KERNEL)
 		for (size_t i = 0; i < cfg->nr_workloads; i++)
 			if (!ck->workload_kernel_declared(cfg->workloads[i]))

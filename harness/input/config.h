@@ -47,8 +47,6 @@
  * CONFIG_MAX_LINE, and these combinations:
  *   - stages = yes with any threads > 1 (stage timers are per thread and
  *     only a single worker's stages add up to its wall time);
- *   - array containing kept when no listed backend has a second array (only
- *     checked when config_checks.backend_has_second_array is set);
  *   - counters naming all or none together with other names;
  *   - source = kernel with a workload that has no real-kernel shape (only
  *     checked when config_checks.workload_kernel_declared is set; a
@@ -74,12 +72,12 @@
 #define CONFIG_MAX_LINE 197             /* inih's 200-byte line buffer less \r\n\0 */
 #define CONFIG_MAX_NODE 1023
 
-/* The words of cache, array, source and request (enum config_cache, ...): vocab.h. */
+/* The words of cache, source and request (enum config_cache, ...): vocab.h. */
 
 /*
  * What the caller knows and this module does not.  backend_exists and
  * workload_exists are required (config_load() returns -EINVAL without
- * them); backend_has_second_array may be NULL (skips the array=kept check),
+ * them);
  * and so may workload_kernel_declared (skips the source=kernel check).
  * workload_kernel_declared says whether the real-kernel source knows the
  * workload: it has a shape for it, or a reason why a process cannot have
@@ -89,7 +87,6 @@
 struct config_checks {
 	bool (*backend_exists)(const char *name);
 	bool (*workload_exists)(const char *name);
-	bool (*backend_has_second_array)(const char *name);
 	bool (*workload_kernel_declared)(const char *name);
 };
 
@@ -112,8 +109,6 @@ struct sweep_config {
 	enum config_cache *caches;   /* warm before cold */
 	size_t nr_caches;
 	bool clear_data;
-	enum config_array *arrays;   /* per-call before kept */
-	size_t nr_arrays;
 	char **placements;           /* specs as written, file order, no duplicates */
 	size_t nr_placements;
 	unsigned long *threads;      /* ascending */
@@ -204,7 +199,7 @@ void config_free(struct sweep_config *cfg);
  * string "whole", counters as an array of names, seed as a decimal string
  * because a uint64 does not fit JSON's int64), plus "file", "text" (the raw
  * file) and "nr_cases" - meta.json's "config".  Keys are the struct member
- * names except min_time_s, cache, array, placement, source (singular, as in
+ * names except min_time_s, cache, placement, source (singular, as in
  * the file).  Returns 0 or -ENOMEM; *out is NULL on error.
  */
 int config_to_json(const struct sweep_config *cfg, json_t **out);
@@ -212,9 +207,8 @@ int config_to_json(const struct sweep_config *cfg, json_t **out);
 /*
  * The number of cases the config expands to, without repetitions: the
  * product of the list lengths backends x workloads x npages x batch x
- * caches x arrays x placements x threads x sources.  Every combination is
- * counted, including batch values the sweep clamps to npages and arrays
- * that make no difference for backends without a second array; the sweep
+ * caches x placements x threads x sources.  Every combination is
+ * counted, including batch values the sweep clamps to npages; the sweep
  * may skip or merge some of them (and says so in meta.json "skipped").
  */
 size_t config_nr_cases(const struct sweep_config *cfg);

@@ -30,8 +30,8 @@ const struct config_key config_keys[] = {
 	  .help = "pages per range, 1 .. 2^24; a list, with ranges A..B (the powers of two), A..B*F and A..B+S" },
 	{ "sweep", "batch", CONFIG_T_NUMBERS, AT(batch), AT(nr_batch), 1, CONFIG_NPAGES_MAX, .extra_word = "whole",
 	  .dflt = "whole",
-	  .help = "pages per HMM call, a list; whole = the whole range in one call; a batch larger than a "
-		  "case's npages is clamped to npages" },
+	  .help = "pages per harness call, a list; whole = the whole range in one call; a batch larger than a "
+		  "case's npages is clamped to npages; each backend splits a call into its driver's windows" },
 	{ "sweep", "repetitions", CONFIG_T_UINT, AT(repetitions), 0, 1, 1000000, .dflt = "3",
 	  .hint = "give a whole number >= 1",
 	  .help = "independent repetitions of every case, 1 .. 1000000 (results.csv keeps one row per "
@@ -47,10 +47,6 @@ const struct config_key config_keys[] = {
 	{ "sweep", "clear_data", CONFIG_T_BOOL, AT(clear_data), .dflt = "yes",
 	  .help = "emulated faults clear (or copy, for copy-on-write) a 4 KiB data frame, as "
 		  "do_anonymous_page() does" },
-	{ "sweep", "array", CONFIG_T_ENUMS, AT(arrays), AT(nr_arrays), WORDS(config_array_words, CONFIG_NR_ARRAYS),
-	  .extra_word = "both", .dflt = "per-call",
-	  .help = "convert's second array: allocated per call (per-call, as nouveau does), preallocated for the "
-		  "run (kept), or both" },
 	{ "sweep", "placement", CONFIG_T_SPECS, AT(placements), AT(nr_placements), .dflt = CONFIG_PLACEMENT_LOCAL,
 	  .help = "where each kind of memory lives: specs separated by spaces, each local or key=node pairs "
 		  "joined by commas (keys cpu pt memmap hmm drv data)" },

@@ -174,13 +174,24 @@ static int case_run_space(struct case_run *t, const struct case_desc *sc, const 
 	return ret;
 }
 
-int case_run_backend(struct case_run *t, const struct pfn_backend_ops *ops, unsigned long max_npages,
-		     bool keep_array)
+int case_run_backend(struct case_run *t, const struct pfn_backend_ops *ops, unsigned long max_npages)
 {
-	struct pfn_backend_params bp = { .mm = t->mm, .max_npages = max_npages, .keep_array = keep_array,
-					 .source = t->ks ? kernel_source_walk(t->ks) : NULL };
+	struct pfn_backend_params bp = { .mm = t->mm, .max_npages = max_npages, .iommu = t->io,
+					 .iommu_base = t->base, .source = t->ks ? kernel_source_walk(t->ks) : NULL };
 
 	return pfn_backend_create(ops, &bp, &t->b);
+}
+
+enum emu_req case_backend_request(const struct pfn_backend_ops *ops, enum emu_req req)
+{
+	/*
+	 * A driver that always faults (amdgpu: REQ_FAULT | REQ_WRITE for a
+	 * writable BO) mirrors a range with its own request; the results say
+	 * which request each row made (column "request").
+	 */
+	if (req == EMU_REQ_NONE && (ops->caps & PFN_CAP_FAULTS) && !(ops->caps & PFN_CAP_SNAPSHOT))
+		return EMU_REQ_WRITE;
+	return req;
 }
 
 int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct pfn_backend_ops *ops,
@@ -199,17 +210,19 @@ int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct 
 	ret = case_run_space(t, sc, &mp, cfg, why, whylen);
 	if (ret)
 		return ret;
-	ret = case_run_backend(t, ops, sc->batch, sc->array == CONFIG_ARRAY_KEPT);
-	if (ret) {
-		msg_printf(why, whylen, "cannot create backend %s: %s", ops->name, strerror(-ret));
-		return ret;
-	}
+	t->req = case_backend_request(ops, t->req);
 	if (cfg->dma && (ops->caps & PFN_CAP_FAULTS)) {
+		/* the driver maps its words per window, before they go away (backend.h) */
 		ret = emu_iommu_create(mp.mem, sc->npages, &t->io);
 		if (ret) {
 			msg_printf(why, whylen, "cannot create the IOMMU model: %s", strerror(-ret));
 			return ret;
 		}
+	}
+	ret = case_run_backend(t, ops, sc->batch);
+	if (ret) {
+		msg_printf(why, whylen, "cannot create backend %s: %s", ops->name, strerror(-ret));
+		return ret;
 	}
 	if (cfg->counters) {
 		ret = perf_counters_open(&t->pc, cfg->counters & PC_MASK_ALL);
@@ -230,7 +243,7 @@ int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct 
 }
 
 int case_run_pass(struct case_run *t, const struct case_desc *sc, bool staged, uint64_t stage_ns[PFN_STAGE_NR],
-		  unsigned long *faults, unsigned long *walks, int *drv_node)
+		  unsigned long *faults, unsigned long *walks)
 {
 	for (unsigned long off = 0; off < sc->npages; off += sc->batch) {
 		struct pfn_call c = {
@@ -238,28 +251,10 @@ int case_run_pass(struct case_run *t, const struct case_desc *sc, bool staged, u
 			.npages = sc->npages - off < sc->batch ? sc->npages - off : sc->batch,
 			.default_req = t->req,
 		};
-		int ret;
+		/* windows, stages and the DMA map (dma = yes) are the backend's (backend.h) */
+		int ret = staged ? pfn_backend_range_fault_staged(t->b, &c, case_now_ns, stage_ns)
+				 : pfn_backend_range_fault(t->b, &c);
 
-		/*
-		 * The device words go to gp100_vmm_pgt_pfn() (dma = yes) before
-		 * the driver frees its array, as in nouveau_svm_fault().
-		 */
-		if (staged) {
-			ret = pfn_backend_range_fault_staged(t->b, &c, case_now_ns, stage_ns);
-			if (!ret && t->io) {
-				uint64_t t0 = case_now_ns();
-				ret = emu_iommu_map_words(t->io, c.dev_words, c.npages, off);
-				stage_ns[PFN_STAGE_DMA] += case_now_ns() - t0;
-			}
-			pfn_backend_call_done_staged(t->b, &c, case_now_ns, stage_ns);
-		} else {
-			ret = pfn_backend_range_fault(t->b, &c);
-			if (!ret && t->io)
-				ret = emu_iommu_map_words(t->io, c.dev_words, c.npages, off);
-			if (!ret && drv_node && (t->b->ops->caps & PFN_CAP_SECOND_ARRAY) && t->b->call_array)
-				placement_node_of_range(c.dev_words, c.npages * sizeof(uint64_t), drv_node);
-			pfn_backend_call_done(t->b, &c);
-		}
 		if (ret)
 			return ret;
 		*faults += c.nr_faults;
@@ -275,36 +270,45 @@ int case_run_rebuild(struct case_run *t)
 	return emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
 }
 
-bool case_may_fault(const struct sweep_config *cfg, const char *workload, unsigned long npages)
+/* Does one 6.1 walk over the first pages with request req fault? */
+static bool dry_run_faults(const struct sweep_config *cfg, const char *workload, unsigned long npages, bool write)
 {
 	struct workload_params wp = { .seed = cfg->seed, .migrated_share = cfg->migrated_share };
 	struct emu_mm_params mp = { .pfn_limit = CASE_PFN_LIMIT };
 	struct emu_page_desc *pages = NULL;
 	struct emu_mm *mm = NULL;
-	struct pfn_backend *b = NULL;
+	uint64_t *pfns = NULL;
 	unsigned long base, n = npages < 4096 ? npages : 4096;
 	enum emu_req req = EMU_REQ_NONE;
 	bool faulted = true; /* when in doubt, rebuild */
 
 	if (workload_generate(workload, n, &wp, &base, &pages, &req) || emu_mm_create(&mp, &mm))
 		goto out;
-	req = request_of(cfg->request, req);
-	if (emu_mm_populate(mm, base, pages, workload_mm_npages(workload, n), NULL))
+	req = write ? EMU_REQ_WRITE : request_of(cfg->request, req);
+	pfns = calloc(n, sizeof(*pfns));
+	if (!pfns || emu_mm_populate(mm, base, pages, workload_mm_npages(workload, n), NULL))
 		goto out;
 	{
-		struct pfn_backend_params bp = { .mm = mm, .max_npages = n };
-		struct pfn_call c = { .start = base, .npages = n, .default_req = req };
+		struct hmm_range r = {
+			.mm = mm, .start = base, .end = base + (n << PAGE_SHIFT), .hmm_pfns = pfns,
+			.dev_private_owner = emu_mm_owner(mm),
+			.default_flags = req == EMU_REQ_NONE ? 0 : req == EMU_REQ_READ ? HMM_PFN_REQ_FAULT
+							: HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE,
+		};
 
-		if (pfn_backend_create(pfn_backend_find("convert"), &bp, &b))
-			goto out;
-		if (pfn_backend_range_fault(b, &c) == 0)
-			faulted = c.nr_faults > 0;
-		pfn_backend_call_done(b, &c);
+		if (hmm_range_fault(&r) == 0)
+			faulted = r.nr_faults > 0;
 	}
 out:
-	pfn_backend_destroy(b);
+	free(pfns);
 	emu_mm_destroy(mm);
 	free(pages);
 	return faulted;
 }
 
+bool case_may_fault(const struct sweep_config *cfg, const char *workload, unsigned long npages,
+		    bool own_write_request)
+{
+	return dry_run_faults(cfg, workload, npages, false) ||
+	       (own_write_request && dry_run_faults(cfg, workload, npages, true));
+}

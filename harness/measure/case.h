@@ -51,7 +51,6 @@ struct case_desc {
 	unsigned long npages;
 	unsigned long batch;          /* effective: <= npages */
 	enum config_cache cache;
-	enum config_array array;
 	const char *placement;        /* spec as written */
 	unsigned threads;
 	bool may_fault;               /* its requests can fault (not a snapshot) */
@@ -111,20 +110,27 @@ int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct 
 int case_run_space_pages(struct case_run *t, const struct emu_mm_params *mp, unsigned long base,
 			 struct emu_page_desc *pages, unsigned long npages, struct emu_build_error *berr);
 
-/* Backend ops over t's space, for calls of up to max_npages.  0 or -errno. */
-int case_run_backend(struct case_run *t, const struct pfn_backend_ops *ops, unsigned long max_npages,
-		     bool keep_array);
+/*
+ * Backend ops over t's space, for calls of up to max_npages, mapping its
+ * words through t->io when set.  0 or -errno.
+ */
+int case_run_backend(struct case_run *t, const struct pfn_backend_ops *ops, unsigned long max_npages);
 
 /*
- * One pass over sc's range, one call per batch; with staged, the stages are
+ * The request a backend makes for a case whose pages ask req: req, except
+ * that a driver that cannot take a snapshot (amdgpu always faults) makes
+ * its own write request instead of none.
+ */
+enum emu_req case_backend_request(const struct pfn_backend_ops *ops, enum emu_req req);
+
+/*
+ * One pass over sc's range, one call per batch (each call in the driver's
+ * windows, with its DMA map when dma = yes); with staged, the stages are
  * timed into stage_ns[].  *faults and *walks grow by the calls' counts.
- * drv_node: when not NULL (the untimed warm-up pass), receives the node
- * where a per-call second array really landed (it is malloc'ed, so it is
- * placed by the thread's memory policy, not by the placement hooks).
  * Returns the first call's error, or 0.
  */
 int case_run_pass(struct case_run *t, const struct case_desc *sc, bool staged, uint64_t stage_ns[PFN_STAGE_NR],
-		  unsigned long *faults, unsigned long *walks, int *drv_node);
+		  unsigned long *faults, unsigned long *walks);
 
 /* Put the address space back as it was set up.  0 or -errno. */
 int case_run_rebuild(struct case_run *t);
@@ -137,10 +143,12 @@ void case_run_free(struct case_run *t);
 
 /*
  * Does a pass of this workload fault?  Decided by an untimed dry run of the
- * convert backend on the first min(npages, 4096) pages of the workload's
- * description (the generators are uniform over the range).  When in doubt
- * (an error), true.
+ * 6.1 walk on the first min(npages, 4096) pages of the workload with its
+ * request, and, with own_write_request (a listed driver that cannot take a
+ * snapshot makes its own write request), with a write request too.  When
+ * in doubt (it cannot be set up): true.
  */
-bool case_may_fault(const struct sweep_config *cfg, const char *workload, unsigned long npages);
+bool case_may_fault(const struct sweep_config *cfg, const char *workload, unsigned long npages,
+		    bool own_write_request);
 
 #endif

@@ -391,6 +391,14 @@ static int ks_shape(struct kernel_source *ks, const struct workload *w, uint64_t
 	}
 	if (!ret)
 		ret = ks_build_vmas(ks);
+	/* the same VMAs in the emulated mm (once), for the drivers that clip their windows to one */
+	for (unsigned long i = 0, mirror = ks->mm->nr_vmas == 0; !ret && mirror && i < ks->nr_vmas; i++) {
+		static const unsigned long flags[] = { [KS_NOREAD] = 0, [KS_RO] = VM_READ, [KS_RW] = VM_READ | VM_WRITE };
+		const struct ks_vma *v = &ks->vmas[i];
+
+		if (v->kind != KS_HOLE)
+			ret = emu_mm_add_vma(ks->mm, v->start, v->end, flags[v->kind] | (v->thp ? VM_HUGEPAGE : 0));
+	}
 	if (ret) {
 		msg_printf(why, whylen, "%s: out of memory describing %lu pages", ks->workload, ks->mm_npages);
 		return ret;

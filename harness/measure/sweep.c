@@ -1,7 +1,7 @@
 /*
  * sweep.c - `pfnbench run` and `pfnbench callgrind`: what both share.
  *
- * A config expands into cases (workload x npages x batch x cache x array x
+ * A config expands into cases (workload x npages x batch x cache x
  * placement x threads x source, case.h's struct case_desc); each case is
  * run by every backend of the config as one benchmark named BACKEND/CASE.
  * This file expands the config, opens the results directory and writes
@@ -30,17 +30,9 @@ static bool backend_exists(const char *name)
 	return pfn_backend_find(name) != NULL;
 }
 
-static bool backend_has_second_array(const char *name)
-{
-	const struct pfn_backend_ops *ops = pfn_backend_find(name);
-
-	return ops && (ops->caps & PFN_CAP_SECOND_ARRAY);
-}
-
 const struct config_checks sweep_config_checks = {
 	.backend_exists = backend_exists,
 	.workload_exists = workload_exists,
-	.backend_has_second_array = backend_has_second_array,
 	.workload_kernel_declared = workload_kernel_declared,
 };
 
@@ -87,8 +79,21 @@ void sweep_row_init(struct result_row *row, const struct sweep_bench *sb)
 	row->batch = sc->batch;
 	msg_printf(row->cache, sizeof(row->cache), "%s", config_cache_name(sc->cache));
 	row->clear_data = sb->sw->cfg->clear_data;
-	msg_printf(row->array, sizeof(row->array), "%s", config_array_name(sc->array));
 	row->threads = sc->threads;
+	{
+		/* the request this backend's driver made: the workload's, the config's, or its own */
+		static const char *const words[] = { "none", "read", "write" };
+		const struct workload *wl = workload_find(sc->workload);
+		enum config_request cr = sb->sw->cfg->request;
+		enum emu_req r = cr == CONFIG_REQUEST_NONE	? EMU_REQ_NONE
+				 : cr == CONFIG_REQUEST_READ	? EMU_REQ_READ
+				 : cr == CONFIG_REQUEST_WRITE	? EMU_REQ_WRITE
+				 : wl				? wl->request
+								: EMU_REQ_NONE;
+
+		r = case_backend_request(sb->ops, r);
+		msg_printf(row->request, sizeof(row->request), "%s", (unsigned)r < 3 ? words[r] : "?");
+	}
 	msg_printf(row->placement_req, sizeof(row->placement_req), "%s", sc->placement);
 	msg_printf(row->placement_actual, sizeof(row->placement_actual), "%s",
 		   sb->placement_actual[0] ? sb->placement_actual : "?");
@@ -98,8 +103,16 @@ int sweep_expand(struct sweep *sw)
 {
 	const struct sweep_config *cfg = sw->cfg;
 	size_t max = cfg->nr_sources * cfg->nr_workloads * cfg->nr_npages * cfg->nr_batch * cfg->nr_caches *
-		     cfg->nr_arrays * cfg->nr_placements * cfg->nr_threads;
+		     cfg->nr_placements * cfg->nr_threads;
 
+	bool own_write = false;
+
+	/* a listed driver that cannot take a snapshot makes its own write request */
+	for (size_t b = 0; b < cfg->nr_backends; b++) {
+		const struct pfn_backend_ops *ops = pfn_backend_find(cfg->backends[b]);
+
+		own_write |= ops && case_backend_request(ops, EMU_REQ_NONE) != EMU_REQ_NONE;
+	}
 	sw->cases = calloc(max ? max : 1, sizeof(*sw->cases));
 	sw->benches = calloc(max * cfg->nr_backends + 1, sizeof(*sw->benches));
 	if (!sw->cases || !sw->benches)
@@ -109,7 +122,6 @@ int sweep_expand(struct sweep *sw)
 	for (size_t n = 0; n < cfg->nr_npages; n++)
 	for (size_t ba = 0; ba < cfg->nr_batch; ba++)
 	for (size_t ca = 0; ca < cfg->nr_caches; ca++)
-	for (size_t ar = 0; ar < cfg->nr_arrays; ar++)
 	for (size_t pl = 0; pl < cfg->nr_placements; pl++)
 	for (size_t th = 0; th < cfg->nr_threads; th++) {
 		struct case_desc *sc = &sw->cases[sw->nr_cases];
@@ -120,18 +132,18 @@ int sweep_expand(struct sweep *sw)
 
 		*sc = (struct case_desc){
 			.source = cfg->sources[so], .workload = cfg->workloads[w], .npages = cfg->npages[n],
-			.batch = batch, .cache = cfg->caches[ca], .array = cfg->arrays[ar],
+			.batch = batch, .cache = cfg->caches[ca],
 			.placement = cfg->placements[pl], .threads = cfg->threads[th],
 		};
 		if (results_case_variant(variant, sizeof(variant), config_cache_name(sc->cache),
-					 config_array_name(sc->array), sc->placement, config_source_name(sc->source),
+					 sc->placement, config_source_name(sc->source),
 					 sc->threads))
 			return -ENAMETOOLONG;
 		len = snprintf(sc->key, sizeof(sc->key), "%s/npages:%lu/batch:%lu%s%s", sc->workload, sc->npages,
 			       batch, *variant ? "/" : "", variant);
 		if (len >= (int)sizeof(sc->key))
 			return -ENAMETOOLONG;
-		sc->may_fault = case_may_fault(cfg, sc->workload, sc->npages);
+		sc->may_fault = case_may_fault(cfg, sc->workload, sc->npages, own_write);
 		/* a clamped batch can make two cases the same: keep one */
 		for (size_t i = 0; i < sw->nr_cases && !dup; i++)
 			dup = !strcmp(sw->cases[i].key, sc->key);

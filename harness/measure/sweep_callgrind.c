@@ -51,7 +51,7 @@ static int count_inside(struct sweep *sw, FILE *tsv)
 		int ret = case_run_setup(&t, sc, sb->ops, &sw->env, 0, why, sizeof(why));
 
 		if (!ret)
-			ret = case_run_pass(&t, sc, false, stage_ns, &faults, &walks, NULL);
+			ret = case_run_pass(&t, sc, false, stage_ns, &faults, &walks);
 		if (ret) {
 			if (!why[0])
 				snprintf(why, sizeof(why), "backend %s returned %d (%s)", sb->ops->name, ret, strerror(-ret));
@@ -66,7 +66,7 @@ static int count_inside(struct sweep *sw, FILE *tsv)
 				break;
 			CALLGRIND_TOGGLE_COLLECT;
 			unsigned long before = faults;
-			ret = case_run_pass(&t, sc, false, stage_ns, &faults, &walks, NULL);
+			ret = case_run_pass(&t, sc, false, stage_ns, &faults, &walks);
 			CALLGRIND_TOGGLE_COLLECT;
 			dirty = faults > before;
 			pages += sc->npages;

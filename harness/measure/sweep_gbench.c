@@ -68,7 +68,6 @@ struct bench_state {
 	double ctr_total[PC_NR];
 	bool ctr_valid[PC_NR];
 	bool thread0;
-	int drv_node;
 };
 
 /* Skip the case with bs->why; thread 0 keeps the reason for the report. */
@@ -93,7 +92,7 @@ static int bench_start(struct gb_state *st, struct bench_state *bs)
 	bs->calls_per_pass = (sc->npages + sc->batch - 1) / sc->batch;
 
 	/* warm-up pass, untimed: fills caches and TLBs, checks the path works */
-	ret = case_run_pass(&bs->t, sc, false, bs->stage_ns, &bs->faults, &bs->walks, &bs->drv_node);
+	ret = case_run_pass(&bs->t, sc, false, bs->stage_ns, &bs->faults, &bs->walks);
 	if (ret) {
 		snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s) on workload %s", sb->ops->name, ret,
 			 strerror(-ret), sc->workload);
@@ -156,7 +155,7 @@ static void bench_loop(struct gb_state *st, struct bench_state *bs)
 		t0 = case_now_ns();
 		ret = 0;
 		for (unsigned long k = 0; k < bs->inner && !ret; k++)
-			ret = case_run_pass(t, sc, sw->cfg->stages, bs->stage_ns, &bs->faults, &bs->walks, NULL);
+			ret = case_run_pass(t, sc, sw->cfg->stages, bs->stage_ns, &bs->faults, &bs->walks);
 		t1 = case_now_ns();
 		if (ret) {
 			snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s)", bs->sb->ops->name, ret,
@@ -217,8 +216,7 @@ static void bench_record(struct bench_state *bs)
 
 	sb->pages_per_iter = bs->inner * bs->sc->npages;
 	if (placement_verify(bs->t.place, actual) == 0) {
-		if (actual[EMU_MEM_DRIVER_ARRAY] == PLACEMENT_NONE)
-			actual[EMU_MEM_DRIVER_ARRAY] = bs->drv_node; /* the per-call array */
+		/* per-call arrays come from the placed memory too (pfn_kvmalloc) */
 		placement_format_actual(actual, sb->placement_actual, sizeof(sb->placement_actual));
 	} else {
 		msg_printf(sb->placement_actual, sizeof(sb->placement_actual), "?");
@@ -244,8 +242,7 @@ static void bench_record(struct bench_state *bs)
 static void sweep_bench_fn(struct gb_state *st, void *arg)
 {
 	struct sweep_bench *sb = arg;
-	struct bench_state bs = { .sb = sb, .sc = sb->sc, .thread0 = gb_thread_index(st) == 0,
-				  .drv_node = PLACEMENT_NONE };
+	struct bench_state bs = { .sb = sb, .sc = sb->sc, .thread0 = gb_thread_index(st) == 0 };
 
 	if (sb->sw->opt->stop && *sb->sw->opt->stop) {
 		gb_skip(st, SWEEP_INTERRUPTED " before this case started");

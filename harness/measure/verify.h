@@ -3,25 +3,23 @@
  *
  * A case is a random page-by-page description (every page-file state, THP
  * runs, per-page requests, a default request) generated from (seed, case
- * number) alone, so any case can be regenerated.  Every backend with
- * PFN_CAP_FAULTS runs one call over the whole case on the same state (the
- * one emu_mm is rebuilt from the description before each backend, since
- * faults change it; the frame allocator is deterministic, so pages that
- * faults allocate must get the same pfns in every backend).  Then:
+ * number) alone, so any case can be regenerated.  Every backend
+ * verify_backend_included() takes runs one call over the whole case on the
+ * same state (the one emu_mm is rebuilt from the description before each
+ * backend, since faults change it); a driver that cannot make the call
+ * (amdgpu without a request, or with one per page) is not run.  Then, per
+ * backend, by its declared walk (ops->kver) and the meaning of its words
+ * (ops->meaning):
  *
- *  - cross-check: rc equal; fault and walk counts equal; when rc is 0 the
- *    device words equal, except that a backend with PFN_CAP_ENCODED writes
- *    0xfffffffffffffffe where the others write 0 for special, novma,
- *    noread and pfnmap pages; a backend without a second array must leave
- *    the same words in its HMM array;
- *  - oracle from the description alone: the exact rc (the first page in
- *    address order whose request cannot be met decides: a write on rovma
- *    -EPERM, any fault on special/novma/noread/pfnmap -EFAULT); for cases
- *    where no page asks for a fault, the exact device word and HMM-stage
- *    word of every page (spec/page-file.md's tables) and no fault; for
- *    cases with faults, what every word may be (the requested access
- *    granted, a pfn that is the page's own, the zero page, or a new one
- *    not named by the case and not reserved, unique in the case).
+ *  - the exact rc (docs/backends.md: the first page in address order whose
+ *    request cannot be met, by that version's rules);
+ *  - what every word may say (the requested access granted, a pfn that is
+ *    the page's own, the zero page, this device's VRAM page, or a new page
+ *    not named by the case and not reserved, unique in the case; nothing
+ *    new when nothing faulted);
+ *  - for snapshots, every backend on the same walk says the same of every
+ *    page.  Faulting cases differ legitimately between drivers: a driver's
+ *    window decides which pages one fault's step covers.
  *
  * Left out: timing, and backends without PFN_CAP_FAULTS (null).
  */
@@ -34,7 +32,7 @@
 #include "backend.h"
 #include "mm.h"
 
-#define VERIFY_MAX_BACKENDS 8
+#define VERIFY_MAX_BACKENDS 16
 #define VERIFY_REGIONS 8
 #define VERIFY_NO_PAGE (~0UL)
 
@@ -69,9 +67,10 @@ struct verify_ctx {
 	struct pfn_backend *b[VERIFY_MAX_BACKENDS];
 	/* results of the last verify_case_run(), per backend */
 	int rc[VERIFY_MAX_BACKENDS];
+	bool ran[VERIFY_MAX_BACKENDS];       /* the driver could make the call (not -ENOTSUP) */
 	unsigned long nr_faults[VERIFY_MAX_BACKENDS], nr_walks[VERIFY_MAX_BACKENDS];
-	uint64_t *dev[VERIFY_MAX_BACKENDS];  /* copies of the device words */
-	uint64_t *hmm[VERIFY_MAX_BACKENDS];  /* copies of the HMM array */
+	uint64_t *dev[VERIFY_MAX_BACKENDS];  /* each backend's output words (words_out) */
+	uint64_t *hmm[VERIFY_MAX_BACKENDS];  /* what its walk wrote (hmm_out) */
 	/* pfn regions cases draw from: [first, first + len), section aligned */
 	unsigned long region_first[VERIFY_REGIONS], region_len[VERIFY_REGIONS];
 	/* case storage */
@@ -83,7 +82,14 @@ struct verify_ctx {
 };
 
 /*
- * Reserve the mm and create every PFN_CAP_FAULTS backend.  Returns 0,
+ * Is ops in verify's runs?  Not: null (no fault work), era A (its API takes
+ * one VMA per call, and cases span many), and drivers that rewrite the
+ * requests they are given (UVM).  *why (may be NULL) says why not.
+ */
+bool verify_backend_included(const struct pfn_backend_ops *ops, const char **why);
+
+/*
+ * Reserve the mm and create every backend verify_backend_included() takes.  Returns 0,
  * -EINVAL (max_pfn below 0x10000 or above 2^40, max_npages 0 after
  * defaults or above 2^20), -ENOMEM.  *out is NULL on error.
  */

@@ -188,7 +188,7 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
 	f = dat_open(r, name);
 	if (!f)
 		return -errno;
-	for (int b = 0, blocks = 0; b < RM_NR_BACKENDS; b++) {
+	for (int b = 0, blocks = 0; b < r->m->nr_be; b++) {
 		int started = 0;
 
 		for (size_t i = 0; i < g->nr_cases; i++) {
@@ -199,7 +199,7 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
 			    rmodel_minmax(r->m, rc, b, RCOL_NS_PER_PAGE, &mn, &mx) || med <= 0)
 				continue;
 			if (!started)
-				fprintf(f, "%s%s median min max\n", blocks++ ? "\n\n" : "", pfn_role_names[b]);
+				fprintf(f, "%s%s median min max\n", blocks++ ? "\n\n" : "", rmodel_backend_name(r->m, b));
 			started = 1;
 			fprintf(f, "%ld %.6g %.6g %.6g\n", rc->npages, med, mn, mx);
 		}
@@ -211,11 +211,11 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
 	return 0;
 }
 
-/* The convert/direct ratio with its interval, one block per group, and the
- * text plot of the same data for the report itself. */
+/* The headline comparison's ratio with its interval, one block per group,
+ * and the text plot of the same data for the report itself. */
 int figure_ratio(struct report *r, const struct report_figure *fig, const struct rgroup *unused)
 {
-	char path[4200], expr[8192] = "", tmp[4200];
+	char path[4200], expr[8192] = "", tmp[4200], pair[128], pexpr[256] = "";
 	FILE *f = dat_open(r, "ratio");
 	int blocks = 0;
 
@@ -241,14 +241,19 @@ int figure_ratio(struct report *r, const struct report_figure *fig, const struct
 	if (dat_close(f))
 		return -EIO;
 	if (!blocks) {
-		report_note(r, "no case has both convert and direct: no ratio figure");
+		report_note(r, "no case has both sides of the headline comparison: no ratio figure");
 		return 0;
 	}
-	figure_draw(r, fig->script, "ratio", r->machine, NULL);
+	fmt_to(pair, sizeof(pair), "%s / %s", rmodel_backend_name(r->m, r->m->conv),
+	       rmodel_backend_name(r->m, r->m->direct));
+	if (figure_gp_set(pexpr, sizeof(pexpr), "pair", pair))
+		pexpr[0] = '\0';
+	figure_draw(r, fig->script, "ratio", r->machine, pexpr);
 
 	fmt_to(path, sizeof(path), "%s/ratio.dat", r->datadir);
 	fmt_to(tmp, sizeof(tmp), "%s/ratio-dumb", r->datadir);
-	if (figure_gp_set(expr, sizeof(expr), "datafile", path) || figure_gp_set(expr, sizeof(expr), "outbase", tmp))
+	if (figure_gp_set(expr, sizeof(expr), "datafile", path) || figure_gp_set(expr, sizeof(expr), "outbase", tmp) ||
+	    figure_gp_set(expr, sizeof(expr), "pair", pair))
 		return 0;
 	strcat(expr, "dumb=1");
 	if (!figure_gnuplot(r, fig->script, expr))
@@ -291,7 +296,7 @@ int figure_counters(struct report *r, const struct report_figure *fig, const str
 	f = dat_open(r, name);
 	if (!f)
 		return -errno;
-	for (int b = 0, blocks = 0; b < RM_NR_BACKENDS; b++) {
+	for (int b = 0, blocks = 0; b < r->m->nr_be; b++) {
 		int started = 0;
 
 		for (size_t i = 0; i < g->nr_cases; i++) {
@@ -308,7 +313,7 @@ int figure_counters(struct report *r, const struct report_figure *fig, const str
 			if (!any)
 				continue;
 			if (!started)
-				fprintf(f, "%s%s %s\n", blocks++ ? "\n\n" : "", pfn_role_names[b], which);
+				fprintf(f, "%s%s %s\n", blocks++ ? "\n\n" : "", rmodel_backend_name(r->m, b), which);
 			started = 1;
 			fprintf(f, "%ld", rc->npages);
 			for (size_t k = 0; k < nr; k++) {
@@ -346,14 +351,14 @@ int figure_memory(struct report *r, const struct report_figure *fig, const struc
 	if (!f)
 		return -errno;
 	fprintf(f, "backend alloc persistent\n");
-	for (int b = 0; b < RM_NR_BACKENDS; b++) {
+	for (int b = 0; b < r->m->nr_be; b++) {
 		double a, p;
 		int ra = rmodel_median(r->m, rc, b, RCOL_BYTES_ALLOC_PER_PAGE, &a);
 		int rp = rmodel_median(r->m, rc, b, RCOL_BYTES_PERSISTENT_PER_PAGE, &p);
 
 		if (ra && rp)
 			continue;
-		fprintf(f, "%s %.6g %.6g\n", pfn_role_names[b], ra ? NAN : a, rp ? NAN : p);
+		fprintf(f, "%s %.6g %.6g\n", rmodel_backend_name(r->m, b), ra ? NAN : a, rp ? NAN : p);
 	}
 	if (dat_close(f))
 		return -EIO;
@@ -408,7 +413,7 @@ static long placement_npages(struct report *r, int col)
 	long np = -1;
 
 	for (size_t i = 0; i < r->m->nr_cases; i++)
-		for (int b = 0; b < RM_NR_BACKENDS; b++)
+		for (int b = 0; b < r->m->nr_be; b++)
 			for (size_t k = 0; k < r->m->cases[i].nr[b]; k++)
 				if (placement_remote(rdata_get(r->m->t, r->m->cases[i].rows[b][k], col)) == 1 &&
 				    r->m->cases[i].npages > np)
@@ -446,7 +451,7 @@ static void placement_line(struct report *r, FILE *f, int b, long np, int col, d
 		rstats_median(loc, nl, &ml);
 	if (nr)
 		rstats_median(rem, nr, &mr);
-	fprintf(f, "%s %.6g %.6g\n", pfn_role_names[b], ml, mr);
+	fprintf(f, "%s %.6g %.6g\n", rmodel_backend_name(r->m, b), ml, mr);
 }
 
 /* Local vs remote per backend at the largest npages run remote; the reason
@@ -482,7 +487,7 @@ int figure_placement(struct report *r, const struct report_figure *fig, const st
 		goto out;
 	}
 	fprintf(f, "backend local remote\n");
-	for (int b = 0; b < RM_NR_BACKENDS; b++)
+	for (int b = 0; b < r->m->nr_be; b++)
 		placement_line(r, f, b, np, col, loc, rem);
 out:
 	if (f && dat_close(f) && !ret)
@@ -499,25 +504,34 @@ out:
 }
 
 /*
- * Stacked stage figures: per workload, for convert and direct-fixup, one
- * cluster of bars per page-table source (plots/stages.gp, blocks=N).
+ * Stacked stage figures: per workload, for each conversion backend of a
+ * comparison that ran, one cluster of bars per page-table source
+ * (plots/stages.gp, blocks=N).
  */
 int figure_stages(struct report *r, const struct report_figure *fig, const struct rgroup *unused)
 {
-	static const int bs[] = { RM_CONVERT, RM_FIXUP };
+	int bs[PFN_MAX_COMPARISONS], nbs = 0;
 
 	(void)unused;
+	for (size_t k = 0; k < r->m->nr_comps; k++) {
+		int b = r->m->comp_b[k][0], i;
+
+		for (i = 0; i < nbs && bs[i] != b; i++)
+			;
+		if (i == nbs)
+			bs[nbs++] = b;
+	}
 	for (size_t i = 0; i < r->m->nr_pairs; i++) {
 		const struct rpair *p = &r->m->pairs[i];
 
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < nbs; k++) {
 			char name[300], sub[400], what[300], extra[600] = "";
 			char key[16];
 			FILE *f = NULL;
 			int blocks = 0, ret = 0;
 
 			fmt_to(name, sizeof(name), "stages-%s-%s", p->file,
-			       pfn_role_names[bs[k]]);
+			       rmodel_backend_name(r->m, bs[k]));
 			for (int s = 0; s < CONFIG_NR_SOURCES && !ret; s++) {
 				const struct rgroup *g;
 				int started = 0;
@@ -568,7 +582,7 @@ int figure_stages(struct report *r, const struct report_figure *fig, const struc
 			       sizeof(extra) - strlen(extra), "blocks=%d",
 			       blocks);
 			fmt_to(what, sizeof(what), "%s %s", p->name,
-			       pfn_role_names[bs[k]]);
+			       rmodel_backend_name(r->m, bs[k]));
 			subtitle_for(r, sub, sizeof(sub), what);
 			figure_draw(r, fig->script, name, sub, extra);
 		}

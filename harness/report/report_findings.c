@@ -1,10 +1,11 @@
 /*
  * report_findings.c - the report's closing sections: the text plot of the
  * ratio over npages (drawn by figure_ratio()), one findings paragraph per
- * group computed from its numbers (where convert/direct is largest and
- * smallest, where direct is slower, where the difference stops being
- * significant, what the harness alone and direct-fixup cost), the list of
- * figures and notes, and the method.
+ * group computed from its numbers (where the headline comparison's ratio is
+ * largest and smallest, where its era-B side is slower, where the
+ * difference stops being significant, what the harness alone costs, the
+ * range of every other comparison's ratio), the list of figures and notes,
+ * and the method.
  */
 #include <errno.h>
 #include <math.h>
@@ -57,14 +58,15 @@ static void list_npages(char *buf, size_t len, const struct report *r, const str
 			       r->m->cases[g->cases[i]].npages);
 }
 
-/* Where convert/direct is largest and smallest, and where direct is slower. */
+/* Where the headline ratio is largest and smallest, and where its direct side is slower. */
 static void findings_ratio(struct report *r, const struct rgroup *g, char *text, size_t len, int *pick,
 			   size_t imax, size_t imin)
 {
+	const char *cv = rmodel_backend_name(r->m, r->m->conv), *dn = rmodel_backend_name(r->m, r->m->direct);
 	char list[1024];
 	size_t n = g->nr_cases;
 
-	ADD("convert/direct is largest at npages %ld (ratio %.3f, %+.2f ns/page, %+.1f%%)",
+	ADD("%s/%s is largest at npages %ld (ratio %.3f, %+.2f ns/page, %+.1f%%)", cv, dn,
 	    r->m->cases[g->cases[imax]].npages, g->ratio[imax].ratio, g->ratio[imax].conv - g->ratio[imax].direct,
 	    (g->ratio[imax].ratio - 1) * 100);
 	if (imin != imax)
@@ -72,17 +74,17 @@ static void findings_ratio(struct report *r, const struct rgroup *g, char *text,
 		    g->ratio[imin].ratio, g->ratio[imin].conv - g->ratio[imin].direct);
 	else
 		ADD(".");
-	/* direct slower than convert anywhere? */
+	/* the era-B side slower than the conversion side anywhere? */
 	for (size_t i = 0; i < n; i++)
 		pick[i] = g->ratio[i].ok && g->ratio[i].ratio < 1.0 && g->ratio[i].sig;
 	list_npages(list, sizeof(list), r, g, pick);
 	if (*list)
-		ADD(" Direct is significantly SLOWER than convert at npages %s.", list);
+		ADD(" %s is significantly SLOWER than %s at npages %s.", dn, cv, list);
 	for (size_t i = 0; i < n; i++)
 		pick[i] = g->ratio[i].ok && g->ratio[i].ratio < 1.0 && !g->ratio[i].sig;
 	list_npages(list, sizeof(list), r, g, pick);
 	if (*list)
-		ADD(" Direct's median is slower at npages %s, but not significantly.", list);
+		ADD(" %s's median is slower at npages %s, but not significantly.", dn, list);
 }
 
 /* Where the difference stops being significant. */
@@ -129,33 +131,24 @@ static void findings_significance(struct report *r, const struct rgroup *g, char
 		ADD(" %s at npages %s.", told_tail ? "Also not significant" : "Not significant", list);
 }
 
-/* What the harness alone (null) costs, and how far direct-fixup is from direct. */
+/* What the harness alone (null) costs against the headline's direct side, and the other comparisons. */
 static int findings_others(struct report *r, const struct rgroup *g, char *text, size_t len)
 {
 	const struct rmodel *m = r->m;
 	size_t n = g->nr_cases, first = n, last = n;
-	double d0 = 0, n0 = 0, d1 = 0, n1 = 0, fmin = INFINITY, fmax = -INFINITY;
+	double d0 = 0, n0 = 0, d1 = 0, n1 = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; m->direct >= 0 && m->null_b >= 0 && i < n; i++) {
 		const struct rcase *rc = &m->cases[g->cases[i]];
-		double d, x, z;
-		int kd = median_cell(m, rc, RM_DIRECT, RCOL_NS_PER_PAGE, &d), kx, kz;
+		double d, z;
+		int kd = median_cell(m, rc, m->direct, RCOL_NS_PER_PAGE, &d), kz;
 
 		if (kd <= 0) {
 			if (kd < 0)
 				return kd;
 			continue;
 		}
-		kx = median_cell(m, rc, RM_FIXUP, RCOL_NS_PER_PAGE, &x);
-		if (kx < 0)
-			return kx;
-		if (kx && d > 0) {
-			if ((x - d) / d < fmin)
-				fmin = (x - d) / d;
-			if ((x - d) / d > fmax)
-				fmax = (x - d) / d;
-		}
-		kz = median_cell(m, rc, RM_NULL, RCOL_NS_PER_PAGE, &z);
+		kz = median_cell(m, rc, m->null_b, RCOL_NS_PER_PAGE, &z);
 		if (kz <= 0) {
 			if (kz < 0)
 				return kz;
@@ -171,21 +164,37 @@ static int findings_others(struct report *r, const struct rgroup *g, char *text,
 		n1 = z;
 	}
 	if (first != n && d0 > 0 && d1 > 0) {
-		ADD(" The harness alone (null) takes %.3g ns/page at npages %ld (%.1f%% of direct)", n0,
-		    m->cases[g->cases[first]].npages, n0 / d0 * 100);
+		ADD(" The harness alone (%s) takes %.3g ns/page at npages %ld (%.1f%% of %s)",
+		    rmodel_backend_name(m, m->null_b), n0, m->cases[g->cases[first]].npages, n0 / d0 * 100,
+		    rmodel_backend_name(m, m->direct));
 		if (last != first)
 			ADD(" and %.3g ns/page at npages %ld (%.1f%%)", n1, m->cases[g->cases[last]].npages,
 			    n1 / d1 * 100);
 		ADD(".");
 		if (g->ratio[first].ok && n0 >= fabs(g->ratio[first].conv - g->ratio[first].direct))
-			ADD(" At npages %ld the harness costs more than the convert-direct difference.",
+			ADD(" At npages %ld the harness costs more than the difference.",
 			    m->cases[g->cases[first]].npages);
 	}
-	if (fmin <= fmax) {
-		if (fmin == fmax || fabs(fmax - fmin) < 0.0005)
-			ADD(" direct-fixup differs from direct by %+.1f%%.", fmin * 100);
-		else
-			ADD(" direct-fixup differs from direct by %+.1f%% to %+.1f%%.", fmin * 100, fmax * 100);
+	for (size_t k = 1; k < m->nr_comps; k++) {
+		double lo = INFINITY, hi = -INFINITY;
+		size_t nsig = 0, nok = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct rratio *q = &g->ratios[k][i];
+
+			if (!q->ok)
+				continue;
+			nok++;
+			nsig += q->sig;
+			lo = q->ratio < lo ? q->ratio : lo;
+			hi = q->ratio > hi ? q->ratio : hi;
+		}
+		if (!nok)
+			continue;
+		ADD(" %s/%s: ratio %.3f", m->comps[k].conv->name, m->comps[k].direct->name, lo);
+		if (hi - lo >= 0.0005)
+			ADD(" to %.3f", hi);
+		ADD(" (%zu of %zu npages significant).", nsig, nok);
 	}
 	return 0;
 }
@@ -214,7 +223,11 @@ int section_findings(struct report *r, const struct rgroup *g)
 	}
 	ADD("%s: ", g->name);
 	if (imax == n) {
-		ADD("no npages has both convert and direct results.");
+		if (r->m->conv < 0)
+			ADD("no comparison: no backend ran beside its declared counterpart.");
+		else
+			ADD("no npages has results of both %s and %s.", rmodel_backend_name(r->m, r->m->conv),
+			    rmodel_backend_name(r->m, r->m->direct));
 	} else {
 		findings_ratio(r, g, text, len, pick, imax, imin);
 		findings_significance(r, g, text, len, pick, nci, nsig);
@@ -260,13 +273,16 @@ int section_method(struct report *r, const struct rgroup *g)
 
 	(void)g;
 	wrap(f, "Every number is the median over the repetitions of one case (rows with status other than ok are "
-	     "left out). diff = convert - direct; diff % = diff / direct. ratio = median(convert) / "
-	     "median(direct). The 95% CI of the ratio is a t-interval on the mean of log(convert_i / direct_i), "
+	     "left out). A comparison puts a conversion backend (era C, or the 2018 thread's era A) beside the "
+	     "era-B backend it declares as its counterpart (pfnbench list backends); the first is the headline. "
+	     "diff = conv - direct; diff % = diff / direct. ratio = median(conv) / "
+	     "median(direct). The 95% CI of the ratio is a t-interval on the mean of log(conv_i / direct_i), "
 	     "repetitions paired by index i (exp(mean +- t(n-1) * sd / sqrt(n))); no bootstrap. * marks a CI "
 	     "that excludes 1.0. Counter tables show only counters with values in results.csv. Stage shares are "
-	     "of the sum of the stage medians; the conversion share is convert's alloc + conversion stages over "
+	     "of the sum of the stage medians; the conversion share is a backend's alloc + pass stages over "
 	     "that sum. Memory floor = the bytes per page the path must move (harness/analyze/costmodel.c: page-table "
-	     "entries, the HMM entry, struct page, the driver's array, faults, DMA map) / the copy bandwidth "
+	     "entries, the HMM entry, faults, DMA map, and each backend's declared traffic: requests, pass, "
+	     "struct page) / the copy bandwidth "
 	     "measured in this run for the case's arrays; below 2x the floor a curve counts as limited by "
 	     "memory, above as limited by instructions.", 0, "");
 	fprintf(f, "\nRedraw a figure:\n  gnuplot -e \"datafile='plotdata/NAME.dat'; outbase='NAME'\" "

@@ -18,9 +18,8 @@
 /* measured / floor below this: the curve is limited by memory traffic */
 #define FLOOR_NEAR 2.0
 
-/* The backends with a floor (null moves nothing). */
-static const int floor_backends[] = { RM_CONVERT, RM_DIRECT, RM_FIXUP };
-#define NR_FB (sizeof(floor_backends) / sizeof(floor_backends[0]))
+/* Backend slots: every backend of the table (report_model.h). */
+#define NR_FB RM_MAX_BACKENDS
 
 /* What one group's table found, for its sentence. */
 struct floor_stats {
@@ -43,14 +42,20 @@ static double bandwidth_of(struct report *r, long npages)
 	return json_is_number(v) && json_number_value(v) > 0 ? json_number_value(v) : NAN;
 }
 
-/* One row: backend k of case rc against its floor.  0 or -ENOMEM. */
+/* Does backend slot b have a floor (a declared traffic; null moves nothing)? */
+static bool has_floor(const struct rmodel *m, int b)
+{
+	return m->has[b] && pfn_backends[b]->era != PFN_ERA_NONE && pfn_backends[b]->traffic;
+}
+
+/* One row: backend slot k of case rc against its floor.  0 or -ENOMEM. */
 static int floor_row(struct report *r, const struct rgroup *g, const struct rcase *rc, size_t k, double bw,
 		     struct floor_stats *st)
 {
 	json_t *cfg = r->m->meta ? json_object_get(r->m->meta, "config") : NULL;
-	int b = floor_backends[k];
+	int b = (int)k;
 	struct costmodel_case cm = {
-		.backend = pfn_role_names[b],
+		.backend = rmodel_backend_name(r->m, b),
 		.workload = g->workload,
 		.npages = (unsigned long)rc->batch,
 		.kernel_source = g->source == CONFIG_SOURCE_KERNEL,
@@ -70,9 +75,9 @@ static int floor_row(struct report *r, const struct rgroup *g, const struct rcas
 		return ret;
 	fl = costmodel_floor_case(&cm, bw);
 	ratio = !isnan(fl) && fl > 0 ? meas / fl : NAN;
-	fprintf(r->out, "%7ld  %-13s", rc->npages, pfn_role_names[b]);
-	cell(r->out, 13, "%.2f", 1, meas);
-	cell(r->out, 11, "%.3f", !isnan(fl), fl);
+	fprintf(r->out, "%7ld  %-20s", rc->npages, rmodel_backend_name(r->m, b));
+	cell(r->out, 11, "%.2f", 1, meas);
+	cell(r->out, 10, "%.3f", !isnan(fl), fl);
 	cell(r->out, 16, "%.1f", !isnan(ratio), ratio);
 	fprintf(r->out, "\n");
 	st->rows++;
@@ -92,7 +97,7 @@ static int floor_row(struct report *r, const struct rgroup *g, const struct rcas
 }
 
 /* What limits each backend, from the table's stats, appended to text. */
-static void floor_limits(char *text, size_t len, const struct floor_stats *st)
+static void floor_limits(const struct rmodel *m, char *text, size_t len, const struct floor_stats *st)
 {
 	int any = 0, any_near = 0;
 
@@ -100,7 +105,7 @@ static void floor_limits(char *text, size_t len, const struct floor_stats *st)
 		if (st->rmin[k] > st->rmax[k])
 			continue;
 		fmt_to(text + strlen(text), len - strlen(text), "%s%s runs at %.*fx to %.*fx its floor",
-		       any ? ", " : "", pfn_role_names[floor_backends[k]], st->rmin[k] < 10 ? 1 : 0,
+		       any ? ", " : "", rmodel_backend_name(m, (int)k), st->rmin[k] < 10 ? 1 : 0,
 		       st->rmin[k], st->rmax[k] < 10 ? 1 : 0, st->rmax[k]);
 		any = 1;
 		any_near |= *st->near[k] != '\0';
@@ -123,21 +128,21 @@ static void floor_limits(char *text, size_t len, const struct floor_stats *st)
 		if (*st->near[k])
 			fmt_to(text + strlen(text), len - strlen(text),
 			       " %s is limited by memory (within %.0fx of its floor) at npages %s%s.",
-			       pfn_role_names[floor_backends[k]], FLOOR_NEAR, st->near[k],
+			       rmodel_backend_name(m, (int)k), FLOOR_NEAR, st->near[k],
 			       st->rmax[k] >= FLOOR_NEAR ? ", by instructions elsewhere" : "");
 		else
 			fmt_to(text + strlen(text), len - strlen(text), " %s is limited by instructions at every npages.",
-			       pfn_role_names[floor_backends[k]]);
+			       rmodel_backend_name(m, (int)k));
 	}
 }
 
 /* The floor table of group g and its sentence. */
 int section_floor(struct report *r, const struct rgroup *g)
 {
-	struct costmodel_case probe = { .backend = "direct", .workload = g->workload, .npages = 1,
-					.faults_per_page = -1 };
+	struct costmodel_case probe = { .workload = g->workload, .npages = 1, .faults_per_page = -1 };
 	struct costmodel_traffic traffic;
 	struct floor_stats st = { .rows = 0 };
+	int modelled = 0;
 	char text[4096];
 	FILE *f = r->out;
 
@@ -147,8 +152,12 @@ int section_floor(struct report *r, const struct rgroup *g)
 		fprintf(f, "Memory floor: not computed (meta.json has no \"bandwidth\")\n\n");
 		return 0;
 	}
-	if (costmodel_traffic_per_page(&probe, &traffic)) {
-		fprintf(f, "Memory floor: no cost model for workload %s\n\n", g->workload);
+	for (int b = 0; b < r->m->nr_be && !modelled; b++) {
+		probe.backend = rmodel_backend_name(r->m, b);
+		modelled = has_floor(r->m, b) && !costmodel_traffic_per_page(&probe, &traffic);
+	}
+	if (!modelled) {
+		fprintf(f, "Memory floor: no cost model for workload %s with these backends\n\n", g->workload);
 		return 0;
 	}
 	for (size_t k = 0; k < NR_FB; k++) {
@@ -157,31 +166,31 @@ int section_floor(struct report *r, const struct rgroup *g)
 	}
 	fprintf(f, "Memory floor: bytes per page the path must move (harness/analyze/costmodel.c)\nover the "
 		"copy bandwidth measured for the case's arrays (meta.json \"bandwidth\")\n\n");
-	fprintf(f, " npages  backend        measured ns   floor ns  measured/floor\n");
+	fprintf(f, " npages  backend              measured ns  floor ns  measured/floor\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &r->m->cases[g->cases[i]];
 		double bw = bandwidth_of(r, rc->npages);
 
 		if (!isnan(bw))
 			st.nbw++;
-		for (size_t k = 0; k < NR_FB; k++) {
-			int ret = floor_row(r, g, rc, k, bw, &st);
+		for (size_t k = 0; k < (size_t)r->m->nr_be; k++) {
+			int ret = has_floor(r->m, (int)k) ? floor_row(r, g, rc, k, bw, &st) : 0;
 
 			if (ret)
 				return ret;
 		}
 	}
 	if (!st.rows)
-		fprintf(f, "(no convert, direct or direct-fixup rows)\n");
+		fprintf(f, "(no rows of a backend with a declared traffic)\n");
 	fprintf(f, "\n");
 	fmt_to(text, sizeof(text), "%s: ", g->name);
-	floor_limits(text, sizeof(text), &st);
+	floor_limits(r->m, text, sizeof(text), &st);
 	for (size_t k = 0; k < NR_FB; k++)
 		if (*st.below[k])
 			fmt_to(text + strlen(text), sizeof(text) - strlen(text),
 			       " %s is BELOW its floor at npages %s: the model counts bytes that this run did not move "
 			       "there.",
-			       pfn_role_names[floor_backends[k]], st.below[k]);
+			       rmodel_backend_name(r->m, (int)k), st.below[k]);
 	wrap(f, text, 0, "");
 	fprintf(f, "\n");
 	return 0;

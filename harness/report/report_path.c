@@ -1,9 +1,9 @@
 /*
- * report_path.c - the whole path: the headline (convert's conversion share
- * of the sum of its stages at real drivers' batch sizes, emulated and
- * real-kernel page table side by side) and the breakdown (every stage of
- * convert and direct-fixup as a share of their sum, per workload, both
- * sources side by side).  Shares are of the sum of the stage medians, not
+ * report_path.c - the whole path: the headline (each conversion backend's
+ * conversion share of the sum of its stages at its driver's batch size,
+ * emulated and real-kernel page table side by side) and the breakdown
+ * (every stage of each compared backend as a share of their sum, per
+ * workload, both sources side by side).  Shares are of the sum of the stage medians, not
  * of ns_per_page (the stage clocks add a few reads per call, backend.h);
  * a workload run on both sources is a pair of groups (report_model.h).
  */
@@ -87,7 +87,7 @@ static int breakdown_table(struct report *r, const struct rpair *p, int b)
 	if (ret || !nr)
 		goto out;
 	fprintf(f, "%s: %s, %% of the sum of its stage medians (ns/pg = that sum)\n", p->name,
-		pfn_role_names[b]);
+		rmodel_backend_name(r->m, b));
 	fprintf(f, "      ");
 	for (int s = 0; s < CONFIG_NR_SOURCES; s++)
 		rule_title(f, config_source_name(s), 37);
@@ -124,7 +124,16 @@ out:
 	return ret;
 }
 
-/* Convert and direct-fixup per workload, when any stage was timed. */
+/* Is slot b a side of a comparison that ran? */
+static bool compared(const struct rmodel *m, int b)
+{
+	for (size_t k = 0; k < m->nr_comps; k++)
+		if (m->comp_b[k][0] == b || m->comp_b[k][1] == b)
+			return true;
+	return false;
+}
+
+/* Every compared backend per workload, when any stage was timed. */
 int section_breakdown(struct report *r, const struct rgroup *g)
 {
 	int any = 0, ret;
@@ -137,31 +146,57 @@ int section_breakdown(struct report *r, const struct rgroup *g)
 	fprintf(r->out, "Breakdown of the whole path, emulated and kernel page-table source\n"
 		"-------------------------------------------------------------------\n");
 	wrap(r->out, "Stages: prep = request preparation, walk = hmm_range_fault() with its faults (kernel "
-	     "source: pagemap reads and MADV_POPULATE faults), alloc = the second array's malloc and free, "
-	     "conv = the conversion (convert) or fix-up (direct-fixup) pass, dma = the DMA map of every host "
-	     "page. Medians over the repetitions; - = not measured.", 0, "");
+	     "source: pagemap reads and MADV_POPULATE faults), alloc = what the driver allocated per call "
+	     "(amdgpu's kvmalloc, the 2018 sketches' kmalloc), conv = the driver's pass after the walk "
+	     "(conversion, decode or fix-up), dma = the DMA map of every host page (one per large map). "
+	     "Medians over the repetitions; - = not measured.", 0, "");
 	fprintf(r->out, "\n");
 	for (size_t i = 0; i < r->m->nr_pairs; i++) {
-		ret = breakdown_table(r, &r->m->pairs[i], RM_CONVERT);
-		if (!ret)
-			ret = breakdown_table(r, &r->m->pairs[i], RM_FIXUP);
-		if (ret)
-			return ret;
+		for (int b = 0; b < r->m->nr_be; b++) {
+			if (!compared(r->m, b))
+				continue;
+			ret = breakdown_table(r, &r->m->pairs[i], b);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }
 
 /* ---- the headline ------------------------------------------------------------ */
 
-/* The points of the headline: real drivers' batches, and one huge page. */
-static const struct {
-	const char *who;
+/*
+ * The points of the headline: every conversion backend that ran beside
+ * its counterpart, at its driver's batch (its declared window; 0, a
+ * whole-range driver: the largest npages walked in one call), and the
+ * headline comparison's conversion backend at one 2 MiB page.
+ */
+struct hl_point {
+	int b;			/* backend slot */
 	long batch;		/* -1: the largest npages in one call */
-} hl_points[] = {
-	{ "nouveau v5.9+", 1 },	 { "nouveau v5.8", 16 },    { "dmirror v6.16+", 32 },
-	{ "dmirror", 64 },	 { "one 2 MiB page", 512 }, { "amdgpu, whole", -1 },
+	const char *note;	/* "" or what the point is */
 };
-#define NR_HL_POINTS (sizeof(hl_points) / sizeof(hl_points[0]))
+#define MAX_HL_POINTS (PFN_MAX_COMPARISONS + 1)
+
+static size_t hl_points(const struct rmodel *m, struct hl_point *pts)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < m->nr_comps; k++) {
+		int b = m->comp_b[k][0];
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (pts[i].b == b)
+				break;
+		if (i < n)
+			continue;
+		pts[n++] = (struct hl_point){ b, pfn_backends[b]->window ? (long)pfn_backends[b]->window : -1, "" };
+	}
+	if (m->conv >= 0)
+		pts[n++] = (struct hl_point){ m->conv, 512, "2M" };
+	return n;
+}
 
 static const struct {
 	const char *workload, *label;
@@ -179,15 +214,16 @@ struct hl_stats {
 	double vmax, vmin;
 	char where[128];		/* of the largest share */
 	size_t missing;			/* points not measured */
+	size_t nr_points;		/* rows of the table */
 	int have;			/* any point measured */
 };
 
-/* One headline value: 0, -ENODATA when not measured, -ENOMEM. */
-static int hl_value(struct report *r, size_t w, int s, long batch, double *v, long *np)
+/* One headline value of backend slot b: 0, -ENODATA when not measured, -ENOMEM. */
+static int hl_value(struct report *r, int b, size_t w, int s, long batch, double *v, long *np)
 {
 	const struct rpair *p = rmodel_pair(r->m, hl_workloads[w].workload);
 
-	return p ? rmodel_conv_share(r->m, p->grp[s], batch, v, np) : -ENODATA;
+	return p ? rmodel_conv_share(r->m, b, p->grp[s], batch, v, np) : -ENODATA;
 }
 
 /* Append "mirror 9.1% (emulated) and 5.3% (kernel)" for batch.  1 when any was measured, 0, -ENOMEM. */
@@ -209,7 +245,7 @@ static int hl_point_text(struct report *r, char *text, size_t len, long batch)
 			for (int s = 0; s < CONFIG_NR_SOURCES; s++) {
 				double v;
 				long np;
-				int ret = hl_value(r, w, s, batch, &v, &np);
+				int ret = hl_value(r, r->m->conv, w, s, batch, &v, &np);
 
 				if (ret && ret != -ENODATA)
 					return ret;
@@ -250,18 +286,20 @@ static void hl_count(struct hl_stats *st, size_t w, int s, double v, long np)
 /* The table: a row per point, a column per workload and source. */
 static int hl_table(struct report *r, struct hl_stats *st)
 {
+	struct hl_point pts[MAX_HL_POINTS];
+	size_t npts = hl_points(r->m, pts);
 	FILE *f = r->out;
 
-	fprintf(f, "\n%16s%7s", "", "");
+	fprintf(f, "\n%20s%6s", "", "");
 	for (size_t w = 0; w < NR_HL_WORKLOADS; w++)
 		fprintf(f, "  %-16s", hl_workloads[w].label);
-	fprintf(f, "\n%-16s%7s", "driver", "batch");
+	fprintf(f, "\n%-20s%6s", "backend", "batch");
 	for (size_t w = 0; w < NR_HL_WORKLOADS; w++)
 		fprintf(f, "%10s%8s", config_source_name(CONFIG_SOURCE_EMULATED),
 			config_source_name(CONFIG_SOURCE_KERNEL));
 	fprintf(f, "\n");
-	for (size_t i = 0; i < NR_HL_POINTS; i++) {
-		long shown = hl_points[i].batch;
+	for (size_t i = 0; i < npts; i++) {
+		long shown = pts[i].batch;
 		char cells[NR_HL_WORKLOADS * CONFIG_NR_SOURCES][24];
 		size_t k = 0;
 
@@ -269,7 +307,7 @@ static int hl_table(struct report *r, struct hl_stats *st)
 			for (int s = 0; s < CONFIG_NR_SOURCES; s++, k++) {
 				double v;
 				long np = 0;
-				int ret = hl_value(r, w, s, hl_points[i].batch, &v, &np);
+				int ret = hl_value(r, pts[i].b, w, s, pts[i].batch, &v, &np);
 
 				if (ret && ret != -ENODATA)
 					return ret;
@@ -278,21 +316,22 @@ static int hl_table(struct report *r, struct hl_stats *st)
 					st->missing++;
 					continue;
 				}
-				if (hl_points[i].batch < 0 && np > shown)
+				if (pts[i].batch < 0 && np > shown)
 					shown = np;
 				fmt_to(cells[k], sizeof(cells[k]), "%.1f%%", v);
 				hl_count(st, w, s, v, np);
 			}
 		}
-		fprintf(f, "%-16s", hl_points[i].who);
+		fprintf(f, "%-20.20s", rmodel_backend_name(r->m, pts[i].b));
 		if (shown < 0)
-			fprintf(f, "%7s", "-");
+			fprintf(f, "%6s", "-");
 		else
-			fprintf(f, "%7ld", shown);
+			fprintf(f, "%6ld", shown);
 		for (k = 0; k < NR_HL_WORKLOADS * CONFIG_NR_SOURCES; k++)
 			fprintf(f, "%*s", k % 2 ? 8 : 10, cells[k]);
 		fprintf(f, "\n");
 	}
+	st->nr_points = npts;
 	fprintf(f, "\n");
 	return 0;
 }
@@ -306,8 +345,8 @@ static int hl_sentences(struct report *r, const struct hl_stats *st)
 		long np = k ? 512 : 16;
 		int ret;
 
-		fmt_to(text, sizeof(text), "At npages %ld%s the conversion share is", np,
-		       k ? " (one 2 MiB page)" : " (nouveau's v5.8 window)");
+		fmt_to(text, sizeof(text), "At npages %ld%s %s's conversion share is", np,
+		       k ? " (one 2 MiB page)" : " (nouveau's v5.2-v5.8 window)", rmodel_backend_name(r->m, r->m->conv));
 		ret = hl_point_text(r, text, sizeof(text), np);
 		if (ret < 0)
 			return ret;
@@ -336,13 +375,13 @@ static int hl_sentences(struct report *r, const struct hl_stats *st)
 	if (st->missing)
 		fmt_to(text + strlen(text), sizeof(text) - strlen(text),
 		       " %zu of the %zu points were not measured in this run (- in the table).", st->missing,
-		       NR_HL_POINTS * NR_HL_WORKLOADS * CONFIG_NR_SOURCES);
+		       st->nr_points * NR_HL_WORKLOADS * CONFIG_NR_SOURCES);
 	wrap(r->out, text, 0, "");
 	fprintf(r->out, "\n");
 	return 0;
 }
 
-/* The headline: computed from the stage medians of convert. */
+/* The headline: computed from the stage medians of each conversion backend. */
 int section_headline(struct report *r, const struct rgroup *g)
 {
 	struct hl_stats st = { .vmax = -1, .vmin = 1e300 };
@@ -363,15 +402,22 @@ int section_headline(struct report *r, const struct rgroup *g)
 		fprintf(f, "\n");
 		return 0;
 	}
-	wrap(f, "convert's second-array alloc + conversion pass, in % of the sum of all its stage medians "
-	     "(prepare, walk and faults, alloc, conversion, DMA map when measured), at the batch sizes of real "
-	     "drivers and of one 2 MiB huge page; - = not in this run.", 0, "");
+	if (r->m->conv < 0) {
+		wrap(f, "No conversion backend ran beside its declared counterpart, so there is no conversion "
+		     "share to give (pfnbench list backends).", 0, "");
+		fprintf(f, "\n");
+		return 0;
+	}
+	wrap(f, "Each conversion backend's per-call alloc + pass after the walk, in % of the sum of all its "
+	     "stage medians (prepare, walk and faults, alloc, pass, DMA map when measured), at its driver's "
+	     "batch (its window; - = the whole call, the largest npages) and, for the headline backend, "
+	     "one 2 MiB huge page; - = not in this run.", 0, "");
 	ret = hl_table(r, &st);
 	if (ret)
 		return ret;
 	if (!st.have) {
-		wrap(f, "No convert case of mirror, first-touch or thp has stage times (stages = yes), so the "
-		     "share is not known for any point.", 0, "");
+		wrap(f, "No conversion backend's case of mirror, first-touch or thp has stage times (stages = yes), "
+		     "so the share is not known for any point.", 0, "");
 		fprintf(f, "\n");
 		return 0;
 	}

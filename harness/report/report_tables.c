@@ -1,8 +1,8 @@
 /*
  * report_tables.c - the report's tables of one group (one workload with
- * one set of settings): ns per page of convert and direct with their
- * ratio and its interval, the other backends, every measured counter per
- * page, bytes per page, and the stage shares.  Every number is a median
+ * one set of settings): ns per page of each declared comparison's two
+ * backends with their ratio and its interval, every backend against null,
+ * every measured counter per page, bytes per page, and the stage shares.  Every number is a median
  * over the repetitions (report_model.h).
  */
 #include <errno.h>
@@ -12,7 +12,39 @@
 
 #include "report_priv.h"
 
-/* convert vs direct, then direct-fixup and null against direct. */
+/* One comparison's table: conversion vs direct per case. */
+static void comp_table(struct report *r, const struct rgroup *g, size_t k)
+{
+	const struct rmodel *m = r->m;
+	const struct pfn_comparison *c = &m->comps[k];
+	FILE *f = r->out;
+
+	fprintf(f, "%s (era %s, %s)\n  vs %s (era %s, %s)\n", c->conv->name, pfn_era_name(c->conv->era),
+		c->conv->kernel, c->direct->name, pfn_era_name(c->direct->era), c->direct->kernel);
+	fprintf(f, "  npages   batch      conv    direct     diff  diff %%  ratio  95%% CI ratio\n");
+	for (size_t i = 0; i < g->nr_cases; i++) {
+		const struct rcase *rc = &m->cases[g->cases[i]];
+		const struct rratio *q = &g->ratios[k][i];
+
+		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
+		cell(f, 10, "%.2f", q->ok, q->conv);
+		cell(f, 10, "%.2f", q->ok, q->direct);
+		cell(f, 9, "%+.2f", q->ok, q->conv - q->direct);
+		cell(f, 8, "%+.1f%%", q->ok, (q->conv - q->direct) / q->direct * 100.0);
+		cell(f, 7, "%.3f", q->ok, q->ratio);
+		if (q->has_ci)
+			fprintf(f, " [%5.3f,%5.3f]%s", q->lo, q->hi, q->sig ? " *" : "");
+		else
+			fprintf(f, "   (no pairs)");
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+}
+
+/*
+ * Every declared comparison whose backends ran (the first is the
+ * headline), then every backend's ns per page against null.
+ */
 int section_tables(struct report *r, const struct rgroup *g)
 {
 	const struct rmodel *m = r->m;
@@ -24,83 +56,63 @@ int section_tables(struct report *r, const struct rgroup *g)
 			reps = rmodel_reps(&m->cases[g->cases[i]]);
 	fprintf(f, "== %s ==\n", g->name);
 	fprintf(f, "ns per page, median of up to %zu repetitions; * = 95%% CI of the ratio\nexcludes 1.0\n\n", reps);
-	fprintf(f, "  npages   batch   convert    direct     diff  diff %%  ratio  95%% CI ratio\n");
+	if (!m->nr_comps)
+		fprintf(f, "No comparison: no backend ran with its declared counterpart\n(pfnbench list backends).\n\n");
+	for (size_t k = 0; k < m->nr_comps; k++)
+		comp_table(r, g, k);
+
+	fprintf(f, "Every backend (window: pages per hmm_range_fault() call, 0 = the whole\ncall); null = the harness alone\n\n");
+	fprintf(f, "  npages   batch backend              era window    ns/page  minus null\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &m->cases[g->cases[i]];
-		const struct rratio *q = &g->ratio[i];
-		double c, d;
-		int kc = median_cell(m, rc, RM_CONVERT, RCOL_NS_PER_PAGE, &c);
-		int kd = median_cell(m, rc, RM_DIRECT, RCOL_NS_PER_PAGE, &d);
+		double n = NAN;
+		int kn = m->null_b >= 0 ? median_cell(m, rc, m->null_b, RCOL_NS_PER_PAGE, &n) : 0;
 
-		if (kc < 0 || kd < 0)
-			return kc < 0 ? kc : kd;
-		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
-		cell(f, 10, "%.2f", kc, c);
-		cell(f, 10, "%.2f", kd, d);
-		cell(f, 9, "%+.2f", q->ok, q->conv - q->direct);
-		cell(f, 8, "%+.1f%%", q->ok, (q->conv - q->direct) / q->direct * 100.0);
-		cell(f, 7, "%.3f", q->ok, q->ratio);
-		if (q->has_ci)
-			fprintf(f, " [%5.3f,%5.3f]%s", q->lo, q->hi, q->sig ? " *" : "");
-		else
-			fprintf(f, "   (no pairs)");
-		fprintf(f, "\n");
-	}
+		if (kn < 0)
+			return kn;
+		for (int b = 0; b < m->nr_be; b++) {
+			double v;
+			int kv;
 
-	fprintf(f, "\nOther backends: direct-fixup vs direct, null = harness alone\n\n");
-	fprintf(f, "  npages   batch    direct  d-fixup  fixup-direct      null  null/direct\n");
-	for (size_t i = 0; i < g->nr_cases; i++) {
-		const struct rcase *rc = &m->cases[g->cases[i]];
-		double d, x, n;
-		int kd = median_cell(m, rc, RM_DIRECT, RCOL_NS_PER_PAGE, &d);
-		int kx = median_cell(m, rc, RM_FIXUP, RCOL_NS_PER_PAGE, &x);
-		int kn = median_cell(m, rc, RM_NULL, RCOL_NS_PER_PAGE, &n);
-
-		if (kd < 0 || kx < 0 || kn < 0)
-			return -ENOMEM;
-		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
-		cell(f, 10, "%.2f", kd, d);
-		cell(f, 9, "%.2f", kx, x);
-		cell(f, 14, "%+.1f%%", kd && kx && d > 0, (x - d) / d * 100);
-		cell(f, 10, "%.2f", kn, n);
-		cell(f, 13, "%.1f%%", kd && kn && d > 0, n / d * 100);
-		fprintf(f, "\n");
+			if (!rc->nr[b])
+				continue;
+			kv = median_cell(m, rc, b, RCOL_NS_PER_PAGE, &v);
+			if (kv < 0)
+				return kv;
+			fprintf(f, "%8ld%8ld %-20s %3s %6u", rc->npages, rc->batch, rmodel_backend_name(m, b),
+				pfn_era_name(pfn_backends[b]->era), pfn_backends[b]->window);
+			cell(f, 11, "%.2f", kv, v);
+			cell(f, 12, "%+.2f", kv && kn && b != m->null_b, v - n);
+			fprintf(f, "\n");
+		}
 	}
 	fprintf(f, "\n");
 	return 0;
 }
 
-/* The title and the heading of a table with a column per backend. */
-static void backend_heading(FILE *f, const char *title)
-{
-	fprintf(f, "%s\n\n  npages   batch", title);
-	for (int b = 0; b < RM_NR_BACKENDS; b++)
-		fprintf(f, "%14s", pfn_role_names[b]);
-	fprintf(f, "\n");
-}
-
-/* A per-backend table of medians of col for the group. */
+/* A table of medians of col for the group: a row per case and backend. */
 static int backend_table(struct report *r, const struct rgroup *g, enum result_col col, const char *title)
 {
 	FILE *f = r->out;
 
-	backend_heading(f, title);
+	fprintf(f, "%s\n\n  npages   batch backend                   median\n", title);
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &r->m->cases[g->cases[i]];
 
-		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
-		for (int b = 0; b < RM_NR_BACKENDS; b++) {
+		for (int b = 0; b < r->m->nr_be; b++) {
 			char buf[32] = "-";
 			double v;
-			int k = median_cell(r->m, rc, b, col, &v);
+			int k;
 
+			if (!rc->nr[b])
+				continue;
+			k = median_cell(r->m, rc, b, col, &v);
 			if (k < 0)
 				return k;
 			if (k)
 				num(buf, sizeof(buf), v);
-			fprintf(f, "%14s", buf);
+			fprintf(f, "%8ld%8ld %-20s %11s\n", rc->npages, rc->batch, rmodel_backend_name(r->m, b), buf);
 		}
-		fprintf(f, "\n");
 	}
 	fprintf(f, "\n");
 	return 0;
@@ -137,15 +149,19 @@ int section_memory(struct report *r, const struct rgroup *g)
 	if (!rmodel_group_has(r->m, g, RCOL_BYTES_ALLOC_PER_PAGE) &&
 	    !rmodel_group_has(r->m, g, RCOL_BYTES_PERSISTENT_PER_PAGE))
 		return 0;
-	backend_heading(f, "Memory per page, bytes: allocated per call / held for the run");
+	fprintf(f, "Memory per page, bytes: allocated per call / held for the run\n\n"
+		"  npages   batch backend              alloc / held\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &r->m->cases[g->cases[i]];
 
-		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
-		for (int b = 0; b < RM_NR_BACKENDS; b++) {
-			char a[24] = "-", p[24] = "-", both[56];
+		for (int b = 0; b < r->m->nr_be; b++) {
+			char a[24] = "-", p[24] = "-";
 			double v;
-			int k = median_cell(r->m, rc, b, RCOL_BYTES_ALLOC_PER_PAGE, &v);
+			int k;
+
+			if (!rc->nr[b])
+				continue;
+			k = median_cell(r->m, rc, b, RCOL_BYTES_ALLOC_PER_PAGE, &v);
 
 			if (k < 0)
 				return k;
@@ -156,10 +172,8 @@ int section_memory(struct report *r, const struct rgroup *g)
 				return k;
 			if (k)
 				fmt_to(p, sizeof(p), "%.4g", v);
-			fmt_to(both, sizeof(both), "%s / %s", a, p);
-			fprintf(f, "%14s", both);
+			fprintf(f, "%8ld%8ld %-20s %s / %s\n", rc->npages, rc->batch, rmodel_backend_name(r->m, b), a, p);
 		}
-		fprintf(f, "\n");
 	}
 	fprintf(f, "\n");
 	return 0;
@@ -176,14 +190,14 @@ int section_stages(struct report *r, const struct rgroup *g)
 	if (!any)
 		return 0;
 	fprintf(f, "Stage shares: %% of the sum of the stage medians (sum = stage ns/page)\n\n");
-	fprintf(f, " npages backend     ");
+	fprintf(f, " npages backend\n%19s", "");
 	for (int k = 0; k < PFN_STAGE_NR; k++)
 		fprintf(f, "%8s", pfn_stage_info[k].name);
 	fprintf(f, "  stage ns    all ns\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &r->m->cases[g->cases[i]];
 
-		for (int b = 0; b < RM_NR_BACKENDS; b++) {
+		for (int b = 0; b < r->m->nr_be; b++) {
 			double v[PFN_STAGE_NR], sum = 0, all;
 			int have = 0, k;
 
@@ -200,7 +214,7 @@ int section_stages(struct report *r, const struct rgroup *g)
 			}
 			if (!have)
 				continue;
-			fprintf(f, "%7ld %-12s", rc->npages, pfn_role_names[b]);
+			fprintf(f, "%7ld %s\n%19s", rc->npages, rmodel_backend_name(r->m, b), "");
 			for (int s = 0; s < PFN_STAGE_NR; s++)
 				cell(f, 8, "%.1f%%", !isnan(v[s]) && sum > 0, v[s] / sum * 100);
 			cell(f, 10, "%.2f", 1, sum);

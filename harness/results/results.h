@@ -73,7 +73,7 @@ struct result_row {
 	unsigned long batch;                    /* pages per call, after clamping */
 	char cache[RESULT_STR_SHORT];           /* warm | cold */
 	bool clear_data;                        /* written 1 / 0 */
-	char array[RESULT_STR_SHORT];           /* per-call | kept */
+	char request[RESULT_STR_SHORT];         /* the request this backend made: none | read | write */
 	unsigned threads;
 	char placement_req[RESULT_STR_LONG];
 	char placement_actual[RESULT_STR_LONG]; /* "?" if unknown */
@@ -118,7 +118,7 @@ struct result_row {
 	X(BATCH, "batch", ULONG, batch, 0)                                               \
 	X(CACHE, "cache", STR, cache, 0)                                                 \
 	X(CLEAR_DATA, "clear_data", BOOL, clear_data, 0)                                 \
-	X(ARRAY, "array", STR, array, 0)                                                 \
+	X(REQUEST, "request", STR, request, 0)                                           \
 	X(THREADS, "threads", UINT, threads, 0)                                          \
 	X(PLACEMENT_REQ, "placement_req", STR, placement_req, 0)                         \
 	X(PLACEMENT_ACTUAL, "placement_actual", STR, placement_actual, 0)                \
@@ -171,14 +171,14 @@ struct result_opt *result_row_opt(struct result_row *row, enum result_col col);
  * The variant part of a case name (the "case" column is
  * WORKLOAD/npages:N/batch:B[/VARIANT]): for each setting that is not its
  * default (the first word of its vocab.h list, local, 1 thread), in this
- * order: cold, array:kept, place:SPEC, kernel, threads:N, joined by "/";
+ * order: cold, place:SPEC, kernel, threads:N, joined by "/";
  * "" when every setting is the default.  The values are the words of
- * results.csv's columns cache, array, placement_req and source (NULL or ""
+ * results.csv's columns cache, placement_req and source (NULL or ""
  * counts as the default).  The sweep names its cases with it and the
  * report names its tables with it.  Returns 0 or -ENAMETOOLONG.
  */
-int results_case_variant(char *buf, size_t len, const char *cache, const char *array, const char *placement,
-			 const char *source, unsigned long threads);
+int results_case_variant(char *buf, size_t len, const char *cache, const char *placement, const char *source,
+			 unsigned long threads);
 
 /* Rows in memory, in the order appended (or read). */
 struct results_csv {

@@ -60,15 +60,14 @@ static const struct {
 	const char *prefix;           /* before the value in the name */
 } variant_parts[] = {
 	{ &config_cache_words[CONFIG_CACHE_WARM], "" },
-	{ &config_array_words[CONFIG_ARRAY_PER_CALL], "array:" },
 	{ &(const char *const){ CONFIG_PLACEMENT_LOCAL }, "place:" },
 	{ &config_source_words[CONFIG_SOURCE_EMULATED], "" },
 };
 
-int results_case_variant(char *buf, size_t len, const char *cache, const char *array, const char *placement,
-			 const char *source, unsigned long threads)
+int results_case_variant(char *buf, size_t len, const char *cache, const char *placement, const char *source,
+			 unsigned long threads)
 {
-	const char *value[] = { cache, array, placement, source };
+	const char *value[] = { cache, placement, source };
 	size_t n = 0;
 	int w;
 

@@ -8,8 +8,8 @@
 # Each run pair, on copies of BUILD_DIR's binaries:
 #   A/A       pfnbench against itself: a failure is a false alarm
 #   injected  pfnbench-extrawork (PFNBENCH_EXTRA_WORK_CONVERT: two more loads
-#             per valid entry in convert's pass) against pfnbench: it must
-#             fail and name convert/mirror/npages:512/batch:512
+#             per valid entry in nouveau-v5.8's pass) against pfnbench: it must
+#             fail and name nouveau-v5.8/mirror/npages:512/batch:512
 # Prints one line per run and the counts; the results directories stay in
 # the scratch directory it names.
 set -uo pipefail
@@ -32,12 +32,12 @@ for i in $(seq 1 "$runs"); do
 	[ $rc_aa -ne 0 ] && aa_fail=$((aa_fail + 1))
 	[ $rc_inj -eq 1 ] && inj_caught=$((inj_caught + 1))
 	named=no other=no
-	grep -q '^  convert/mirror/npages:512/batch:512 ' "$tmp/inj-$i.txt" && { named=yes; inj_named=$((inj_named + 1)); }
-	sed -n '/^FAIL/,$p' "$tmp/inj-$i.txt" | grep -Eq '^  (direct|direct-fixup|null)/' && { other=yes; inj_other=$((inj_other + 1)); }
-	m512=$(grep '^convert/mirror/npages:512/batch:512 ' "$tmp/inj-$i.txt" | awk '{print $4}')
+	grep -q '^  nouveau-v5.8/mirror/npages:512/batch:512 ' "$tmp/inj-$i.txt" && { named=yes; inj_named=$((inj_named + 1)); }
+	sed -n '/^FAIL/,$p' "$tmp/inj-$i.txt" | grep -Eq '^  (nouveau-v5.7|nouveau-v5.6|null)/' && { other=yes; inj_other=$((inj_other + 1)); }
+	m512=$(grep '^nouveau-v5.8/mirror/npages:512/batch:512 ' "$tmp/inj-$i.txt" | awk '{print $4}')
 	printf 'run %2d: A/A exit %d (%s); injected exit %d, mirror 512 %s, named %s, other backend named %s; load %s\n' \
 		"$i" "$rc_aa" "$(grep '^largest change' "$tmp/aa-$i.txt" | cut -d: -f2- | xargs)" "$rc_inj" "$m512" \
 		"$named" "$other" "$(cut -d' ' -f1 /proc/loadavg)"
 done
 echo "A/A: $aa_fail of $runs failed (false alarms)"
-echo "injected: $inj_caught of $runs failed; convert/mirror/npages:512 named in $inj_named; another backend named in $inj_other"
+echo "injected: $inj_caught of $runs failed; nouveau-v5.8/mirror/npages:512 named in $inj_named; another backend named in $inj_other"

@@ -18,6 +18,12 @@ shares the report prints are known in advance:
   npages 512: prepare 1/32, alloc 1/16, the rest as above
     -> 11.7% / 2.9% (mirror), 15.0% / 9.6% (thp), 1.2% (first-touch)
 
+and amdgpu (the whole range per call, no DMA stage): amdgpu-v5.8 alloc
+32/n (the kvmalloc'ed array), pass 0.5; amdgpu-v5.7 alloc 32/n, decode pass
+0.8; no prepare.  At npages 4096 (its headline point, the largest npages
+walked in one call) amdgpu-v5.8's share is (1/128 + 0.5) / (walk + 1/128 +
+0.5): 14.5% / 1.7% (mirror), 33.7% / 9.2% (thp), 0.6% (first-touch).
+
 ns_per_page is 1.05 x the sum of the stages.  Deterministic; run from this
 directory.
 """
@@ -32,15 +38,21 @@ COLS = [line.split("\t")[0] for line in
         subprocess.run([PFNBENCH, "list", "columns"], check=True, capture_output=True,
                        text=True).stdout.splitlines()]
 NPAGES = [1, 16, 32, 64, 512, 4096]
-BACKENDS = ["convert", "direct", "direct-fixup", "null"]
+# the headline comparison's two sides (nouveau v5.8 converts, v5.7 wrote
+# nouveau's words), nouveau v5.6 (the fix-up pass) and the harness alone
+CONV, DIRECT, FIXUP = "nouveau-v5.8", "nouveau-v5.7", "nouveau-v5.6"
+AMD_C, AMD_B = "amdgpu-v5.8", "amdgpu-v5.7"
+BACKENDS = [CONV, DIRECT, FIXUP, AMD_B, AMD_C, "null"]
 WALK = {("mirror", "emulated"): 3.0, ("mirror", "kernel"): 30.0,
         ("thp", "emulated"): 1.0, ("thp", "kernel"): 5.0,
         ("first-touch", "emulated"): 80.0}
 
 def stages(workload, source, backend, n):
+    if backend in (AMD_B, AMD_C):
+        return [0.0, WALK[(workload, source)], 32.0 / n, 0.5 if backend == AMD_C else 0.8, None]
     prep, walk, dma = 16.0 / n, WALK[(workload, source)], 5.0
-    alloc = 32.0 / n if backend == "convert" else 0.0
-    conv = {"convert": 1.0, "direct-fixup": 1.2}.get(backend, 0.0)
+    alloc = 32.0 / n if backend == CONV else 0.0
+    conv = {CONV: 1.0, FIXUP: 1.2}.get(backend, 0.0)
     return [prep, walk, alloc, conv, dma]
 
 def fmt(x):
@@ -53,7 +65,7 @@ for (workload, source) in sorted(WALK):
                                             "/kernel" if source == "kernel" else "")
         for backend in BACKENDS:
             st = stages(workload, source, backend, n)
-            base = 1.05 * sum(st) if backend != "null" else 0.4 + 20.0 / n
+            base = 1.05 * sum(v for v in st if v is not None) if backend != "null" else 0.4 + 20.0 / n
             for rep, k in enumerate((0.99, 1.00, 1.01)):
                 ns = base * k
                 r = dict.fromkeys(COLS, "")
@@ -61,14 +73,14 @@ for (workload, source) in sorted(WALK):
                     "case": case, "name": backend + "/" + case,
                     "backend": backend, "workload": workload,
                     "source": source, "npages": n, "batch": n,
-                    "cache": "warm", "clear_data": 1, "array": "per-call",
+                    "cache": "warm", "clear_data": 1, "request": "none",
                     "threads": 1, "placement_req": "local",
                     "placement_actual": "pt=0,memmap=0,hmm=0,drv=0,cpu=0",
                     "status": "ok", "repetition": rep,
                     "iterations": max(10, 200000 // n),
                     "ns_per_page": fmt(ns), "ns_per_call": fmt(ns * n),
                     "pages_per_sec": "%.1f" % (1e9 / ns),
-                    "bytes_alloc_per_page": "8" if backend == "convert" else "0",
+                    "bytes_alloc_per_page": "8" if backend in (CONV, AMD_B, AMD_C) else "0",
                     "bytes_persistent_per_page": "8",
                     "walks_per_call": "2" if workload == "first-touch" else "1",
                     "faults_per_page": "1" if workload == "first-touch"
@@ -78,7 +90,8 @@ for (workload, source) in sorted(WALK):
                 if backend != "null":
                     for col, v in zip(("prepare", "walk", "alloc", "convert",
                                        "dma"), st):
-                        r["stage_%s_ns_per_page" % col] = fmt(v * k)
+                        if v is not None:
+                            r["stage_%s_ns_per_page" % col] = fmt(v * k)
                 rows.append(r)
 
 with open("results.csv", "w", newline="") as f:
@@ -90,8 +103,9 @@ hw = "perf_event_open: ENOENT (no hardware PMU in this VM)"
 bw = {}
 for n in NPAGES[1:]:
     b = max(4096, n * 8)
-    # 4096 pages: a slower copy, so that convert comes within 2x of its
-    # floor there (measured/floor 1.5) and direct does not (2.7)
+    # 4096 pages: a slower copy, so that on mirror nouveau-v5.7 and v5.8
+    # come within 2x of their floors there (measured/floor 1.3, 1.4) and
+    # nouveau-v5.6 does not (2.2)
     copy = 3e10 if n == 4096 else 1e11
     bw[str(n)] = {"bytes": b, "copy_bytes_per_s": copy,
                   "read_bytes_per_s": copy / 2}

@@ -22,7 +22,10 @@ COLS = [line.split("\t")[0] for line in
 
 rng = random.Random(2)
 NPAGES = [1, 16, 64, 512, 4096, 262144]
-BACKENDS = ["convert", "direct", "direct-fixup", "null"]
+# the headline comparison's two sides (nouveau v5.8 converts, v5.7 wrote
+# nouveau's words), nouveau v5.6 (the fix-up pass) and the harness alone
+CONV, DIRECT, FIXUP = "nouveau-v5.8", "nouveau-v5.7", "nouveau-v5.6"
+BACKENDS = [CONV, DIRECT, FIXUP, "null"]
 
 def base_ns(workload, npages):
     # fixed per-call cost spread over the batch + per-page walk cost
@@ -33,13 +36,13 @@ def base_ns(workload, npages):
 
 def backend_ns(workload, backend, npages):
     b = base_ns(workload, npages)
-    if backend == "direct":
+    if backend == DIRECT:
         if workload == "thp" and npages == 1:
             return b * 1.15          # direct slower here (flags/values loads)
         return b
-    if backend == "convert":
+    if backend == CONV:
         return b + 2.6 + 30.0 / min(npages, 512)   # second pass + alloc
-    if backend == "direct-fixup":
+    if backend == FIXUP:
         return b + 1.1
     return 35.0 / min(npages, 512) + 0.4            # null: harness only
 
@@ -63,7 +66,7 @@ for workload in ["mirror", "thp"]:
                     "backend": backend, "workload": workload,
                     "source": "emulated", "npages": npages, "batch": batch,
                     "cache": "warm", "clear_data": 0,
-                    "array": "per-call", "threads": 1,
+                    "request": "none", "threads": 1,
                     "placement_req": "local",
                     "placement_actual": "pt=0,memmap=0,hmm=0,drv=0,cpu=0",
                     "status": "ok", "skip_reason": "", "repetition": rep,
@@ -72,7 +75,7 @@ for workload in ["mirror", "thp"]:
                     "ns_per_call": fmt(ns * batch),
                     "pages_per_sec": "%.1f" % (1e9 / ns),
                     "bytes_alloc_per_page":
-                        "8" if backend == "convert" else "0",
+                        "8" if backend == CONV else "0",
                     "bytes_persistent_per_page":
                         "0" if backend == "null" else "8",
                     "walks_per_call": "1" if backend == "null" else
@@ -84,12 +87,12 @@ for workload in ["mirror", "thp"]:
                     "context_switches_per_page":
                         "%.7f" % abs(rng.gauss(2e-6, 1e-6)),
                 })
-                if workload == "mirror" and backend in ("convert", "direct"):
+                if workload == "mirror" and backend in (CONV, DIRECT):
                     prep = 60.0 / batch + 0.3
                     walk = base_ns(workload, npages) - prep - 0.5
-                    alloc = 28.0 / batch if backend == "convert" else 0.0
+                    alloc = 28.0 / batch if backend == CONV else 0.0
                     conv = (ns - prep - walk - alloc - 0.5) \
-                        if backend == "convert" else 0.0
+                        if backend == CONV else 0.0
                     r.update({
                         "stage_prepare_ns_per_page": fmt(prep),
                         "stage_walk_ns_per_page": fmt(walk),
