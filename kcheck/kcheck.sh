@@ -10,7 +10,7 @@
 #      state with each request, the default flags and mask, and random
 #      address spaces from `pfnbench verify --write-cases`) through the real
 #      hmm_range_fault() (module kernels/kmod, program kcheck/guest/kguest.c)
-#      and compares the words with `pfnbench encode --stage hmm` on the same
+#      and compares the words with `pfnbench encode --walk 6.1` on the same
 #      file (kcheck/compare.py, known version differences in
 #      kcheck/expected-diffs.tsv);
 #   2. runs `pfnbench run` on configs/numa.conf's placements and checks that
@@ -146,7 +146,7 @@ if [ $mode = full ]; then
 fi
 
 # ---- the page files and the emulator's words ----
-say "writing page files and the emulator's words (pfnbench encode --stage hmm)"
+say "writing page files and the emulator's words (pfnbench encode --walk 6.1)"
 python3 "$top/kcheck/cases.py" --pfnbench "$bin" --out "$w/cases" --mode $mode --cases "$cases" --seed "$seed" >&2 ||
 	fail "kcheck/cases.py failed"
 
