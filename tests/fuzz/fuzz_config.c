@@ -20,17 +20,9 @@ static bool backend_exists(const char *name)
 	return pfn_backend_find(name) != NULL;
 }
 
-static bool backend_has_second_array(const char *name)
-{
-	const struct pfn_backend_ops *ops = pfn_backend_find(name);
-
-	return ops && (ops->caps & PFN_CAP_SECOND_ARRAY);
-}
-
 static const struct config_checks checks = {
 	.backend_exists = backend_exists,
 	.workload_exists = workload_exists,
-	.backend_has_second_array = backend_has_second_array,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

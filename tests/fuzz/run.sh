@@ -50,7 +50,7 @@ for f in "${csvs[@]}"; do
 done
 { printf 2; cat "$work/fixture.csv"; printf '\n#meta.json\n'; head -c 300 "$data/results-fixture/meta.json"; } >"$work/results/seed-2-truncated-meta"
 { printf 2; cat "$work/fixture.csv"; printf '\n#meta.json\n'
-  printf '{"complete": false, "stopped_at": "interrupted", "skipped": [{"case": "convert/mirror/npages:1/batch:1", '
+  printf '{"complete": false, "stopped_at": "interrupted", "skipped": [{"case": "nouveau-v5.8/mirror/npages:1/batch:1", '
   printf '"reason": "node 1 requested for pt, this machine has 1 node (0)"}, {"case": "x", "reason": 7}]}\n'
 } >"$work/results/seed-2-skipped"
 rm -f "$work/fixture.csv"
