@@ -10,9 +10,9 @@
  *                      as a copy); writable only for a write fault
  *   device-private     do_swap_page() -> pgmap->ops->migrate_to_ram(): the
  *                      data is copied to a new system page and the device
- *                      page freed; writable if the entry was writable or the
- *                      fault is a write (the retried fault would reuse the
- *                      exclusive page).  HMM never asks for this on pages of
+ *                      page freed; writable only if the entry was (a write
+ *                      fault on a read-only one is satisfied by the next
+ *                      fault: hmm_range_fault() walks again and faults it).  HMM never asks for this on pages of
  *                      its own dev_private_owner, but hmm_vma_fault() faults
  *                      every page of [addr, end), so it happens, as in the
  *                      kernel; emu_mm_params.decline_own_remote_faults
@@ -138,6 +138,7 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 			return 0;
 		if (head->mapcount <= 1) {
 			*pmd = pfn_pmd_huge(pmd_pfn(*pmd), true); /* reuse */
+			mm->stats.changes++;
 			return 0;
 		}
 		emu_mmu_notify(mm, addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE, EMU_MMU_NOTIFY_CLEAR, NULL);
@@ -163,7 +164,15 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 		if (is_device_private_entry(s)) {
 			unsigned long dpfn = swp_offset(s);
 			struct page *dpage = emu_pfn_to_page(&mm->memmap, dpfn);
-			bool w = is_writable_device_private_entry(s) || write;
+			/*
+			 * The migration entry and the new pte are writable
+			 * only when the device entry was
+			 * (migrate_vma_collect_pmd(), remove_migration_pte());
+			 * a write fault that migrated a read-only page is not
+			 * satisfied by that fault: the next one, if any,
+			 * makes it writable (do_wp_page()).
+			 */
+			bool w = is_writable_device_private_entry(s);
 
 			/* only when asked, this device declines remote faults on its own pages (mm.h) */
 			if (dpage->pgmap == &mm->devices[0].pgmap && (flags & FAULT_FLAG_REMOTE) &&
@@ -206,11 +215,14 @@ unsigned emu_handle_mm_fault(struct emu_mm *mm, struct emu_vma *vma, unsigned lo
 			goto done;
 		}
 		*pte = pfn_pte(pfn, true); /* wp_page_reuse */
+		mm->stats.changes++;
 		return 0;
 	}
 done:
 	if (ret)
 		mm->stats.faults_failed++;
+	else
+		mm->stats.changes++;
 	return ret;
 segv:
 	mm->stats.faults_failed++;

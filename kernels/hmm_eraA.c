@@ -50,7 +50,8 @@
  *    the call -EFAULT with the entries from `last` on cleared, which is
  *    also what v5.6 returned for the same calls.
  *  - A fault that makes no progress: when a re-walk asks for a fault in
- *    the same chunk as the pass before (`last` unchanged after -EAGAIN),
+ *    the same chunk as the pass before (`last` unchanged after -EAGAIN)
+ *    and that pass's faults changed no pte (emu_mm_stats.changes),
  *    v4.16 would loop in hmm_vma_fault() forever.  In the emulator this
  *    can happen for a write fault on a read-only device-private page of
  *    this device (dev-ro), which v4.16 faults ("else if (write_fault) goto
@@ -342,7 +343,7 @@ hmm_inline int hmm_a_fault(struct emu_vma *vma, struct hmm_range *range, bool wr
 			   const struct hmm_encoding *enc)
 {
 	struct hmm_a_walk w = { .range = range, .enc = enc, .vma = vma, .fault = true, .write = write };
-	unsigned long start, again_at = 0;
+	unsigned long start, again_at = 0, changes = range->mm->stats.changes;
 	int ret;
 
 	range->nr_walks = 0;
@@ -363,12 +364,15 @@ hmm_inline int hmm_a_fault(struct emu_vma *vma, struct hmm_range *range, bool wr
 		if (ret == -EAGAIN) {
 			/*
 			 * The model's end of a livelock (file head): the same
-			 * chunk needs a fault again after every page of it
-			 * was faulted, so v4.16 would loop here forever.
+			 * chunk needs a fault again and the faults of the pass
+			 * before changed nothing, so v4.16 would loop here
+			 * forever.  (A read-only page migrated back by one
+			 * pass and made writable by the next is progress.)
 			 */
-			if (range->nr_walks > 1 && w.last == again_at)
+			if (range->nr_walks > 1 && w.last == again_at && range->mm->stats.changes == changes)
 				ret = -EFAULT;
 			again_at = w.last;
+			changes = range->mm->stats.changes;
 		}
 	} while (ret == -EAGAIN);
 	if (ret) {

@@ -148,6 +148,7 @@ struct emu_mm_stats {
 	unsigned long pages_copied;    /* COW and migrations */
 	unsigned long pages_cleared;
 	unsigned long pgtable_pages;
+	unsigned long changes;         /* faults that changed a pte or pmd (progress) */
 };
 
 /*
