@@ -496,6 +496,14 @@ static void test_meta_build_and_write(void **state)
 	assert_int_equal(meta_collect_build(build), 0);
 	assert_true(strlen(json_string_value(json_object_get(build, "compiler"))) > 0);
 	assert_true(json_is_string(json_object_get(build, "flags")));
+	{
+		/* kernels/CMakeLists.txt's PFNKERNELS_FLAGS_STR: the kernel's code generation, or none */
+		const char *kf = json_string_value(json_object_get(build, "kernels_flags"));
+
+		assert_non_null(kf);
+		assert_true(!strncmp(kf, "-O2 -fno-strict-aliasing ", 25) || !strcmp(kf, "project flags"));
+		assert_true(!strcmp(kf, "project flags") || strstr(kf, " -mno-sse "));
+	}
 	assert_true(json_is_string(json_object_get(build, "build_type")));
 	assert_true(json_is_boolean(json_object_get(build, "sanitize")));
 

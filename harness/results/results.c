@@ -32,6 +32,9 @@
 #ifndef PFNBENCH_C_FLAGS
 #define PFNBENCH_C_FLAGS "unknown"
 #endif
+#ifndef PFNBENCH_KERNELS_FLAGS
+#define PFNBENCH_KERNELS_FLAGS "unknown"
+#endif
 #ifndef PFNBENCH_BUILD_TYPE
 #define PFNBENCH_BUILD_TYPE "unknown"
 #endif
@@ -379,6 +382,8 @@ int meta_collect_build(json_t *build)
 		flags[--n] = '\0';
 	rc |= set_str(build, "compiler", PFNBENCH_COMPILER);
 	rc |= set_str(build, "flags", flags);
+	/* kernels/ adds the kernel's code generation after these (or nothing: "project flags") */
+	rc |= set_str(build, "kernels_flags", PFNBENCH_KERNELS_FLAGS);
 	rc |= set_str(build, "build_type", PFNBENCH_BUILD_TYPE);
 	/* the C library's code runs inside the measured passes (malloc, memset) */
 	snprintf(flags, sizeof(flags), "glibc %s", gnu_get_libc_version());

@@ -230,9 +230,11 @@ int results_csv_load(const char *path, struct results_csv **out, char *err, size
 int meta_collect_machine(json_t *machine);
 
 /*
- * Fill BUILD with compiler, flags, build_type, sanitize (from the compile
- * definitions set in harness/CMakeLists.txt) and libc ("glibc 2.36", the
- * library this process runs with).  0, -EINVAL, -ENOMEM.
+ * Fill BUILD with compiler, flags, kernels_flags (what kernels/ adds after
+ * flags: the kernel's code generation, or "project flags" when it is built
+ * with flags alone), build_type, sanitize (from the compile definitions set
+ * in harness/CMakeLists.txt) and libc ("glibc 2.36", the library this
+ * process runs with).  0, -EINVAL, -ENOMEM.
  */
 int meta_collect_build(json_t *build);
 
