@@ -7,6 +7,9 @@
  * placement hook first, so the harness can bind it to a node before it is
  * touched) and marks the section present.  Unpopulated sections fault if
  * touched, as an unbacked vmemmap would oops, which catches emulator bugs.
+ * The reservation is 2 MiB aligned and advised MADV_HUGEPAGE, so each
+ * section's 2 MiB can be one huge page, as x86-64's vmemmap_populate() maps
+ * it with PMDs (the harness checks what the kernel gave: hugepages.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,8 +35,9 @@ int emu_memmap_init(struct emu_memmap *mm, unsigned long pfn_limit, const struct
 	if (!mm->section_present)
 		return -ENOMEM;
 	bytes = pfn_limit * sizeof(struct page);
-	p = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED) {
+	/* 2 MiB aligned and MADV_HUGEPAGE: each section is one huge page, as vmemmap_populate() maps it */
+	p = emu_map_huge(bytes, PROT_NONE, MAP_PRIVATE | MAP_NORESERVE);
+	if (!p) {
 		free(mm->section_present);
 		free(mm->dirty);
 		mm->section_present = NULL;

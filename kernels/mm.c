@@ -5,7 +5,9 @@
  * struct pages.
  *
  * Page-table pages come from 2 MiB chunks allocated through the memory hooks
- * (kind EMU_MEM_PGTABLE), so that a run can place the page table on a node.
+ * (kind EMU_MEM_PGTABLE), so that a run can place the page table on a node;
+ * each chunk is one 2 MiB-aligned range advised MADV_HUGEPAGE (mm.h), as
+ * the kernel reaches its page tables through the direct map's huge pages.
  * emu_mm_clear() zeroes the used tables and drops the memmap's contents
  * (MADV_DONTNEED), keeping the reservations, so that a workload can be
  * rebuilt between timed iterations without new mappings.
@@ -22,16 +24,42 @@
 
 /* ---- memory hooks ---------------------------------------------------- */
 
-void *emu_mem_alloc(const struct emu_mem_ops *mem, size_t size_bytes, enum emu_mem_kind kind)
+void *emu_map_huge(size_t size_bytes, int prot, int flags)
+{
+	size_t len = size_bytes + EMU_HUGE_SIZE;
+	uint8_t *p = mmap(NULL, len, prot, flags | MAP_ANONYMOUS, -1, 0);
+	uintptr_t start, end;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* trim to a 2 MiB boundary: the head and tail go back */
+	start = ((uintptr_t)p + EMU_HUGE_SIZE - 1) & ~(uintptr_t)(EMU_HUGE_SIZE - 1);
+	end = start + size_bytes;
+	if (start > (uintptr_t)p)
+		munmap(p, start - (uintptr_t)p);
+	if ((uintptr_t)p + len > end)
+		munmap((void *)end, (uintptr_t)p + len - end);
+	(void)madvise((void *)start, size_bytes, MADV_HUGEPAGE);
+	return (void *)start;
+}
+
+void *emu_mem_map(size_t size_bytes, enum emu_mem_kind kind)
 {
 	void *p;
 
+	if (emu_mem_kind_huge(kind) && size_bytes && size_bytes % EMU_HUGE_SIZE == 0)
+		return emu_map_huge(size_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	p = mmap(NULL, size_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void *emu_mem_alloc(const struct emu_mem_ops *mem, size_t size_bytes, enum emu_mem_kind kind)
+{
 	if (size_bytes == 0)
 		size_bytes = 1;
 	if (mem && mem->alloc)
 		return mem->alloc(mem->ctx, size_bytes, kind);
-	p = mmap(NULL, size_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	return emu_mem_map(size_bytes, kind);
 }
 
 void emu_mem_free(const struct emu_mem_ops *mem, void *p, size_t size_bytes, enum emu_mem_kind kind)

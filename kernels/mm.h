@@ -67,6 +67,38 @@ struct emu_mem_ops {
 void *emu_mem_alloc(const struct emu_mem_ops *mem, size_t size_bytes, enum emu_mem_kind kind);
 void emu_mem_free(const struct emu_mem_ops *mem, void *p, size_t size_bytes, enum emu_mem_kind kind);
 
+/*
+ * Huge pages.  x86-64 maps the vmemmap with 2 MiB pages and reaches
+ * page-table pages through the direct map (1 GiB pages where the CPU has
+ * them), so the kernel's struct page and page-table loads miss the TLB as
+ * huge-page loads do.  The emulator's memmap and page-table chunks
+ * (emu_mem_kind_huge()) are therefore 2 MiB aligned and advised
+ * MADV_HUGEPAGE (transparent huge pages, which THP "madvise" and "always"
+ * grant).  hugetlb pages are not used: the vmemmap is reserved up front and
+ * backed as sections come into use, and a hugetlb pool that runs out
+ * mid-run is a SIGBUS.  Whether the kernel really gave huge pages is for
+ * the harness to check (it reads /proc; this code does not).
+ */
+#define EMU_HUGE_SIZE (2UL << 20)
+static inline bool emu_mem_kind_huge(enum emu_mem_kind kind)
+{
+	return kind == EMU_MEM_PGTABLE || kind == EMU_MEM_MEMMAP;
+}
+/*
+ * mmap(NULL, size_bytes, prot, flags | MAP_ANONYMOUS, -1, 0) at a 2 MiB
+ * boundary, advised MADV_HUGEPAGE (an advice the kernel refuses is
+ * ignored: the memory is then on 4 KiB pages).  munmap(p, size_bytes)
+ * frees it.  NULL when mmap fails (errno set).
+ */
+void *emu_map_huge(size_t size_bytes, int prot, int flags);
+/*
+ * Zeroed read/write anonymous memory for kind, page-rounded: through
+ * emu_map_huge() when the kind is huge and size_bytes a multiple of 2 MiB,
+ * plain mmap otherwise.  The default hook and the harness's placement use
+ * it.  munmap(p, size_bytes) frees it; NULL when mmap fails.
+ */
+void *emu_mem_map(size_t size_bytes, enum emu_mem_kind kind);
+
 /* vm_flags */
 #define VM_READ (1UL << 0)
 #define VM_WRITE (1UL << 1)

@@ -4,7 +4,8 @@
  * Every pfn the emulator uses has a 64-byte struct page, as in the kernel.
  * The memmap is a vmemmap: one virtually contiguous array indexed by pfn,
  * reserved PROT_NONE for [0, pfn_limit) and backed (made read/write) one
- * section at a time, only where pfns are in use, as SPARSEMEM_VMEMMAP does.
+ * section at a time, only where pfns are in use, as SPARSEMEM_VMEMMAP does;
+ * a section's 2 MiB is one huge page where the kernel grants it (mm.h).
  * So pfn_to_page() is pointer arithmetic, and reading page->flags or
  * page->pgmap is a real memory access with the cache and TLB cost it has in
  * the kernel.

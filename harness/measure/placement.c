@@ -504,9 +504,9 @@ static void *hook_alloc(void *vctx, size_t size_bytes, enum emu_mem_kind kind)
 
 	if ((unsigned)kind >= EMU_MEM_NR_KINDS || !len)
 		return NULL;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = emu_mem_map(len, kind); /* page tables: 2 MiB aligned, MADV_HUGEPAGE (mm.h) */
 	pthread_mutex_lock(&ctx->lock);
-	if (p == MAP_FAILED) {
+	if (!p) {
 		ctx_fail(ctx, -errno, "mmap of %zu bytes: %s", len, strerror(errno));
 		goto err_unlock;
 	}

@@ -37,7 +37,9 @@
  * say).
  *
  * Left out on purpose: interleave policies, memory binding through hwloc,
- * migrating memory that is already in place, huge pages.
+ * migrating memory that is already in place.  Huge pages are the
+ * emulator's (kernels/mm.h emu_mem_map(): page tables and memmap 2 MiB
+ * aligned, MADV_HUGEPAGE); hugepages.h checks what the kernel gave.
  */
 #ifndef PFNBENCH_PLACEMENT_H
 #define PFNBENCH_PLACEMENT_H
@@ -143,7 +145,8 @@ int placement_ctx_create(const struct placement_req *req, unsigned flags, struct
 void placement_ctx_destroy(struct placement_ctx *ctx);
 /*
  * The hooks to put in emu_mm_params.mem:
- *   alloc: mmap, mbind to the kind's node (unless -1), then write one byte
+ *   alloc: emu_mem_map() (page tables 2 MiB aligned, MADV_HUGEPAGE), mbind
+ *          to the kind's node (unless -1), then write one byte
  *          per page so every page is faulted in under that policy; NULL when
  *          mmap or mbind fails (placement_ctx_error() says why).
  *   free:  munmap and forget.

@@ -44,6 +44,7 @@ void sweep_init(struct sweep *sw, const struct sweep_config *cfg, const struct s
 	sw->t_start_ns = case_now_ns();
 	sw->started = time(NULL);
 	sw->skipped = json_array();
+	sw->hugepages = json_object();
 }
 
 int sweep_open_topology(struct sweep *sw)
@@ -209,6 +210,8 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 		json_object_set_new(meta, "kernel_source", json_incref(sw->kernel_source));
 	if (sw->bandwidth)
 		json_object_set_new(meta, "bandwidth", json_incref(sw->bandwidth));
+	if (sw->hugepages && json_object_size(sw->hugepages))
+		json_object_set_new(meta, "hugepages", json_incref(sw->hugepages));
 	ret = meta_write(sw->dir, meta);
 	json_decref(meta);
 	return ret;
@@ -238,6 +241,7 @@ void sweep_free(struct sweep *sw)
 	json_decref(sw->counters);
 	json_decref(sw->kernel_source);
 	json_decref(sw->bandwidth);
+	json_decref(sw->hugepages);
 	topo_close(sw->topo);
 	free(sw->cases);
 	free(sw->benches);

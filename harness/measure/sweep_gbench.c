@@ -43,6 +43,7 @@
 
 #include "bandwidth.h"
 #include "gbench_bridge.h"
+#include "hugepages.h"
 #include "kernel_source.h"
 #include "msg.h"
 #include "perf.h"
@@ -228,6 +229,13 @@ static void bench_record(struct bench_state *bs)
 			json_object_set_new(sw->kernel_source, bs->sc->workload, o);
 		else
 			json_decref(o);
+	}
+	{
+		/* how much of the page tables and memmap the kernel put on 2 MiB pages */
+		struct hugepages_usage hu;
+
+		if (hugepages_measure(bs->t.mm, bs->t.io, &hu) == 0)
+			hugepages_tally(sw->hugepages, sb->name, &hu);
 	}
 	if (bs->t.pc && !sw->counters) {
 		json_t *c = json_object();
