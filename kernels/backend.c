@@ -44,6 +44,11 @@ const struct pfn_backend_ops *pfn_backend_counterpart(const struct pfn_backend_o
 	return ops && ops->counterpart ? pfn_backend_find(ops->counterpart) : NULL;
 }
 
+bool pfn_backend_reads_struct_page(const struct pfn_backend_ops *ops)
+{
+	return ops && ((ops->traffic && ops->traffic->pass_page_lines > 0) || (ops->caps & PFN_CAP_PAGE_READS));
+}
+
 int pfn_backend_create(const struct pfn_backend_ops *ops, const struct pfn_backend_params *params,
 		       struct pfn_backend **out)
 {

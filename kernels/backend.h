@@ -62,6 +62,8 @@
 #define PFN_CAP_NO_DEVMEM (1U << 10)   /* no device memory: dev_private_owner NULL (amdgpu) */
 #define PFN_CAP_STRICT_WRITE (1U << 11) /* a write request answered read-only fails the call (dmirror) */
 #define PFN_CAP_OWN_REQUESTS (1U << 12) /* rewrites the requests it is given (UVM's request pass) */
+#define PFN_CAP_PAGE_READS (1U << 13) /* its pass reads struct page per valid entry, declared where
+					* traffic is not modelled (UVM); else traffic->pass_page_lines */
 
 /* Era of the HMM pfn format a backend consumes (hmm-pfn.md). */
 enum pfn_era {
@@ -213,6 +215,13 @@ extern const struct pfn_backend_ops *const pfn_backends[];
 const struct pfn_backend_ops *pfn_backend_find(const char *name);
 /* The counterpart's ops, or NULL. */
 const struct pfn_backend_ops *pfn_backend_counterpart(const struct pfn_backend_ops *ops);
+/*
+ * Does the backend's pass load struct page for every valid entry (its
+ * declared traffic->pass_page_lines > 0, or PFN_CAP_PAGE_READS)?  Such a
+ * pass costs what the pfns' struct pages cost to reach, so it means
+ * nothing on pfns that are all 0 (source = kernel without CAP_SYS_ADMIN).
+ */
+bool pfn_backend_reads_struct_page(const struct pfn_backend_ops *ops);
 
 /* 0, -EINVAL (no mm, max_npages 0), -ENOMEM.  *out NULL on error. */
 int pfn_backend_create(const struct pfn_backend_ops *ops, const struct pfn_backend_params *params,

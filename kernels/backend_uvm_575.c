@@ -835,7 +835,8 @@ const struct pfn_backend_ops pfn_backend_uvm_575 = {
 	.counterpart = NULL,
 	.kver = &hmm_kver_v61,
 	.window = PAGES_PER_UVM_VA_BLOCK,
-	.caps = PFN_CAP_FAULTS | PFN_CAP_PASS | PFN_CAP_FAULT | PFN_CAP_PAGE_REQ | PFN_CAP_OWN_REQUESTS,
+	.caps = PFN_CAP_FAULTS | PFN_CAP_PASS | PFN_CAP_FAULT | PFN_CAP_PAGE_REQ | PFN_CAP_OWN_REQUESTS |
+		PFN_CAP_PAGE_READS, /* is_device_private_page(), page_to_nid() per valid entry */
 	.init = uvm_init,
 	.fini = uvm_fini,
 	.prepare = uvm_prepare,

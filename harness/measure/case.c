@@ -210,6 +210,11 @@ int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct 
 	ret = case_run_space(t, sc, &mp, cfg, why, whylen);
 	if (ret)
 		return ret;
+	if (t->ks && !kernel_source_pfns_real(t->ks) && pfn_backend_reads_struct_page(ops)) {
+		msg_printf(why, whylen, CASE_PFNS_HIDDEN ": %s reads struct page per entry, and all would be "
+			   "pfn 0's (run as root to time it)", ops->name);
+		return -EACCES;
+	}
 	t->req = case_backend_request(ops, t->req);
 	if (cfg->dma && (ops->caps & PFN_CAP_FAULTS)) {
 		/* the driver maps its words per window, before they go away (backend.h) */

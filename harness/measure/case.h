@@ -90,13 +90,18 @@ static inline uint64_t case_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* The start of the reason a struct page consumer is not timed on hidden pfns. */
+#define CASE_PFNS_HIDDEN "pagemap hides pfns (no CAP_SYS_ADMIN)"
+
 /*
  * Set up t (zeroed by the caller) for case sc with backend ops on thread
  * thread_index of the benchmark.  Returns 0, or -errno with why filled:
  * -ENOMEM (the machine cannot hold the case, or an allocation failed),
  * -ENODEV (a NUMA node this machine lacks), -ENOTSUP (the real kernel
- * cannot shape the workload here), or the -errno of what failed.  Free t
- * with case_run_free() either way.
+ * cannot shape the workload here), -EACCES (source = kernel without
+ * CAP_SYS_ADMIN and a backend whose pass reads struct page: why starts
+ * with CASE_PFNS_HIDDEN), or the -errno of what failed.  Free t with
+ * case_run_free() either way.
  */
 int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct pfn_backend_ops *ops,
 		   const struct case_env *env, int thread_index, char *why, size_t whylen);

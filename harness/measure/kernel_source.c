@@ -561,6 +561,11 @@ unsigned long kernel_source_zero_pfn(const struct kernel_source *ks)
 	return ks->zero_pfn;
 }
 
+bool kernel_source_pfns_real(const struct kernel_source *ks)
+{
+	return ks && ks->pfns_real;
+}
+
 int kernel_source_reset(struct kernel_source *ks)
 {
 	int ret = 0;

@@ -29,6 +29,7 @@
 #ifndef PFNBENCH_KERNEL_SOURCE_H
 #define PFNBENCH_KERNEL_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,6 +93,13 @@ int kernel_source_pmd_huge(const struct kernel_source *ks, unsigned long i);
  * shows pfn 0 for every page).
  */
 unsigned long kernel_source_zero_pfn(const struct kernel_source *ks);
+
+/*
+ * Does pagemap show real pfns (CAP_SYS_ADMIN)?  false: every valid word has
+ * pfn 0, so a pass that loads struct page per entry loads one line over and
+ * over (case.c refuses to time such backends, with the reason).
+ */
+bool kernel_source_pfns_real(const struct kernel_source *ks);
 
 /*
  * Untimed: restore the created states after a pass faulted (first-touch:
