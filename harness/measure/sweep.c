@@ -212,6 +212,8 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 		json_object_set_new(meta, "bandwidth", json_incref(sw->bandwidth));
 	if (sw->hugepages && json_object_size(sw->hugepages))
 		json_object_set_new(meta, "hugepages", json_incref(sw->hugepages));
+	if (sw->fixed_costs)
+		json_object_set_new(meta, "fixed_costs", json_incref(sw->fixed_costs));
 	ret = meta_write(sw->dir, meta);
 	json_decref(meta);
 	return ret;
@@ -242,6 +244,7 @@ void sweep_free(struct sweep *sw)
 	json_decref(sw->kernel_source);
 	json_decref(sw->bandwidth);
 	json_decref(sw->hugepages);
+	json_decref(sw->fixed_costs);
 	topo_close(sw->topo);
 	free(sw->cases);
 	free(sw->benches);

@@ -42,6 +42,7 @@
 #include <jansson.h>
 
 #include "bandwidth.h"
+#include "fixedcost.h"
 #include "gbench_bridge.h"
 #include "hugepages.h"
 #include "kernel_source.h"
@@ -237,6 +238,9 @@ static void bench_record(struct bench_state *bs)
 		if (hugepages_measure(bs->t.mm, bs->t.io, &hu) == 0)
 			hugepages_tally(sw->hugepages, sb->name, &hu);
 	}
+	/* pages the last pass allocated, for the report's real fault costs (fixedcost.h) */
+	if (sw->fixed_costs && !bs->t.ks && bs->iters)
+		fixedcost_record_case(sw->fixed_costs, sb->name, bs->t.mm, bs->sc->npages);
 	if (bs->t.pc && !sw->counters) {
 		json_t *c = json_object();
 
@@ -388,6 +392,9 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	if (bandwidth_json(cfg->npages, cfg->nr_npages, &sw.bandwidth))
 		sw.bandwidth = NULL;
 	/* ---- end bandwidth block ---- */
+	/* the real path's fixed costs on this kernel, for the headline (fixedcost.h); not fatal */
+	if (fixedcost_json(&sw.fixed_costs))
+		sw.fixed_costs = NULL;
 	ret = results_csv_create(&sw.csv);
 	if (ret)
 		goto out;

@@ -60,6 +60,7 @@ struct sweep {
 	json_t *kernel_source;        /* per workload: what the real kernel revealed */
 	json_t *bandwidth;            /* meta.json "bandwidth" (bandwidth.h), or NULL */
 	json_t *hugepages;            /* meta.json "hugepages" (hugepages.h) */
+	json_t *fixed_costs;          /* meta.json "fixed_costs" (fixedcost.h), or NULL */
 	char last_name[RESULT_STR_LONG];
 	const char *kind;             /* meta.json "kind": "timing" or "callgrind" */
 	char valgrind_version[64];    /* callgrind: `valgrind --version` */
