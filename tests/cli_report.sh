@@ -267,6 +267,24 @@ flat "$S" | grep -q 'At npages 512 (one 2 MiB page) nouveau-v5\.8.s conversion s
 	&& ok "headline sentence npages 512" || fail "headline sentence npages 512"
 flat "$S" | grep -q '3 of the 18 points were not measured in this run' \
 	&& ok "headline counts the missing points" || fail "headline missing points"
+# what the share counts, and the share with meta.json's fixed_costs:
+# nouveau-v5.8 at 16 (3 / (12 + 100/16 + 60/16), first-touch 3 / (89 + 10 +
+# 500), thp 3 / (10 + 10)); amdgpu-v5.8's whole call of 4096; nouveau-v5.8
+# at 512 (one mmap lock: walks_per_call 1, not its 32 windows)
+flat "$S" | grep -q 'Measured on this machine.s kernel (6\.1\.0-27-cloud-amd64): on the kernel source .* read with pagemap (400 ns a call and 8\.0 ns a page here), .* real MADV_POPULATE faults (500 ns a fresh 4 KiB page here' \
+	&& ok "headline: measured costs named" || fail "headline: measured costs"
+flat "$S" | grep -q 'Left out of both sources: the interval notifier; the GPU TLB invalidate\.' \
+	&& ok "headline: left out listed" || fail "headline: left out"
+grep -q '^nouveau-v5.8            16   25\.0%   13\.6%    3\.4%    0\.5%   30\.0%   15\.0%$' "$S" \
+	&& ok "+fixed row nouveau 16" || fail "+fixed row nouveau 16"
+grep -q '^amdgpu-v5.8          whole   14\.5%   14\.3%    0\.6%    0\.1%   33\.7%   32\.8%$' "$S" \
+	&& ok "+fixed row amdgpu" || fail "+fixed row amdgpu"
+grep -q '^nouveau-v5.8           512   11\.7%   11\.3%    1\.2%    0\.2%   15\.0%   14\.3%$' "$S" \
+	&& ok "+fixed row nouveau 512" || fail "+fixed row nouveau 512"
+grep -q '^kernels/:  -O2 -fno-strict-aliasing -mno-sse (after the flags above)$' "$S" \
+	&& ok "header: kernels/ flags" || fail "header: kernels/ flags"
+flat "$S" | grep -q 'Huge pgs: page tables 100\.0% of 2\.0 MiB, memmap 75\.0% of 4\.0 MiB on 2 MiB pages (mean of 4 case runs, PAGEMAP_SCAN PAGE_IS_HUGE; lowest memmap 50\.0% in nouveau-v5\.7/thp/npages:16/batch:16)' \
+	&& ok "header: huge pages" || fail "header: huge pages"
 [ "$(grep -c '^ npages  backend              measured ns  floor ns  measured/floor$' "$S")" = 5 ] \
 	&& ok "a floor table per workload table" || fail "floor table count"
 # no bandwidth for npages 1: floor unknown; 4096: nouveau-v5.8's declared

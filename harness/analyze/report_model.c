@@ -32,7 +32,7 @@
 static bool col_read(enum result_col c)
 {
 	return c == RCOL_NS_PER_PAGE || c == RCOL_BYTES_ALLOC_PER_PAGE || c == RCOL_BYTES_PERSISTENT_PER_PAGE ||
-	       c == RCOL_FAULTS_PER_PAGE || (c >= RCOL_COUNTER(0) && c < RCOL_COUNTER(PC_NR)) ||
+	       c == RCOL_FAULTS_PER_PAGE || c == RCOL_WALKS_PER_CALL || (c >= RCOL_COUNTER(0) && c < RCOL_COUNTER(PC_NR)) ||
 	       (c >= RCOL_STAGE(0) && c < RCOL_STAGE(PFN_STAGE_NR));
 }
 
@@ -653,14 +653,12 @@ const struct rpair *rmodel_pair(const struct rmodel *m, const char *name)
 	return NULL;
 }
 
-int rmodel_conv_share(const struct rmodel *m, int b, long gi, long batch, double *share, long *npages)
+const struct rcase *rmodel_conv_case(const struct rmodel *m, long gi, long batch)
 {
 	const struct rcase *best = NULL;
-	double v[PFN_STAGE_NR], sum, conv = 0;
-	int ret, any = 0;
 
-	if (gi < 0 || b < 0)
-		return -ENODATA;
+	if (gi < 0)
+		return NULL;
 	for (size_t i = 0; i < m->groups[gi].nr_cases; i++) {
 		const struct rcase *rc = &m->cases[m->groups[gi].cases[i]];
 
@@ -669,7 +667,16 @@ int rmodel_conv_share(const struct rmodel *m, int b, long gi, long batch, double
 		if (!best || (best->npages != batch && (rc->npages == batch || rc->npages > best->npages)))
 			best = rc;
 	}
-	if (!best)
+	return best;
+}
+
+int rmodel_conv_share(const struct rmodel *m, int b, long gi, long batch, double *share, long *npages)
+{
+	const struct rcase *best = rmodel_conv_case(m, gi, batch);
+	double v[PFN_STAGE_NR], sum, conv = 0;
+	int ret, any = 0;
+
+	if (b < 0 || !best)
 		return -ENODATA;
 	ret = rmodel_stage_medians(m, best, b, v, &sum);
 	if (ret)

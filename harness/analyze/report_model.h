@@ -165,6 +165,8 @@ const struct rpair *rmodel_pair(const struct rmodel *m, const char *name);
  * *npages, -ENODATA, -ENOMEM.
  */
 int rmodel_conv_share(const struct rmodel *m, int b, long gi, long batch, double *share, long *npages);
+/* The case rmodel_conv_share() takes for group gi and batch, or NULL. */
+const struct rcase *rmodel_conv_case(const struct rmodel *m, long gi, long batch);
 
 /* The largest number of repetitions of any backend of rc. */
 size_t rmodel_reps(const struct rcase *rc);

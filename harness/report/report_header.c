@@ -263,6 +263,7 @@ int section_header(struct report *r, const struct rgroup *g)
 	if (!r->m->meta)
 		fprintf(r->out, "meta.json: missing; machine, build and counters unknown\n");
 	header_machine(r);
+	header_build_memory(r);
 	header_counters(r);
 	if (json_is_array(skipped) && json_array_size(skipped))
 		skipped_section(r->out, skipped);

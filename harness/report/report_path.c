@@ -421,5 +421,7 @@ int section_headline(struct report *r, const struct rgroup *g)
 		fprintf(f, "\n");
 		return 0;
 	}
-	return hl_sentences(r, &st);
+	ret = hl_sentences(r, &st);
+	/* what the share counts, and with the measured fixed costs (report_costs.c) */
+	return ret ? ret : headline_costs(r);
 }

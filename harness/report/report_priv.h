@@ -67,6 +67,12 @@ int section_findings(struct report *r, const struct rgroup *g);
 int section_figures(struct report *r, const struct rgroup *g);
 int section_method(struct report *r, const struct rgroup *g);
 
+/* report_costs.c: the header's kernels/ flags and huge-page lines; the
+ * headline's paragraph on what the share counts and the share with the
+ * measured fixed costs (a paragraph of its own after the headline's). */
+void header_build_memory(struct report *r);
+int headline_costs(struct report *r);
+
 /* ---- figures (0, or -errno when a .dat could not be written) ----------- */
 
 int figure_ratio(struct report *r, const struct report_figure *f, const struct rgroup *g);
