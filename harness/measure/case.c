@@ -211,8 +211,8 @@ int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct 
 	if (ret)
 		return ret;
 	if (t->ks && !kernel_source_pfns_real(t->ks) && pfn_backend_reads_struct_page(ops)) {
-		msg_printf(why, whylen, CASE_PFNS_HIDDEN ": %s reads struct page per entry, and all would be "
-			   "pfn 0's (run as root to time it)", ops->name);
+		msg_printf(why, whylen, CASE_PFNS_HIDDEN ": %s reads struct page per entry, and every entry "
+			   "would load pfn 0's one line (run as root to time it)", ops->name);
 		return -EACCES;
 	}
 	t->req = case_backend_request(ops, t->req);
