@@ -277,7 +277,7 @@ flat "$S" | grep -q 'Left out of both sources: the interval notifier; the GPU TL
 	&& ok "headline: left out listed" || fail "headline: left out"
 grep -q '^nouveau-v5.8            16   25\.0%   13\.6%    3\.4%    0\.5%   30\.0%   15\.0%$' "$S" \
 	&& ok "+fixed row nouveau 16" || fail "+fixed row nouveau 16"
-grep -q '^amdgpu-v5.8          whole   14\.5%   14\.3%    0\.6%    0\.1%   33\.7%   32\.8%$' "$S" \
+grep -q '^amdgpu-v5.8           4096   14\.5%   14\.3%    0\.6%    0\.1%   33\.7%   32\.8%$' "$S" \
 	&& ok "+fixed row amdgpu" || fail "+fixed row amdgpu"
 grep -q '^nouveau-v5.8           512   11\.7%   11\.3%    1\.2%    0\.2%   15\.0%   14\.3%$' "$S" \
 	&& ok "+fixed row nouveau 512" || fail "+fixed row nouveau 512"

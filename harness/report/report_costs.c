@@ -133,10 +133,10 @@ static void costs_what(struct report *r, const struct fc *c)
  * costs: per call an ioctl, per hmm_range_fault() call (at most one per
  * window; no more than its walks) the mmap lock, per page a pass
  * allocated a real fault (*with NAN when the run did not record how many
- * pages it allocated).  0, -ENODATA, -ENOMEM.
+ * pages it allocated); *npages the case's.  0, -ENODATA, -ENOMEM.
  */
 static int costs_share(struct report *r, const struct fc *c, int b, size_t w, long batch, double *plain,
-		       double *with)
+		       double *with, long *npages)
 {
 	const struct rpair *p = rmodel_pair(r->m, cw[w].workload);
 	const struct rcase *rc = p ? rmodel_conv_case(r->m, p->grp[CONFIG_SOURCE_EMULATED], batch) : NULL;
@@ -164,6 +164,7 @@ static int costs_share(struct report *r, const struct fc *c, int b, size_t w, lo
 	if (walks < calls)
 		calls = walks; /* a large map covers more than its window (nouveau v5.9+ on a THP) */
 	extra = c->ioctl / (double)rc->batch + c->lock * calls / (double)rc->batch;
+	*npages = rc->npages;
 	*plain = conv / sum * 100;
 	*with = json_is_number(np) ? conv / (sum + extra + c->fault * json_number_value(np)) * 100 : NAN;
 	return 0;
@@ -207,28 +208,34 @@ static int costs_table(struct report *r, const struct fc *c, double *lo, double 
 		fprintf(f, "  %6s %7s", "share", "+fixed");
 	fprintf(f, "\n");
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%-20.20s", rmodel_backend_name(r->m, pb[i]));
-		if (pbatch[i] < 0)
-			fprintf(f, "%6s", "whole");
-		else
-			fprintf(f, "%6ld", pbatch[i]);
+		char cells[NR_CW][2][16];
+		long shown = pbatch[i];
+
 		for (size_t w = 0; w < NR_CW; w++) {
 			double a = 0, b = 0;
-			int ret = costs_share(r, c, pb[i], w, pbatch[i], &a, &b);
+			long np = 0;
+			int ret = costs_share(r, c, pb[i], w, pbatch[i], &a, &b, &np);
 
 			if (ret && ret != -ENODATA)
 				return ret;
-			fprintf(f, "  ");
-			cell(f, 5, "%.1f", !ret, a);
-			fprintf(f, "%s", ret ? " " : "%");
-			cell(f, 7, "%.1f", !ret && !isnan(b), b);
-			fprintf(f, "%s", ret || isnan(b) ? " " : "%");
+			fmt_to(cells[w][0], sizeof(cells[w][0]), ret ? "-" : "%.1f%%", a);
+			fmt_to(cells[w][1], sizeof(cells[w][1]), ret || isnan(b) ? "-" : "%.1f%%", b);
+			if (!ret && pbatch[i] < 0 && np > shown)
+				shown = np;
 			if (ret || isnan(b))
 				continue;
 			rows++;
 			*lo = b < *lo ? b : *lo;
 			*hi = b > *hi ? b : *hi;
 		}
+		/* a whole-call point shows its largest npages, as the share table above does */
+		fprintf(f, "%-20.20s", rmodel_backend_name(r->m, pb[i]));
+		if (shown < 0)
+			fprintf(f, "%6s", "-");
+		else
+			fprintf(f, "%6ld", shown);
+		for (size_t w = 0; w < NR_CW; w++)
+			fprintf(f, "  %6s %7s", cells[w][0], cells[w][1]);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "\n");
