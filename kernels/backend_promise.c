@@ -76,7 +76,7 @@ static const struct pfn_traffic traffic = {
 
 const struct pfn_backend_ops pfn_backend_promise = {
 	.name = "promise-2018",
-	.description = "hypothetical: the 2018 patch's single array, VRAM words written by the v5.7 walk, "
+	.description = "the 2018 patch's single array, VRAM words written by the v5.7 walk, "
 		       "no pass (no kernel shipped it)",
 	.driver = "nouveau",
 	.kernel = "none (2018 proposal)",

@@ -140,7 +140,7 @@ static const struct pfn_traffic traffic = {
 
 const struct pfn_backend_ops pfn_backend_thread2018_with = {
 	.name = "thread-2018-with",
-	.description = "hypothetical, as argued in the 2018 thread: one kmalloc per call, the v4.16 walk writing "
+	.description = "as argued in the 2018 thread: one kmalloc per call, the v4.16 walk writing "
 		       "nouveau's words through the patch's tables, no pass (no kernel shipped it)",
 	.driver = "nouveau (2018 thread sketch)",
 	.kernel = "none: f88a1e90c665's tables on the v4.16 walk",

@@ -192,7 +192,7 @@ static const struct pfn_traffic traffic = {
 
 const struct pfn_backend_ops pfn_backend_thread2018_without = {
 	.name = "thread-2018-without",
-	.description = "hypothetical, as argued in the 2018 thread: two kmallocs per call, hmm_vma_fault() of v4.16 "
+	.description = "as argued in the 2018 thread: two kmallocs per call, hmm_vma_fault() of v4.16 "
 		       "(era-A words), nouveau_pfn_from_hmm_pfn() per entry (no kernel shipped it)",
 	.driver = "nouveau (2018 thread sketch)",
 	.kernel = "none: the 2018 thread's sketch on the v4.16 walk",
