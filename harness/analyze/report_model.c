@@ -14,6 +14,7 @@
  * backends have rows computed for every case.
  */
 #include "report_model.h"
+#include "paired.h"
 #include "report_stats.h"
 
 #include <errno.h>
@@ -31,8 +32,9 @@
 /* The measurements the report reads, parsed at load. */
 static bool col_read(enum result_col c)
 {
-	return c == RCOL_NS_PER_PAGE || c == RCOL_BYTES_ALLOC_PER_PAGE || c == RCOL_BYTES_PERSISTENT_PER_PAGE ||
-	       c == RCOL_FAULTS_PER_PAGE || c == RCOL_WALKS_PER_CALL || (c >= RCOL_COUNTER(0) && c < RCOL_COUNTER(PC_NR)) ||
+	return c == RCOL_NS_PER_PAGE || c == RCOL_NS_PER_PAGE_MEDIAN || c == RCOL_PRECISION_NS_PER_PAGE ||
+	       c == RCOL_BYTES_ALLOC_PER_PAGE || c == RCOL_BYTES_PERSISTENT_PER_PAGE || c == RCOL_FAULTS_PER_PAGE ||
+	       c == RCOL_WALKS_PER_CALL || (c >= RCOL_COUNTER(0) && c < RCOL_COUNTER(PC_NR)) ||
 	       (c >= RCOL_STAGE(0) && c < RCOL_STAGE(PFN_STAGE_NR));
 }
 
@@ -330,8 +332,8 @@ static int case_ratio(const struct rmodel *m, const struct rcase *rc, int bc, in
 	if (!vc || !vd || !pc || !pd || !rcv || !rdv)
 		goto out;
 	ret = 0;
-	n1 = rmodel_samples(m, rc, bc, RCOL_NS_PER_PAGE, vc, rcv);
-	n2 = rmodel_samples(m, rc, bd, RCOL_NS_PER_PAGE, vd, rdv);
+	n1 = rmodel_samples(m, rc, bc, m->tcol, vc, rcv);
+	n2 = rmodel_samples(m, rc, bd, m->tcol, vd, rdv);
 	if (!n1 || !n2)
 		goto out;
 	ret = rstats_median(vc, n1, &out->conv);
@@ -341,6 +343,8 @@ static int case_ratio(const struct rmodel *m, const struct rcase *rc, int bc, in
 		goto out;
 	out->ok = out->direct > 0;
 	out->ratio = out->ok ? out->conv / out->direct : NAN;
+	out->diff = out->conv - out->direct;
+	out->dlo = out->dhi = out->half = out->lo = out->hi = NAN;
 	for (size_t i = 0; i < n1; i++) {
 		for (size_t j = 0; j < n2; j++) {
 			if (rcv[i] == rdv[j]) {
@@ -351,9 +355,28 @@ static int case_ratio(const struct rmodel *m, const struct rcase *rc, int bc, in
 		}
 	}
 	out->pairs = np;
-	if (np >= 2 && !rstats_ratio_ci(pc, pd, np, &(double){ 0 }, &out->lo, &out->hi)) {
-		out->has_ci = 1;
-		out->sig = out->lo > 1.0 || out->hi < 1.0;
+	if (np) {
+		struct paired_cmp c;
+
+		ret = paired_compare(pc, pd, np, &c);
+		if (ret == -EINVAL) {
+			ret = 0;	/* a value that is not finite: the medians only */
+			goto out;
+		}
+		if (ret)
+			goto out;
+		out->diff = c.diff.est;
+		if (!isnan(c.ratio))
+			out->ratio = c.ratio;
+		if (!isnan(c.diff.half) && !isnan(c.rlo)) {
+			out->has_ci = 1;
+			out->dlo = c.diff.lo;
+			out->dhi = c.diff.hi;
+			out->half = c.diff.half;
+			out->lo = c.rlo;
+			out->hi = c.rhi;
+			out->sig = out->lo > 1.0 || out->hi < 1.0;
+		}
 	}
 out:
 	free(vc);
@@ -394,8 +417,18 @@ static void build_comps(struct rmodel *m)
 	}
 }
 
+/* The time the comparisons pair, and meta.json's precision target. */
+static void build_metric(struct rmodel *m)
+{
+	json_t *p = m->meta ? json_object_get(json_object_get(m->meta, "config"), "precision") : NULL;
+
+	m->tcol = rmodel_column_any(m, RCOL_NS_PER_PAGE_MEDIAN) ? RCOL_NS_PER_PAGE_MEDIAN : RCOL_NS_PER_PAGE;
+	m->target = json_is_number(p) && json_number_value(p) > 0 ? json_number_value(p) : NAN;
+}
+
 static int build_ratios(struct rmodel *m)
 {
+	build_metric(m);
 	build_comps(m);
 	for (size_t g = 0; g < m->nr_groups; g++) {
 		struct rgroup *gr = &m->groups[g];
@@ -653,31 +686,43 @@ const struct rpair *rmodel_pair(const struct rmodel *m, const char *name)
 	return NULL;
 }
 
-const struct rcase *rmodel_conv_case(const struct rmodel *m, long gi, long batch)
+long rmodel_driver_case(const struct rmodel *m, long gi, long batch)
 {
 	const struct rcase *best = NULL;
+	long at = -1;
 
 	if (gi < 0)
-		return NULL;
+		return -1;
 	for (size_t i = 0; i < m->groups[gi].nr_cases; i++) {
 		const struct rcase *rc = &m->cases[m->groups[gi].cases[i]];
 
 		if (batch < 0 ? rc->batch != rc->npages : rc->batch != batch)
 			continue;
-		if (!best || (best->npages != batch && (rc->npages == batch || rc->npages > best->npages)))
+		if (!best || (best->npages != batch && (rc->npages == batch || rc->npages > best->npages))) {
 			best = rc;
+			at = (long)i;
+		}
 	}
-	return best;
+	return at;
+}
+
+const struct rcase *rmodel_conv_case(const struct rmodel *m, long gi, long batch)
+{
+	long at = rmodel_driver_case(m, gi, batch);
+
+	return at < 0 ? NULL : &m->cases[m->groups[gi].cases[at]];
 }
 
 int rmodel_conv_share(const struct rmodel *m, int b, long gi, long batch, double *share, long *npages)
 {
-	const struct rcase *best = rmodel_conv_case(m, gi, batch);
+	const struct rcase *best;
 	double v[PFN_STAGE_NR], sum, conv = 0;
+	long at = rmodel_driver_case(m, gi, batch);
 	int ret, any = 0;
 
-	if (b < 0 || !best)
+	if (at < 0 || b < 0)
 		return -ENODATA;
+	best = &m->cases[m->groups[gi].cases[at]];
 	ret = rmodel_stage_medians(m, best, b, v, &sum);
 	if (ret)
 		return ret;

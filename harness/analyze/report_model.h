@@ -24,10 +24,12 @@
  *          the headline (nouveau v5.8 / v5.7 when both ran)
  *
  * Statistics: a median is over the repetitions of one case and backend;
- * the ratio of a comparison = median(conversion) / median(direct); its
- * 95% interval is a t-interval on log(conv_i / direct_i) with repetitions
- * paired by their index (report_stats.c); a case is significant when the
- * interval excludes 1.0.  Left out: rows whose status is not "ok" and
+ * a comparison pairs the repetitions of its two backends by index (the
+ * sweep ran repetition r of every backend of a case next to each other,
+ * in round r) and takes the Hodges-Lehmann estimate of the paired
+ * differences and of the paired log ratios, each with its signed-rank 95%
+ * interval (common/paired.h: one outlier pair cannot move it); a case is
+ * significant when the ratio's interval excludes 1.0.  Left out: rows whose status is not "ok" and
  * backends this build does not know (counted, not indexed).
  */
 #ifndef PFNBENCH_REPORT_MODEL_H
@@ -54,13 +56,21 @@ struct rcase {
 	size_t nr[RM_MAX_BACKENDS];
 };
 
-/* The conversion-vs-direct numbers of one comparison in one case. */
+/*
+ * The conversion-vs-direct numbers of one comparison in one case, from the
+ * time column m->tcol.  With pairs (repetitions of the same index), diff
+ * and ratio are Hodges-Lehmann estimates of the paired differences and log
+ * ratios (paired.h), each inside its own interval; without pairs, the
+ * difference and ratio of the medians, with no interval.
+ */
 struct rratio {
 	int ok;				/* both medians known */
-	int has_ci;			/* >= 2 pairs */
-	int sig;			/* CI excludes 1.0 */
+	int has_ci;			/* >= PAIRED_MIN_CI pairs: lo, hi, dlo, dhi, half */
+	int sig;			/* the ratio's CI excludes 1.0 */
 	size_t pairs;
-	double conv, direct, ratio, lo, hi;
+	double conv, direct;		/* medians over the repetitions */
+	double diff, dlo, dhi, half;	/* conv - direct, ns/page: estimate, 95% CI, its half-width */
+	double ratio, lo, hi;		/* conv / direct: estimate, 95% CI */
 };
 
 /* The cases of one workload with the same settings: one table. */
@@ -104,6 +114,9 @@ struct rmodel {
 	size_t nr_comps;
 	int conv, direct;		/* slots of comps[0], -1 without one */
 	int null_b;			/* slot of the backend with no HMM at all, -1 */
+	enum result_col tcol;		/* the time the comparisons pair: ns_per_page_median when the
+					   results have it, else ns_per_page */
+	double target;			/* meta.json's precision target, ns/page; NAN: none */
 };
 
 /* The name of backend slot b. */
@@ -167,6 +180,12 @@ const struct rpair *rmodel_pair(const struct rmodel *m, const char *name);
 int rmodel_conv_share(const struct rmodel *m, int b, long gi, long batch, double *share, long *npages);
 /* The case rmodel_conv_share() takes for group gi and batch, or NULL. */
 const struct rcase *rmodel_conv_case(const struct rmodel *m, long gi, long batch);
+
+/*
+ * The case of group gi at a driver's batch (as rmodel_conv_share() picks
+ * it): its index in the group, or -1.
+ */
+long rmodel_driver_case(const struct rmodel *m, long gi, long batch);
 
 /* The largest number of repetitions of any backend of rc. */
 size_t rmodel_reps(const struct rcase *rc);

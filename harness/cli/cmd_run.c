@@ -43,8 +43,7 @@ int cmd_run(int argc, char **argv)
 	if (!gb_argv)
 		return 1;
 	gb_argv[gb_argc++] = "pfnbench";
-	/* interleave the repetitions of all cases (see gbench_bridge.h) */
-	gb_argv[gb_argc++] = "--benchmark_enable_random_interleaving=true";
+	/* the sweep orders the repetitions itself, in rounds (sweep_rounds.c) */
 	for (int i = 0; i < argc; i++) {
 		size_t l = strlen(cmdline);
 		snprintf(cmdline + l, sizeof(cmdline) - l, " %s", argv[i]);

@@ -51,6 +51,7 @@ unsigned pfn_counter_group_mask(enum pfn_counter_group g)
 const char *const config_cache_words[CONFIG_NR_CACHES] = { "warm", "cold" };
 const char *const config_source_words[CONFIG_NR_SOURCES] = { "emulated", "kernel" };
 const char *const config_request_words[CONFIG_NR_REQUESTS] = { "default", "none", "read", "write" };
+const char *const config_stages_words[CONFIG_NR_STAGES_MODES] = { "no", "yes", "separate" };
 
 const char *config_cache_name(enum config_cache c)
 {

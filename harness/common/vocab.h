@@ -138,9 +138,12 @@ enum config_request {
 	CONFIG_REQUEST_WRITE,
 	CONFIG_NR_REQUESTS
 };
+/* stages: untimed, timed in the measured passes, or in extra passes apart from them */
+enum config_stages { CONFIG_STAGES_NO, CONFIG_STAGES_YES, CONFIG_STAGES_SEPARATE, CONFIG_NR_STAGES_MODES };
 extern const char *const config_cache_words[CONFIG_NR_CACHES];
 extern const char *const config_source_words[CONFIG_NR_SOURCES];
 extern const char *const config_request_words[CONFIG_NR_REQUESTS];
+extern const char *const config_stages_words[CONFIG_NR_STAGES_MODES];
 /* The placement spec that places nothing (the default). */
 #define CONFIG_PLACEMENT_LOCAL "local"
 

@@ -298,7 +298,8 @@ static int check_combinations(struct pstate *st, struct sweep_config *cfg)
 
 	if (cfg->stages && cfg->threads[cfg->nr_threads - 1] > 1)
 		return st_error(st, later(line_of(st, "stages"), line_of(st, "threads")),
-				"stages = yes needs threads = 1 (stage times are per worker; drop stages or the threads > 1)");
+				"stages = %s needs threads = 1 (stage times are per worker; drop stages or the threads > 1)",
+				config_stages_words[cfg->stages]);
 	if (ck->workload_kernel_declared && cfg->sources[cfg->nr_sources - 1] == CONFIG_SOURCE_KERNEL)
 		for (size_t i = 0; i < cfg->nr_workloads; i++)
 			if (!ck->workload_kernel_declared(cfg->workloads[i]))

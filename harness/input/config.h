@@ -104,7 +104,9 @@ struct sweep_config {
 	size_t nr_npages;
 	unsigned long *batch;        /* ascending, CONFIG_BATCH_WHOLE last */
 	size_t nr_batch;
-	unsigned repetitions;
+	unsigned repetitions;         /* with precision: the fewest */
+	double precision_ns;          /* wanted 95% CI half-width, ns/page; 0 = none */
+	double max_time_s;            /* per case, while it works towards precision */
 	double min_time_s;
 	enum config_cache *caches;   /* warm before cold */
 	size_t nr_caches;
@@ -117,7 +119,7 @@ struct sweep_config {
 	uint64_t seed;
 	enum config_source *sources; /* emulated before kernel */
 	size_t nr_sources;
-	bool stages;
+	enum config_stages stages;
 	bool dma;
 	enum config_request request;
 
@@ -154,7 +156,7 @@ struct config_key {
 	double min, max;             /* NUMBERS, UINT: [min, max]; DOUBLE: (min, max] */
 	const char *const *words;    /* ENUM, ENUMS: the words, indexed by the enum */
 	size_t nr_words;
-	const char *extra_word;      /* ENUMS: means every word ("both"); NUMBERS:
+	const char *extra_word;      /* DOUBLE: means 0 ("none"); ENUMS: means every word ("both"); NUMBERS:
 					means CONFIG_BATCH_WHOLE, sorted last ("whole") */
 	enum config_check check;     /* NAMES: the hook */
 	const char *dflt;            /* the default as written in a file; NULL: required */

@@ -34,8 +34,19 @@ const struct config_key config_keys[] = {
 		  "case's npages is clamped to npages; each backend splits a call into its driver's windows" },
 	{ "sweep", "repetitions", CONFIG_T_UINT, AT(repetitions), 0, 1, 1000000, .dflt = "3",
 	  .hint = "give a whole number >= 1",
-	  .help = "independent repetitions of every case, 1 .. 1000000 (results.csv keeps one row per "
-		  "repetition)" },
+	  .help = "independent repetitions of every case, 1 .. 1000000, run in rounds: each round runs every "
+		  "backend of every case once, the cases in a random order and the backends of a case one after "
+		  "the other (results.csv keeps one row per repetition); with precision, the fewest before the "
+		  "target is checked" },
+	{ "sweep", "precision", CONFIG_T_DOUBLE, AT(precision_ns), 0, 0, 1e6, .dflt = "none", .extra_word = "none",
+	  .unit = "ns/page", .hint = "ns per page, e.g. 0.05, or none",
+	  .help = "the wanted 95% CI half-width, in ns per page, of every paired difference of a case (each "
+		  "declared comparison whose two backends ran); rounds go on for the cases that have not reached "
+		  "it until max_time; none = exactly repetitions rounds" },
+	{ "sweep", "max_time", CONFIG_T_DOUBLE, AT(max_time_s), 0, 0, 86400, .dflt = "10", .unit = "seconds",
+	  .hint = "seconds, e.g. 10",
+	  .help = "with precision: the most seconds one case (every backend and repetition, set-up included) "
+		  "may take; a case still short of the target then stops, marked in the report" },
 	{ "sweep", "min_time", CONFIG_T_DOUBLE, AT(min_time_s), 0, 0, 3600, .dflt = "0.05", .unit = "seconds",
 	  .hint = "seconds, e.g. 0.05", .json = "min_time_s",
 	  .help = "minimum seconds of timed iterations per repetition, 0 < seconds <= 3600" },
@@ -61,8 +72,11 @@ const struct config_key config_keys[] = {
 	  .dflt = "emulated",
 	  .help = "the page table walked: emulated (the user-space emulator) or kernel (the real page table of "
 		  "this process); a list runs both" },
-	{ "sweep", "stages", CONFIG_T_BOOL, AT(stages), .dflt = "no",
-	  .help = "time each stage of the path separately (pfnbench list stages); needs threads = 1" },
+	{ "sweep", "stages", CONFIG_T_ENUM, AT(stages), WORDS(config_stages_words, CONFIG_NR_STAGES_MODES),
+	  .dflt = "no",
+	  .help = "time each stage of the path (pfnbench list stages): no; yes, in the measured passes (their "
+		  "ns_per_page then pays the clock reads); or separate, in extra passes after the measured ones "
+		  "of each of the first repetitions rounds; needs threads = 1" },
 	{ "sweep", "dma", CONFIG_T_BOOL, AT(dma), .dflt = "no",
 	  .help = "include the modelled DMA map of every host page (gp100_vmm_pgt_pfn)" },
 	{ "sweep", "request", CONFIG_T_ENUM, AT(request), WORDS(config_request_words, CONFIG_NR_REQUESTS),
@@ -176,6 +190,8 @@ json_t *config_value_json(const struct config_key *k, const struct sweep_config 
 		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)*(const uint64_t *)p);
 		return json_string(seed);
 	case CONFIG_T_DOUBLE:
+		if (k->extra_word && *(const double *)p == 0)
+			return json_string(k->extra_word);
 		return json_real(*(const double *)p);
 	case CONFIG_T_BOOL:
 		return json_boolean(*(const bool *)p);

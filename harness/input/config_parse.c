@@ -552,6 +552,10 @@ static int parse_double_key(struct pstate *st, const struct config_key *k, struc
 {
 	double v;
 
+	if (k->extra_word && !strcmp(value, k->extra_word)) {
+		*CFG_MEMBER(double, cfg, k->offset) = 0;
+		return 0;
+	}
 	if (parse_double(value, &v))
 		return st_error(st, line, "%s: '%s' is not a number (%s)", k->name, value, k->hint);
 	if (!(v > k->min) || v > k->max)

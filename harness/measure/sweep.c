@@ -202,9 +202,14 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 	json_object_set_new(meta, "counters", sw->counters ? json_incref(sw->counters) : json_object());
 	if (config_to_json(sw->cfg, &o) == 0)
 		json_object_set_new(meta, "config", o);
-	json_object_set_new(meta, "timing", json_pack("{s:s, s:s, s:i}", "clock", "CLOCK_MONOTONIC, manual time per iteration",
-						      "interleaving", "--benchmark_enable_random_interleaving=true",
-						      "min_pages_per_iteration", (int)SWEEP_MIN_PAGES_PER_ITER));
+	json_object_set_new(meta, "timing",
+			    json_pack("{s:s, s:s, s:i}", "clock", "CLOCK_MONOTONIC, manual time per iteration",
+				      "interleaving",
+				      "rounds: every case once per round in a random order, the backends of a case "
+				      "one after the other in a random order",
+				      "min_pages_per_iteration", (int)SWEEP_MIN_PAGES_PER_ITER));
+	if (sw->crun)
+		json_object_set_new(meta, "precision", sweep_rounds_json(sw));
 	json_object_set_new(meta, "skipped", json_incref(sw->skipped));
 	if (sw->kernel_source && json_object_size(sw->kernel_source))
 		json_object_set_new(meta, "kernel_source", json_incref(sw->kernel_source));
@@ -246,6 +251,10 @@ void sweep_free(struct sweep *sw)
 	json_decref(sw->hugepages);
 	json_decref(sw->fixed_costs);
 	topo_close(sw->topo);
+	json_decref(sw->gbench);
+	free(sw->crun);
+	for (size_t i = 0; sw->benches && i < sw->nr_benches; i++)
+		free(sw->benches[i].vals);
 	free(sw->cases);
 	free(sw->benches);
 }

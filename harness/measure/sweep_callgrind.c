@@ -284,7 +284,7 @@ int sweep_count(const struct sweep_config *cfg_in, const struct sweep_options *o
 
 	/* no perf counters, no stage clocks: only the passes are counted */
 	cfg.counters = 0;
-	cfg.stages = false;
+	cfg.stages = CONFIG_STAGES_NO;
 	sweep_init(&sw, &cfg, opt);
 	sw.kind = "callgrind";
 	ret = sweep_open_topology(&sw);

@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +66,11 @@ struct bench_state {
 	struct case_run t;
 	char why[RESULT_STR_LONG];
 	uint64_t stage_ns[PFN_STAGE_NR];
+	double stage_pages;		/* the pages stage_ns covers */
 	unsigned long faults, walks, calls_per_pass, inner;
 	uint64_t iters;
+	uint64_t *it_ns;		/* each timed iteration's time */
+	size_t nr_it, cap_it;
 	double ctr_total[PC_NR];
 	bool ctr_valid[PC_NR];
 	bool thread0;
@@ -157,7 +161,8 @@ static void bench_loop(struct gb_state *st, struct bench_state *bs)
 		t0 = case_now_ns();
 		ret = 0;
 		for (unsigned long k = 0; k < bs->inner && !ret; k++)
-			ret = case_run_pass(t, sc, sw->cfg->stages, bs->stage_ns, &bs->faults, &bs->walks);
+			ret = case_run_pass(t, sc, sw->cfg->stages == CONFIG_STAGES_YES, bs->stage_ns, &bs->faults,
+					    &bs->walks);
 		t1 = case_now_ns();
 		if (ret) {
 			snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s)", bs->sb->ops->name, ret,
@@ -168,7 +173,21 @@ static void bench_loop(struct gb_state *st, struct bench_state *bs)
 		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
 		dirty = bs->faults > faults_before;
 		bs->iters++;
+		if (bs->nr_it == bs->cap_it) {
+			size_t cap = bs->cap_it ? 2 * bs->cap_it : 1024;
+			uint64_t *p = realloc(bs->it_ns, cap * sizeof(*p));
+
+			if (!p) {
+				gb_skip(st, "out of memory for the iteration times");
+				break;
+			}
+			bs->it_ns = p;
+			bs->cap_it = cap;
+		}
+		bs->it_ns[bs->nr_it++] = t1 - t0;
 	}
+	if (sw->cfg->stages == CONFIG_STAGES_YES)
+		bs->stage_pages = (double)bs->iters * bs->inner * sc->npages;
 	if (t->pc) {
 		double v[PC_NR];
 		bool valid[PC_NR];
@@ -183,6 +202,39 @@ static void bench_loop(struct gb_state *st, struct bench_state *bs)
 	}
 }
 
+/*
+ * stages = separate: the stages timed in extra passes after the timed
+ * iterations, on the first `repetitions` rounds only, so that the timed
+ * passes carry no clock reads.  At least SWEEP_MIN_PAGES_PER_ITER pages,
+ * the space rebuilt (untimed) after a pass that faulted.  0 or -errno.
+ */
+static int bench_stages_apart(struct bench_state *bs)
+{
+	const struct case_desc *sc = bs->sc;
+	const struct sweep *sw = bs->sb->sw;
+	unsigned long faults = 0, walks = 0, passes = (SWEEP_MIN_PAGES_PER_ITER + sc->npages - 1) / sc->npages;
+	int ret = 0;
+
+	if (sw->cfg->stages != CONFIG_STAGES_SEPARATE || sw->round >= sw->cfg->repetitions)
+		return 0;
+	for (unsigned long k = 0; k < passes && !ret; k++) {
+		unsigned long before = faults;
+
+		ret = case_run_pass(&bs->t, sc, true, bs->stage_ns, &faults, &walks);
+		if (!ret && faults > before)
+			ret = case_run_rebuild(&bs->t);
+	}
+	bs->stage_pages = (double)passes * sc->npages;
+	return ret;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* The measurements, as Google Benchmark counters named after their columns. */
 static void bench_counters(struct gb_state *st, const struct bench_state *bs)
 {
@@ -192,6 +244,16 @@ static void bench_counters(struct gb_state *st, const struct bench_state *bs)
 	const struct pfn_backend_stats *stats = &bs->t.b->stats;
 
 	gb_counter(st, "pages_per_iter", (double)bs->inner * sc->npages, GB_COUNTER_AVG_THREADS);
+	if (bs->nr_it) {
+		/* the median iteration, per page: a preemption stretches a few iterations, not this */
+		size_t n = bs->nr_it;
+		double med;
+
+		qsort(bs->it_ns, n, sizeof(*bs->it_ns), cmp_u64);
+		med = n % 2 ? (double)bs->it_ns[n / 2] : ((double)bs->it_ns[n / 2 - 1] + (double)bs->it_ns[n / 2]) / 2;
+		gb_counter(st, result_columns[RCOL_NS_PER_PAGE_MEDIAN].name, med / ((double)bs->inner * sc->npages),
+			   GB_COUNTER_AVG_THREADS);
+	}
 	gb_counter(st, "calls_per_iter", (double)bs->inner * bs->calls_per_pass, GB_COUNTER_AVG_THREADS);
 	gb_counter(st, result_columns[RCOL_FAULTS_PER_PAGE].name, bs->faults / pages, GB_COUNTER_AVG_THREADS);
 	gb_counter(st, result_columns[RCOL_WALKS_PER_CALL].name, bs->walks / calls, GB_COUNTER_AVG_THREADS);
@@ -203,9 +265,9 @@ static void bench_counters(struct gb_state *st, const struct bench_state *bs)
 		if (bs->ctr_valid[i])
 			gb_counter(st, result_columns[RCOL_COUNTER(i)].name, bs->ctr_total[i] / pages,
 				   GB_COUNTER_AVG_THREADS);
-	if (bs->sb->sw->cfg->stages)
+	if (bs->stage_pages > 0)
 		for (int s = 0; s < PFN_STAGE_NR; s++)
-			gb_counter(st, result_columns[RCOL_STAGE(s)].name, bs->stage_ns[s] / pages,
+			gb_counter(st, result_columns[RCOL_STAGE(s)].name, bs->stage_ns[s] / bs->stage_pages,
 				   GB_COUNTER_AVG_THREADS);
 }
 
@@ -255,6 +317,7 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 {
 	struct sweep_bench *sb = arg;
 	struct bench_state bs = { .sb = sb, .sc = sb->sc, .thread0 = gb_thread_index(st) == 0 };
+	uint64_t t0 = case_now_ns();
 
 	if (sb->sw->opt->stop && *sb->sw->opt->stop) {
 		gb_skip(st, SWEEP_INTERRUPTED " before this case started");
@@ -262,13 +325,20 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	}
 	if (bench_start(st, &bs) == 0) {
 		bench_loop(st, &bs);
-		if (bs.iters)
+		if (bs.iters) {
+			if (bench_stages_apart(&bs))
+				bs.stage_pages = 0;   /* no stage columns rather than wrong ones */
 			bench_counters(st, &bs);
+		}
 		if (bs.thread0)
 			bench_record(&bs);
 	}
 	placement_reset_thread_policy();
 	case_run_free(&bs.t);
+	free(bs.it_ns);
+	/* the case's time, for max_time: every call of every backend, set-up included */
+	if (bs.thread0)
+		sb->sw->crun[sb->sc - sb->sw->cases].seconds += (double)(case_now_ns() - t0) * 1e-9;
 }
 
 /* ---- results --------------------------------------------------------- */
@@ -316,8 +386,9 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 		return;
 	sw->nr_finished++;
 	sweep_row_init(&row, sb);
-	row.repetition = (unsigned)r->repetition_index;
+	row.repetition = sw->round;
 	if (r->error_occurred) {
+		sb->dead = true;
 		msg_printf(row.status, sizeof(row.status), RESULT_STATUS_SKIPPED);
 		msg_printf(row.skip_reason, sizeof(row.skip_reason), "%s", r->error_message);
 		if (!sb->skipped_recorded) {
@@ -349,28 +420,137 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 		for (int col = 0; col < RCOL_NR; col++)
 			if (result_columns[col].flags & RESULT_FROM_GB)
 				opt_from(r, result_columns[col].name, result_row_opt(&row, (enum result_col)col));
+		/* aggregate over the threads, as ns_per_page is (see above) */
+		if (row.ns_per_page_median.valid && r->threads > 1)
+			row.ns_per_page_median.v /= r->threads;
+		/* later rounds run the iterations this first one settled on */
+		if (!sb->iterations)
+			sb->iterations = r->iterations / (r->threads > 1 ? r->threads : 1);
 	}
+	if (sweep_rounds_value(sb, sw->round, row.ns_per_page_median.valid ? row.ns_per_page_median.v
+					      : row.ns_per_page.valid	      ? row.ns_per_page.v
+									      : NAN) &&
+	    !sw->commit_error)
+		sw->commit_error = -ENOMEM;
 	if (results_csv_append(sw->csv, &row) && !sw->commit_error)
 		sw->commit_error = -ENOMEM;
 	commit(sw, false);
 
-	/* progress: case i of N, elapsed, estimated time left */
-	if (strcmp(sw->last_name, sb->name) && r->repetition_index + 1 >= r->repetitions) {
-		secs = (case_now_ns() - sw->t_start_ns) * 1e-9;
-		msg_printf(sw->last_name, sizeof(sw->last_name), "%s", sb->name);
-		fprintf(stderr, "[%zu/%zu] %-60s %6.1fs elapsed, ~%.0fs left\n", sw->nr_reports, sw->nr_expected,
-			sb->name, secs,
-			sw->nr_reports ? secs * (double)(sw->nr_expected - sw->nr_reports) / sw->nr_reports : 0);
+	(void)secs;
+}
+
+/* ---- the rounds ---------------------------------------------------------- */
+
+/*
+ * Register one repetition of every backend of every case still running:
+ * the cases in this round's random order, the backends of a case one
+ * after the other in an order of their own.  Google Benchmark runs them in
+ * registration order (no random interleaving).  Returns how many, or -errno.
+ */
+static int register_round(struct sweep *sw, size_t *order, size_t *border)
+{
+	const struct sweep_config *cfg = sw->cfg;
+	int n = 0;
+
+	for (size_t i = 0; i < sw->nr_cases; i++)
+		order[i] = i;
+	sweep_rounds_shuffle(order, sw->nr_cases, cfg->seed, sw->round);
+	for (size_t i = 0; i < sw->nr_cases; i++) {
+		size_t ci = order[i];
+		struct sweep_bench *b = sweep_case_benches(sw, ci);
+
+		if (sw->crun[ci].done)
+			continue;
+		for (size_t k = 0; k < cfg->nr_backends; k++)
+			border[k] = k;
+		sweep_rounds_shuffle(border, cfg->nr_backends, cfg->seed ^ ci, sw->round);
+		for (size_t k = 0; k < cfg->nr_backends; k++) {
+			struct sweep_bench *sb = &b[border[k]];
+			const struct case_desc *sc = sb->sc;
+			struct gb_options gbo = { .repetitions = 1, .min_time_s = cfg->min_time_s, .manual_time = true,
+						  .threads = sc->threads > 1 ? (int)sc->threads : 0 };
+			int ret;
+
+			if (sb->dead)
+				continue;
+			/*
+			 * Cases that fault rebuild the space (untimed) before
+			 * every iteration: a fixed count of SWEEP_FAULT_PAGES
+			 * pages per repetition instead of min_time, which would
+			 * take ~10^5 rebuilds at npages = 1.  The others run the
+			 * iterations their first round settled on.
+			 */
+			gbo.iterations = sc->may_fault ? (int64_t)((SWEEP_FAULT_PAGES + sc->npages - 1) / sc->npages)
+							: sb->iterations;
+			ret = gb_register(sb->name, sweep_bench_fn, sb, &gbo);
+			if (ret)
+				return ret;
+			n++;
+		}
+		sw->crun[ci].rounds++;
 	}
+	return n;
+}
+
+/* Round after round until every case has stopped.  0, -ESRCH (nothing matched the filter), -errno. */
+static int run_rounds(struct sweep *sw, char *err, size_t errlen)
+{
+	size_t *order = calloc(sw->nr_cases + 1, sizeof(*order)), *border = calloc(sw->cfg->nr_backends + 1,
+										      sizeof(*border));
+	char path[PATH_MAX + 32];
+	int ret = -ENOMEM;
+
+	if (!order || !border)
+		goto out;
+	snprintf(path, sizeof(path), "%s/gbench-round.json", sw->dir);
+	for (sw->round = 0;; sw->round++) {
+		size_t before = sw->nr_reports, going;
+
+		ret = register_round(sw, order, border);
+		if (ret <= 0) {
+			if (ret < 0)
+				snprintf(err, errlen, "cannot register round %u: %s", sw->round, strerror(-ret));
+			break;
+		}
+		ret = gb_run(path, sw->opt->console ? GB_RUN_CONSOLE : 0, sweep_report, sw);
+		gb_clear();
+		if (ret == -ENOENT && sw->nr_reports == before) {
+			if (!sw->round) {
+				snprintf(err, errlen, "no case matched --benchmark_filter: nothing was run");
+				ret = -ESRCH;
+				break;
+			}
+			/* the filter left nothing of this round: the cases it drops stop */
+			sweep_rounds_stop_all(sw, SWEEP_STOP_REPETITIONS);
+			ret = 0;
+			break;
+		}
+		if (!ret)
+			ret = sweep_rounds_merge_json(sw, path);
+		if (ret)
+			break;
+		if (sw->opt->stop && *sw->opt->stop) {
+			sweep_rounds_stop_all(sw, "interrupted");
+			break;
+		}
+		going = sweep_rounds_judge(sw);
+		commit(sw, true);
+		fprintf(stderr, "[round %u] %zu runs, %zu of %zu cases go on, %.1fs elapsed\n", sw->round + 1,
+			sw->nr_reports - before, going, sw->nr_cases, (case_now_ns() - sw->t_start_ns) * 1e-9);
+		if (!going)
+			break;
+	}
+	sw->round++;
+out:
+	free(order);
+	free(border);
+	return ret < 0 ? ret : 0;
 }
 
 int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, char *dir_out, size_t dir_len,
 	      char *err, size_t errlen)
 {
 	struct sweep sw;
-	struct gb_options gbo = { .repetitions = (int)cfg->repetitions, .min_time_s = cfg->min_time_s,
-				  .manual_time = true, .console_aggregates_only = true };
-	char path[PATH_MAX + 32];
 	int ret;
 
 	sweep_init(&sw, cfg, opt);
@@ -406,40 +586,21 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
 		goto out;
 	}
-	for (size_t i = 0; i < sw.nr_benches; i++) {
-		const struct case_desc *sc = sw.benches[i].sc;
-
-		gbo.threads = sc->threads > 1 ? (int)sc->threads : 0;
-		/*
-		 * Cases that fault rebuild the space (untimed) before every
-		 * iteration: a fixed count of SWEEP_FAULT_PAGES pages per
-		 * repetition instead of min_time, which would take ~10^5
-		 * rebuilds at npages = 1.
-		 */
-		gbo.iterations = sc->may_fault ? (int64_t)((SWEEP_FAULT_PAGES + sc->npages - 1) / sc->npages) : 0;
-		ret = gb_register(sw.benches[i].name, sweep_bench_fn, &sw.benches[i], &gbo);
-		if (ret) {
-			snprintf(err, errlen, "cannot register %s: %s", sw.benches[i].name, strerror(-ret));
-			goto out;
-		}
-	}
-	sw.nr_expected = sw.nr_benches * cfg->repetitions;
-	fprintf(stderr, "pfnbench: %zu cases x %zu backends x %u repetitions -> %s\n", sw.nr_cases,
-		cfg->nr_backends, cfg->repetitions, sw.dir);
-	snprintf(path, sizeof(path), "%s/gbench.json", sw.dir);
-	ret = gb_run(path, opt->console ? GB_RUN_CONSOLE : 0, sweep_report, &sw);
-	gb_clear();
+	ret = sweep_rounds_init(&sw);
+	if (ret)
+		goto out;
+	fprintf(stderr, "pfnbench: %zu cases x %zu backends, %s -> %s\n", sw.nr_cases, cfg->nr_backends,
+		cfg->precision_ns > 0 ? "rounds until the precision target or max_time" : "rounds", sw.dir);
+	ret = run_rounds(&sw, err, errlen);
 	commit(&sw, true);
-	if (ret == -ENOENT && !sw.nr_reports) {
-		snprintf(err, errlen, "no case matched --benchmark_filter: nothing was run");
+	if (ret == -ESRCH) {
 		sweep_write_meta(&sw, false, "no case matched --benchmark_filter");
-		ret = -ESRCH;
 		goto out;
 	}
 	if (ret || sw.commit_error) {
 		if (ret)
-			snprintf(err, errlen, "%s/gbench.json: cannot write Google Benchmark's JSON: %s", sw.dir,
-				 strerror(-ret));
+			snprintf(err + strlen(err), errlen - strlen(err), "%s%s/gbench.json: cannot write Google "
+				 "Benchmark's JSON: %s", *err ? "; " : "", sw.dir, strerror(-ret));
 		else
 			snprintf(err, errlen, "%s/results.csv: cannot write: %s", sw.dir, strerror(-sw.commit_error));
 		ret = ret ? ret : sw.commit_error;
@@ -449,8 +610,8 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	if (opt->stop && *opt->stop) {
 		char where[128];
 
-		snprintf(where, sizeof(where), "interrupted after %zu of %zu case repetitions", sw.nr_finished,
-			 sw.nr_expected);
+		snprintf(where, sizeof(where), "interrupted in round %u, after %zu case repetitions", sw.round,
+			 sw.nr_finished);
 		ret = sweep_write_meta(&sw, false, where);
 		if (!ret)
 			ret = -EINTR;

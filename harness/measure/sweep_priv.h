@@ -35,6 +35,20 @@ struct sweep_bench {
 	char skip_reason[RESULT_STR_LONG];
 	unsigned long pages_per_iter;
 	bool skipped_recorded;
+	/* the rounds (sweep_rounds.c) */
+	int64_t iterations;             /* per thread, from round 0; 0 = not known yet */
+	bool dead;                      /* skipped: not run again */
+	double *vals;                   /* vals[round]: the paired metric, NAN when missing */
+	size_t nr_vals;
+};
+
+/* Where one case stands in the rounds (sweep_rounds.c). */
+struct sweep_case_run {
+	double seconds;                 /* wall time of its benchmark calls, set-up included */
+	unsigned rounds;                /* rounds it ran */
+	bool done;
+	double reached;                 /* the largest 95% CI half-width of its comparisons, NAN none */
+	const char *stopped;            /* why it stopped (SWEEP_STOP_*) */
 };
 
 /* One run of `pfnbench run` or `pfnbench callgrind`. */
@@ -62,6 +76,9 @@ struct sweep {
 	json_t *hugepages;            /* meta.json "hugepages" (hugepages.h) */
 	json_t *fixed_costs;          /* meta.json "fixed_costs" (fixedcost.h), or NULL */
 	char last_name[RESULT_STR_LONG];
+	struct sweep_case_run *crun;    /* per case (NULL for callgrind) */
+	unsigned round;                 /* the round running */
+	json_t *gbench;                 /* gbench.json so far: every round's runs */
 	const char *kind;             /* meta.json "kind": "timing" or "callgrind" */
 	char valgrind_version[64];    /* callgrind: `valgrind --version` */
 };
@@ -89,5 +106,48 @@ int sweep_open_results_dir(struct sweep *sw, char *dir_out, size_t dir_len, char
 
 /* Write meta.json (complete or not, and where it stopped).  0 or -errno. */
 int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at);
+
+/* ---- the rounds (sweep_rounds.c) ----------------------------------------- */
+
+#define SWEEP_STOP_REPETITIONS "repetitions"   /* precision = none: the rounds asked for */
+#define SWEEP_STOP_TARGET "precision reached"
+#define SWEEP_STOP_TIME "max_time"             /* the cap, short of the target */
+#define SWEEP_STOP_NO_PAIRS "no comparison"    /* no declared comparison with values */
+
+/* The benches of case ci: sw->benches[ci * nr_backends ...]. */
+static inline struct sweep_bench *sweep_case_benches(struct sweep *sw, size_t ci)
+{
+	return &sw->benches[ci * sw->cfg->nr_backends];
+}
+
+/* Set up the rounds: sw->crun.  0 or -ENOMEM. */
+int sweep_rounds_init(struct sweep *sw);
+
+/* Keep value v (NAN: none) of sb for round.  0 or -ENOMEM. */
+int sweep_rounds_value(struct sweep_bench *sb, unsigned round, double v);
+
+/*
+ * After a round: judge every case still running by the stopping rule
+ * (enough rounds; then every declared comparison's 95% CI half-width at
+ * or under precision, or max_time spent), and write the reached precision
+ * into every row of each case that stopped.  Returns how many cases go on.
+ */
+size_t sweep_rounds_judge(struct sweep *sw);
+
+/* Stop every case still running with why, and what it reached. */
+void sweep_rounds_stop_all(struct sweep *sw, const char *why);
+
+/*
+ * Append the runs of the round's Google Benchmark JSON at path to
+ * sw->gbench (names made the registered name, repetition_index the
+ * round), write DIR/gbench.json atomically and remove path.  0 or -errno.
+ */
+int sweep_rounds_merge_json(struct sweep *sw, const char *path);
+
+/* meta.json's "precision": the target, the cap, and every case's stand. */
+json_t *sweep_rounds_json(const struct sweep *sw);
+
+/* A shuffle of n indices into v, from the seed and round (reproducible). */
+void sweep_rounds_shuffle(size_t *v, size_t n, uint64_t seed, unsigned round);
 
 #endif

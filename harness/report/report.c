@@ -28,7 +28,7 @@
 /* The text of report.txt, in order. */
 static const struct report_section sections[] = {
 	{ NULL, section_header, false },
-	{ "Headline: the conversion share of the whole path", section_headline, false },
+	{ "Headline: each driver pair at its driver's batch", section_headline, false },
 	{ NULL, section_tables, true },
 	{ NULL, section_counters, true },
 	{ NULL, section_memory, true },

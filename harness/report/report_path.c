@@ -394,11 +394,19 @@ int section_headline(struct report *r, const struct rgroup *g)
 			st.lo[h][s] = INFINITY;
 			st.hi[h][s] = -INFINITY;
 		}
+	ret = headline_pairs(r);
+	if (ret)
+		return ret;
 	if (!rmodel_column_any(r->m, RCOL_STAGE(PFN_STAGE_CONVERT)) &&
 	    !rmodel_column_any(r->m, RCOL_STAGE(PFN_STAGE_WALK))) {
-		wrap(f, "This run timed no stages (stages = no), so the share of the conversion pass in the whole "
-		     "path is not known here; configs/kernel.conf times every stage, on the emulated and the "
-		     "real-kernel page table.", 0, "");
+		if (!r->m->nr_comps)
+			wrap(f, "No conversion backend ran beside its declared counterpart, and no stage was timed "
+			     "(stages = no): there is no difference and no share to give (pfnbench list backends; "
+			     "configs/default.conf runs the driver pairs with stages = separate).", 0, "");
+		else
+			wrap(f, "This run timed no stages (stages = no), so the shares of the conversion pass are "
+			     "not known here; stages = separate (configs/default.conf) or yes (configs/kernel.conf) "
+			     "times them.", 0, "");
 		fprintf(f, "\n");
 		return 0;
 	}

@@ -56,6 +56,8 @@ struct report_figure {
 
 int section_header(struct report *r, const struct rgroup *g);
 int section_headline(struct report *r, const struct rgroup *g);
+/* report_headline.c: the sentences per driver pair that open the headline */
+int headline_pairs(struct report *r);
 int section_tables(struct report *r, const struct rgroup *g);
 int section_counters(struct report *r, const struct rgroup *g);
 int section_memory(struct report *r, const struct rgroup *g);

@@ -21,21 +21,22 @@ static void comp_table(struct report *r, const struct rgroup *g, size_t k)
 
 	fprintf(f, "%s (era %s, %s)\n  vs %s (era %s, %s)\n", c->conv->name, pfn_era_name(c->conv->era),
 		c->conv->kernel, c->direct->name, pfn_era_name(c->direct->era), c->direct->kernel);
-	fprintf(f, "  npages   batch      conv    direct     diff  diff %%  ratio  95%% CI ratio\n");
+	fprintf(f, "  npages   batch     conv   direct       diff   +-CI   ratio  95%% CI ratio\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &m->cases[g->cases[i]];
 		const struct rratio *q = &g->ratios[k][i];
 
 		fprintf(f, "%8ld%8ld", rc->npages, rc->batch);
-		cell(f, 10, "%.2f", q->ok, q->conv);
-		cell(f, 10, "%.2f", q->ok, q->direct);
-		cell(f, 9, "%+.2f", q->ok, q->conv - q->direct);
-		cell(f, 8, "%+.1f%%", q->ok, (q->conv - q->direct) / q->direct * 100.0);
+		cell(f, 9, "%.2f", q->ok, q->conv);
+		cell(f, 9, "%.2f", q->ok, q->direct);
+		cell(f, 11, "%+.2f", q->ok, q->diff);
+		cell(f, 7, "%.2f", q->has_ci, q->half);
+		fprintf(f, "%s", q->has_ci && q->half > m->target ? "!" : " ");
 		cell(f, 7, "%.3f", q->ok, q->ratio);
 		if (q->has_ci)
 			fprintf(f, " [%5.3f,%5.3f]%s", q->lo, q->hi, q->sig ? " *" : "");
 		else
-			fprintf(f, "   (no pairs)");
+			fprintf(f, "  (%zu pairs)", q->pairs);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "\n");
@@ -55,7 +56,11 @@ int section_tables(struct report *r, const struct rgroup *g)
 		if (rmodel_reps(&m->cases[g->cases[i]]) > reps)
 			reps = rmodel_reps(&m->cases[g->cases[i]]);
 	fprintf(f, "== %s ==\n", g->name);
-	fprintf(f, "ns per page, median of up to %zu repetitions; * = 95%% CI of the ratio\nexcludes 1.0\n\n", reps);
+	fprintf(f, "%s per page, median of up to %zu repetitions. diff and ratio: Hodges-Lehmann\n"
+		"estimates of the repetitions paired by index; +-CI = half-width of the diff's\n"
+		"95%% CI (ns/page)%s; * = the ratio's 95%% CI excludes 1.0\n\n",
+		m->tcol == RCOL_NS_PER_PAGE_MEDIAN ? "Median-iteration ns" : "ns", reps,
+		isnan(m->target) ? "" : ", ! = wider than the precision target");
 	if (!m->nr_comps)
 		fprintf(f, "No comparison: no backend ran with its declared counterpart\n(pfnbench list backends).\n\n");
 	for (size_t k = 0; k < m->nr_comps; k++)

@@ -83,6 +83,7 @@ struct result_row {
 	/* measurements: empty fields when not valid (e.g. skipped rows) */
 	struct result_opt iterations;
 	struct result_opt ns_per_page;
+	struct result_opt ns_per_page_median;   /* of the repetition's iterations */
 	struct result_opt ns_per_call;
 	struct result_opt pages_per_sec;
 	struct result_opt bytes_alloc_per_page;
@@ -92,6 +93,7 @@ struct result_row {
 	struct result_opt counter[PC_NR];       /* per page, by enum pfn_counter */
 	struct result_opt stage[PFN_STAGE_NR];  /* ns per page, by enum pfn_stage */
 	struct result_opt callgrind_ir_per_page;
+	struct result_opt precision_ns_per_page; /* the case's reached 95% CI half-width */
 };
 
 /*
@@ -127,6 +129,7 @@ struct result_row {
 	X(REPETITION, "repetition", UINT, repetition, 0)                                 \
 	X(ITERATIONS, "iterations", OPT, iterations, 0)                                  \
 	X(NS_PER_PAGE, "ns_per_page", OPT, ns_per_page, 0)                               \
+	X(NS_PER_PAGE_MEDIAN, "ns_per_page_median", OPT, ns_per_page_median, RESULT_FROM_GB) \
 	X(NS_PER_CALL, "ns_per_call", OPT, ns_per_call, 0)                               \
 	X(PAGES_PER_SEC, "pages_per_sec", OPT, pages_per_sec, 0)                         \
 	X(BYTES_ALLOC_PER_PAGE, "bytes_alloc_per_page", OPT, bytes_alloc_per_page, RESULT_FROM_GB) \
@@ -136,7 +139,8 @@ struct result_row {
 	X(FAULTS_PER_PAGE, "faults_per_page", OPT, faults_per_page, RESULT_FROM_GB)      \
 	PFN_COUNTERS(XC)                                                                 \
 	PFN_STAGES(XS)                                                                   \
-	X(CALLGRIND_IR_PER_PAGE, "callgrind_ir_per_page", OPT, callgrind_ir_per_page, 0)
+	X(CALLGRIND_IR_PER_PAGE, "callgrind_ir_per_page", OPT, callgrind_ir_per_page, 0) \
+	X(PRECISION_NS_PER_PAGE, "precision_ns_per_page", OPT, precision_ns_per_page, 0)
 
 #define RESULT_COL_ENUM(ID, name, type, member, flags) RCOL_##ID,
 #define RESULT_COL_ENUM_COUNTER(ID, name, label, alias, group, lead, figure, type, config) RCOL_CTR_##ID,

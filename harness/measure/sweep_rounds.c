@@ -1,0 +1,319 @@
+/*
+ * sweep_rounds.c - the rounds of `pfnbench run` and their stopping rule.
+ *
+ * A round runs every backend of every case still running once: the cases
+ * in a random order (reproducible from the seed and the round), the
+ * backends of one case one after the other in a random order of their own
+ * (sweep_gbench.c registers them so, and Google Benchmark runs them in
+ * that order).  So repetition r of a conversion backend and repetition r
+ * of its declared counterpart ran next to each other, on address spaces
+ * built from the same description: the report pairs them by r, and drift
+ * of the machine between rounds falls on both sides of every pair.
+ *
+ * The stopping rule, checked between rounds for each case still running:
+ *
+ *   rounds < repetitions                      -> go on
+ *   precision = none                          -> stop ("repetitions")
+ *   no declared comparison with values        -> stop ("no comparison")
+ *   every comparison's 95% CI half-width of
+ *     the paired differences <= precision     -> stop ("precision reached")
+ *   max_time spent by the case                -> stop ("max_time")
+ *   otherwise                                 -> go on
+ *
+ * The half-width is paired.h's (Hodges-Lehmann, signed-rank interval) of
+ * ns_per_page_median (the median iteration of each repetition), the same
+ * numbers the report pairs.  A case stops as a whole: its backends keep
+ * the same number of repetitions.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "comparisons.h"
+#include "paired.h"
+#include "sweep_priv.h"
+
+/* never more rounds than this, whatever the cap */
+#define SWEEP_MAX_ROUNDS 100000u
+
+int sweep_rounds_init(struct sweep *sw)
+{
+	sw->crun = calloc(sw->nr_cases ? sw->nr_cases : 1, sizeof(*sw->crun));
+	if (!sw->crun)
+		return -ENOMEM;
+	for (size_t i = 0; i < sw->nr_cases; i++)
+		sw->crun[i].reached = NAN;
+	return 0;
+}
+
+int sweep_rounds_value(struct sweep_bench *sb, unsigned round, double v)
+{
+	if (round >= sb->nr_vals) {
+		size_t n = round + 16;
+		double *p = realloc(sb->vals, n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		for (size_t i = sb->nr_vals; i < n; i++)
+			p[i] = NAN;
+		sb->vals = p;
+		sb->nr_vals = n;
+	}
+	sb->vals[round] = v;
+	return 0;
+}
+
+/* The bench of backend ops in case ci, or NULL. */
+static struct sweep_bench *case_bench(struct sweep *sw, size_t ci, const struct pfn_backend_ops *ops)
+{
+	struct sweep_bench *b = sweep_case_benches(sw, ci);
+
+	for (size_t i = 0; i < sw->cfg->nr_backends; i++)
+		if (b[i].ops == ops)
+			return &b[i];
+	return NULL;
+}
+
+/*
+ * The largest 95% CI half-width over case ci's comparisons into *reached
+ * (NAN when one has too few pairs for an interval).  Returns how many
+ * comparisons have values, or -ENOMEM.
+ */
+static int case_precision(struct sweep *sw, size_t ci, double *reached)
+{
+	struct pfn_comparison all[PFN_MAX_COMPARISONS];
+	size_t nc = pfn_comparisons(all), rounds = sw->crun[ci].rounds;
+	double *a = malloc((rounds + 1) * sizeof(*a)), *b = malloc((rounds + 1) * sizeof(*b));
+	int have = 0;
+
+	*reached = -INFINITY;
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < nc; k++) {
+		struct sweep_bench *c = case_bench(sw, ci, all[k].conv), *d = case_bench(sw, ci, all[k].direct);
+		struct paired_cmp pc;
+		size_t n = 0;
+
+		if (!c || !d)
+			continue;
+		for (size_t r = 0; r < rounds && r < c->nr_vals && r < d->nr_vals; r++)
+			if (!isnan(c->vals[r]) && !isnan(d->vals[r])) {
+				a[n] = c->vals[r];
+				b[n++] = d->vals[r];
+			}
+		if (!n)
+			continue;
+		have++;
+		if (paired_compare(a, b, n, &pc) || isnan(pc.diff.half)) {
+			*reached = NAN;
+			continue;
+		}
+		if (!isnan(*reached) && pc.diff.half > *reached)
+			*reached = pc.diff.half;
+	}
+	free(a);
+	free(b);
+	if (!have)
+		*reached = NAN;
+	return have;
+}
+
+/* Write the case's reached precision into each of its rows. */
+static void case_rows(struct sweep *sw, size_t ci)
+{
+	const char *key = sw->cases[ci].key;
+	double v = sw->crun[ci].reached;
+
+	for (size_t i = 0; i < sw->csv->nr_rows; i++)
+		if (!strcmp(sw->csv->rows[i].case_name, key))
+			sw->csv->rows[i].precision_ns_per_page = (struct result_opt){ v, !isnan(v) };
+}
+
+static void case_stop(struct sweep *sw, size_t ci, const char *why)
+{
+	sw->crun[ci].done = true;
+	sw->crun[ci].stopped = why;
+	case_rows(sw, ci);
+}
+
+size_t sweep_rounds_judge(struct sweep *sw)
+{
+	const struct sweep_config *cfg = sw->cfg;
+	size_t going = 0;
+
+	for (size_t ci = 0; ci < sw->nr_cases; ci++) {
+		struct sweep_case_run *cr = &sw->crun[ci];
+		int have;
+
+		if (cr->done)
+			continue;
+		have = case_precision(sw, ci, &cr->reached);
+		if (cr->rounds < cfg->repetitions) {
+			going++;
+			continue;
+		}
+		if (cfg->precision_ns <= 0)
+			case_stop(sw, ci, SWEEP_STOP_REPETITIONS);
+		else if (have == 0)
+			case_stop(sw, ci, SWEEP_STOP_NO_PAIRS);
+		else if (have > 0 && !isnan(cr->reached) && cr->reached <= cfg->precision_ns)
+			case_stop(sw, ci, SWEEP_STOP_TARGET);
+		else if (cr->seconds >= cfg->max_time_s || cr->rounds >= SWEEP_MAX_ROUNDS)
+			case_stop(sw, ci, SWEEP_STOP_TIME);
+		else
+			going++;
+	}
+	return going;
+}
+
+void sweep_rounds_stop_all(struct sweep *sw, const char *why)
+{
+	for (size_t ci = 0; sw->crun && ci < sw->nr_cases; ci++)
+		if (!sw->crun[ci].done) {
+			case_precision(sw, ci, &sw->crun[ci].reached);
+			case_stop(sw, ci, why);
+		}
+}
+
+/* splitmix64: the round's order from the seed, the same on every run */
+static uint64_t mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void sweep_rounds_shuffle(size_t *v, size_t n, uint64_t seed, unsigned round)
+{
+	uint64_t s = seed ^ ((uint64_t)round * 0x2545f4914f6cdd1dULL);
+
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)(mix(&s) % i);
+		size_t t = v[i - 1];
+
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
+/* ---- gbench.json ----------------------------------------------------------- */
+
+/* The registered name of a run: its "run_name" without the suffixes Google Benchmark adds. */
+static const char *registered_name(struct sweep *sw, const char *run_name)
+{
+	static const char *const gb_suffixes[] = { "min_time:", "iterations:", "repeats:", "manual_time",
+						   "real_time", "threads:" };
+
+	for (size_t i = 0; i < sw->nr_benches; i++) {
+		size_t l = strlen(sw->benches[i].name);
+
+		if (strncmp(run_name, sw->benches[i].name, l))
+			continue;
+		if (run_name[l] == '\0')
+			return sw->benches[i].name;
+		if (run_name[l] != '/')
+			continue;
+		for (size_t k = 0; k < sizeof(gb_suffixes) / sizeof(gb_suffixes[0]); k++)
+			if (!strncmp(run_name + l + 1, gb_suffixes[k], strlen(gb_suffixes[k])))
+				return sw->benches[i].name;
+	}
+	return NULL;
+}
+
+int sweep_rounds_merge_json(struct sweep *sw, const char *path)
+{
+	json_error_t je;
+	json_t *round = json_load_file(path, 0, &je), *runs, *all, *run;
+	size_t i;
+	char *text;
+	int ret;
+
+	unlink(path);
+	if (!round)
+		return -EIO;
+	runs = json_object_get(round, "benchmarks");
+	if (!sw->gbench) {
+		sw->gbench = json_incref(round);
+		all = json_array();
+		json_object_set_new(sw->gbench, "benchmarks", all);
+	} else {
+		all = json_object_get(sw->gbench, "benchmarks");
+	}
+	json_array_foreach(runs, i, run) {
+		const char *rn = json_string_value(json_object_get(run, "run_name"));
+		const char *name = rn ? registered_name(sw, rn) : NULL;
+		size_t reps = 0, k;
+		json_t *o;
+
+		if (name) {
+			/* one name for every round, so that compare.py sees the repetitions together */
+			json_array_foreach(all, k, o)
+				reps += !strcmp(json_string_value(json_object_get(o, "name")) ?: "", name);
+			json_object_set_new(run, "name", json_string(name));
+			json_object_set_new(run, "run_name", json_string(name));
+			json_object_set_new(run, "repetition_index", json_integer((json_int_t)reps));
+			json_object_set_new(run, "round", json_integer(sw->round));
+			json_array_foreach(all, k, o)
+				if (!strcmp(json_string_value(json_object_get(o, "name")) ?: "", name))
+					json_object_set_new(o, "repetitions", json_integer((json_int_t)reps + 1));
+			json_object_set_new(run, "repetitions", json_integer((json_int_t)reps + 1));
+		}
+		json_array_append(all, run);
+	}
+	json_decref(round);
+	text = json_dumps(sw->gbench, JSON_INDENT(2));
+	if (!text)
+		return -ENOMEM;
+	ret = results_write_atomic(sw->dir, "gbench.json", text, strlen(text));
+	free(text);
+	return ret;
+}
+
+/* ---- meta.json -------------------------------------------------------------- */
+
+json_t *sweep_rounds_json(const struct sweep *sw)
+{
+	const struct sweep_config *cfg = sw->cfg;
+	json_t *o = json_object(), *cases = json_object();
+	size_t met = 0, judged = 0;
+
+	if (!o || !cases) {
+		json_decref(o);
+		json_decref(cases);
+		return NULL;
+	}
+	json_object_set_new(o, "target_ns_per_page", cfg->precision_ns > 0 ? json_real(cfg->precision_ns) : json_null());
+	json_object_set_new(o, "max_time_s", json_real(cfg->max_time_s));
+	json_object_set_new(o, "min_repetitions", json_integer(cfg->repetitions));
+	json_object_set_new(o, "metric", json_string("ns_per_page_median"));
+	json_object_set_new(o, "interval", json_string("Hodges-Lehmann, Wilcoxon signed-rank 95%, half-width"));
+	for (size_t ci = 0; sw->crun && ci < sw->nr_cases; ci++) {
+		const struct sweep_case_run *cr = &sw->crun[ci];
+		bool ok = cfg->precision_ns > 0 && !isnan(cr->reached) && cr->reached <= cfg->precision_ns;
+
+		if (!cr->rounds)
+			continue;
+		if (cfg->precision_ns > 0 && !isnan(cr->reached)) {
+			judged++;
+			met += ok;
+		}
+		json_object_set_new(cases, sw->cases[ci].key,
+				    json_pack("{s:i, s:o, s:b, s:s, s:f}", "repetitions", (json_int_t)cr->rounds,
+					      "reached_ns_per_page", isnan(cr->reached) ? json_null() : json_real(cr->reached),
+					      "met", ok, "stopped", cr->stopped ? cr->stopped : "running", "seconds",
+					      cr->seconds));
+	}
+	json_object_set_new(o, "cases_met", json_integer((json_int_t)met));
+	json_object_set_new(o, "cases_with_interval", json_integer((json_int_t)judged));
+	json_object_set_new(o, "rounds", json_integer(sw->round));
+	json_object_set_new(o, "cases", cases);
+	return o;
+}
