@@ -101,7 +101,8 @@ static void test_columns(void **state)
 	}
 	assert_string_equal(result_columns[0].name, "case");
 	assert_string_equal(result_columns[RCOL_NS_PER_PAGE].name, "ns_per_page");
-	assert_string_equal(result_columns[RCOL_NR - 1].name, "callgrind_ir_per_page");
+	assert_string_equal(result_columns[RCOL_NR - 1].name, "precision_ns_per_page");
+	assert_string_equal(result_columns[RCOL_NS_PER_PAGE + 1].name, "ns_per_page_median");
 	assert_ptr_equal(result_row_opt(&row, RCOL_COUNTER(PC_CYCLES)), &row.counter[PC_CYCLES]);
 	assert_ptr_equal(result_row_opt(&row, RCOL_STAGE(PFN_STAGE_DMA)), &row.stage[PFN_STAGE_DMA]);
 	assert_ptr_equal(result_row_opt(&row, RCOL_NS_PER_PAGE), &row.ns_per_page);

@@ -44,6 +44,7 @@ const struct config_key config_keys[] = {
 		  "declared comparison whose two backends ran); rounds go on for the cases that have not reached "
 		  "it until max_time; none = exactly repetitions rounds" },
 	{ "sweep", "max_time", CONFIG_T_DOUBLE, AT(max_time_s), 0, 0, 86400, .dflt = "10", .unit = "seconds",
+	  .json = "max_time_s",
 	  .hint = "seconds, e.g. 10",
 	  .help = "with precision: the most seconds one case (every backend and repetition, set-up included) "
 		  "may take; a case still short of the target then stops, marked in the report" },

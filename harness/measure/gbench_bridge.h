@@ -16,12 +16,14 @@
  *       -> fn(st, arg) { while (gb_keep_running(st)) { ...timed... } }
  *       -> cb(ctx, report) once per case and repetition
  *
- * Interleaving: the sweep passes --benchmark_enable_random_interleaving=true
- * so that the repetitions of all cases (and so both backends of a case) are
- * run in a random interleaved order instead of back to back; drift of the
- * machine (frequency, other tenants) then spreads over both backends instead
- * of biasing one.  Results are still reported per case, after all of its
- * repetitions.
+ * Order: without --benchmark_enable_random_interleaving, Google Benchmark
+ * runs the registered benchmarks in registration order, each repetition of
+ * one after the other.  The sweep registers one repetition of each bench
+ * per gb_run() and orders them itself (sweep_rounds.c: the cases of a round
+ * shuffled, the backends of a case next to each other), so drift of the
+ * machine spreads over both sides of every paired comparison.  With the
+ * flag, Google Benchmark would shuffle the repetitions of all cases;
+ * results are reported per case, after all of its repetitions.
  *
  * Left out on purpose: arguments/ranges (the case name carries the
  * parameters), complexity, fixtures, memory managers, CSV output.

@@ -252,6 +252,7 @@ void sweep_free(struct sweep *sw)
 	json_decref(sw->fixed_costs);
 	topo_close(sw->topo);
 	json_decref(sw->gbench);
+	json_decref(sw->gbench_reps);
 	free(sw->crun);
 	for (size_t i = 0; sw->benches && i < sw->nr_benches; i++)
 		free(sw->benches[i].vals);

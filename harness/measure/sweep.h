@@ -1,6 +1,6 @@
 /*
  * sweep.h - `pfnbench run`: expand a sweep config into cases, register one
- * Google Benchmark per case and backend, run them interleaved, and write
+ * Google Benchmark per case and backend, run them in rounds (sweep_rounds.c), and write
  * the results directory (docs/results-format.md).
  */
 #ifndef PFNBENCH_SWEEP_H

@@ -1,10 +1,13 @@
 /*
  * sweep_gbench.c - the Google Benchmark driver behind `pfnbench run`: one
- * benchmark per case and backend, named BACKEND/CASE, run with the
- * repetitions of all of them in a random interleaved order
- * (--benchmark_enable_random_interleaving), so both backends of a case are
- * measured side by side on the same address space (the same seeded
- * description, built afresh for each repetition).
+ * benchmark per case and backend, named BACKEND/CASE, run in rounds
+ * (sweep_rounds.c): each round registers one repetition of every backend
+ * of every case still running, the cases in a random order and the
+ * backends of a case one after the other, and Google Benchmark runs them
+ * in that order; so both backends of a case are measured side by side on
+ * the same address space (the same seeded description, built afresh for
+ * each repetition).  Between rounds the stopping rule decides which cases
+ * go on (precision, max_time).
  *
  * What one timed iteration is (sweep_bench_fn):
  *
@@ -26,7 +29,10 @@
  * once per iteration, so with inner > 1 only the first pass of an
  * iteration starts cold (the config's help says so).  One untimed warm-up
  * pass precedes the loop.  The perf counters are enabled around the timed
- * region only.
+ * region only.  Each iteration's time is kept: ns_per_page_median is their
+ * median (ns_per_page, Google Benchmark's, their mean).  With stages =
+ * separate, staged passes follow the timed loop in the first `repetitions`
+ * rounds (bench_stages_apart()).
  *
  * The time of the null backend, which does no fault work, is this loop's
  * own cost per page: the report shows it next to the others.
@@ -56,6 +62,8 @@
 #define SWEEP_INTERRUPTED "interrupted"
 /* pages faulted per repetition of a case whose workload asks for faults */
 #define SWEEP_FAULT_PAGES 16384UL
+/* iterations of a repetition that does not rebuild, at the least (after round 0) */
+#define SWEEP_MIN_ITERATIONS 15
 /* rewrite results.csv at most this often (and always at the end) */
 #define SWEEP_COMMIT_INTERVAL_NS 1000000000ULL
 
@@ -67,6 +75,7 @@ struct bench_state {
 	char why[RESULT_STR_LONG];
 	uint64_t stage_ns[PFN_STAGE_NR];
 	double stage_pages;		/* the pages stage_ns covers */
+	int warm;			/* SWEEP_WARM_*: did the warm-up pass fault */
 	unsigned long faults, walks, calls_per_pass, inner;
 	uint64_t iters;
 	uint64_t *it_ns;		/* each timed iteration's time */
@@ -113,6 +122,7 @@ static int bench_start(struct gb_state *st, struct bench_state *bs)
 	 * repeat `inner` times.
 	 */
 	bs->inner = bs->faults > 0 ? 1 : (SWEEP_MIN_PAGES_PER_ITER + sc->npages - 1) / sc->npages;
+	bs->warm = bs->faults > 0 ? SWEEP_WARM_FAULTED : SWEEP_WARM_CLEAN;
 	return 0;
 }
 
@@ -279,6 +289,7 @@ static void bench_record(struct bench_state *bs)
 	int actual[EMU_MEM_NR_KINDS];
 
 	sb->pages_per_iter = bs->inner * bs->sc->npages;
+	sb->warm = bs->warm;
 	if (placement_verify(bs->t.place, actual) == 0) {
 		/* per-call arrays come from the placed memory too (pfn_kvmalloc) */
 		placement_format_actual(actual, sb->placement_actual, sizeof(sb->placement_actual));
@@ -482,6 +493,14 @@ static int register_round(struct sweep *sw, size_t *order, size_t *border)
 			 */
 			gbo.iterations = sc->may_fault ? (int64_t)((SWEEP_FAULT_PAGES + sc->npages - 1) / sc->npages)
 							: sb->iterations;
+			/*
+			 * A backend whose passes did not fault in a case that may
+			 * (another backend's request does) needs no rebuilds:
+			 * at least SWEEP_MIN_ITERATIONS iterations, so that the
+			 * median iteration is one a preemption did not stretch.
+			 */
+			if (sc->may_fault && sb->warm == SWEEP_WARM_CLEAN && gbo.iterations < SWEEP_MIN_ITERATIONS)
+				gbo.iterations = SWEEP_MIN_ITERATIONS;
 			ret = gb_register(sb->name, sweep_bench_fn, sb, &gbo);
 			if (ret)
 				return ret;
@@ -505,6 +524,7 @@ static int run_rounds(struct sweep *sw, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/gbench-round.json", sw->dir);
 	for (sw->round = 0;; sw->round++) {
 		size_t before = sw->nr_reports, going;
+		uint64_t t0 = case_now_ns();
 
 		ret = register_round(sw, order, border);
 		if (ret <= 0) {
@@ -527,20 +547,27 @@ static int run_rounds(struct sweep *sw, char *err, size_t errlen)
 		}
 		if (!ret)
 			ret = sweep_rounds_merge_json(sw, path);
+		if (!ret && case_now_ns() - sw->t_last_json_ns >= SWEEP_COMMIT_INTERVAL_NS) {
+			ret = sweep_rounds_write_json(sw);
+			sw->t_last_json_ns = case_now_ns();
+		}
 		if (ret)
 			break;
 		if (sw->opt->stop && *sw->opt->stop) {
 			sweep_rounds_stop_all(sw, "interrupted");
 			break;
 		}
+		sweep_rounds_charge(sw, (double)(case_now_ns() - t0) * 1e-9);
 		going = sweep_rounds_judge(sw);
-		commit(sw, true);
+		commit(sw, false);
 		fprintf(stderr, "[round %u] %zu runs, %zu of %zu cases go on, %.1fs elapsed\n", sw->round + 1,
 			sw->nr_reports - before, going, sw->nr_cases, (case_now_ns() - sw->t_start_ns) * 1e-9);
 		if (!going)
 			break;
 	}
 	sw->round++;
+	if (!ret)
+		ret = sweep_rounds_write_json(sw);
 out:
 	free(order);
 	free(border);

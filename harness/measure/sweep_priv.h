@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "case.h"
+#include "comparisons.h"
 #include "results.h"
 #include "sweep.h"
 
@@ -23,6 +24,10 @@
 #define SWEEP_MIN_PAGES_PER_ITER 4096UL
 
 struct sweep;
+
+#define SWEEP_WARM_UNKNOWN 0
+#define SWEEP_WARM_CLEAN 1
+#define SWEEP_WARM_FAULTED 2
 
 /* One registered benchmark: a case run by one backend. */
 struct sweep_bench {
@@ -37,6 +42,7 @@ struct sweep_bench {
 	bool skipped_recorded;
 	/* the rounds (sweep_rounds.c) */
 	int64_t iterations;             /* per thread, from round 0; 0 = not known yet */
+	int warm;                       /* SWEEP_WARM_*: did its warm-up pass fault */
 	bool dead;                      /* skipped: not run again */
 	double *vals;                   /* vals[round]: the paired metric, NAN when missing */
 	size_t nr_vals;
@@ -44,11 +50,14 @@ struct sweep_bench {
 
 /* Where one case stands in the rounds (sweep_rounds.c). */
 struct sweep_case_run {
-	double seconds;                 /* wall time of its benchmark calls, set-up included */
+	double seconds;                 /* wall time of its benchmark calls, set-up included,
+					   and its share of each round's time around them */
+	double seconds_before;          /* seconds when the round began */
 	unsigned rounds;                /* rounds it ran */
 	bool done;
 	double reached;                 /* the largest 95% CI half-width of its comparisons, NAN none */
 	const char *stopped;            /* why it stopped (SWEEP_STOP_*) */
+	double half[PFN_MAX_COMPARISONS]; /* each declared comparison's half-width, NAN none */
 };
 
 /* One run of `pfnbench run` or `pfnbench callgrind`. */
@@ -79,6 +88,8 @@ struct sweep {
 	struct sweep_case_run *crun;    /* per case (NULL for callgrind) */
 	unsigned round;                 /* the round running */
 	json_t *gbench;                 /* gbench.json so far: every round's runs */
+	json_t *gbench_reps;            /* registered name -> its runs in gbench */
+	uint64_t t_last_json_ns;        /* gbench.json last written */
 	const char *kind;             /* meta.json "kind": "timing" or "callgrind" */
 	char valgrind_version[64];    /* callgrind: `valgrind --version` */
 };
@@ -140,9 +151,19 @@ void sweep_rounds_stop_all(struct sweep *sw, const char *why);
 /*
  * Append the runs of the round's Google Benchmark JSON at path to
  * sw->gbench (names made the registered name, repetition_index the
- * round), write DIR/gbench.json atomically and remove path.  0 or -errno.
+ * bench's count) and remove path.  0 or -errno.
  */
 int sweep_rounds_merge_json(struct sweep *sw, const char *path);
+/* Write sw->gbench as DIR/gbench.json, atomically.  0 or -errno. */
+int sweep_rounds_write_json(struct sweep *sw);
+
+/*
+ * After a round of wall time round_s: charge each case that ran in it
+ * its share of the time outside the benchmark calls (Google Benchmark,
+ * the files), in proportion to none: equally, so that the cases' seconds
+ * add up to the wall time of the rounds and max_time bounds the sweep.
+ */
+void sweep_rounds_charge(struct sweep *sw, double round_s);
 
 /* meta.json's "precision": the target, the cap, and every case's stand. */
 json_t *sweep_rounds_json(const struct sweep *sw);

@@ -44,8 +44,11 @@ int sweep_rounds_init(struct sweep *sw)
 	sw->crun = calloc(sw->nr_cases ? sw->nr_cases : 1, sizeof(*sw->crun));
 	if (!sw->crun)
 		return -ENOMEM;
-	for (size_t i = 0; i < sw->nr_cases; i++)
+	for (size_t i = 0; i < sw->nr_cases; i++) {
 		sw->crun[i].reached = NAN;
+		for (size_t k = 0; k < PFN_MAX_COMPARISONS; k++)
+			sw->crun[i].half[k] = NAN;
+	}
 	return 0;
 }
 
@@ -114,6 +117,7 @@ static int case_precision(struct sweep *sw, size_t ci, double *reached)
 			*reached = NAN;
 			continue;
 		}
+		sw->crun[ci].half[k] = pc.diff.half;
 		if (!isnan(*reached) && pc.diff.half > *reached)
 			*reached = pc.diff.half;
 	}
@@ -233,8 +237,6 @@ int sweep_rounds_merge_json(struct sweep *sw, const char *path)
 	json_error_t je;
 	json_t *round = json_load_file(path, 0, &je), *runs, *all, *run;
 	size_t i;
-	char *text;
-	int ret;
 
 	unlink(path);
 	if (!round)
@@ -244,31 +246,50 @@ int sweep_rounds_merge_json(struct sweep *sw, const char *path)
 		sw->gbench = json_incref(round);
 		all = json_array();
 		json_object_set_new(sw->gbench, "benchmarks", all);
+		sw->gbench_reps = json_object();
+		if (!all || !sw->gbench_reps) {
+			json_decref(round);
+			return -ENOMEM;
+		}
 	} else {
 		all = json_object_get(sw->gbench, "benchmarks");
 	}
 	json_array_foreach(runs, i, run) {
 		const char *rn = json_string_value(json_object_get(run, "run_name"));
 		const char *name = rn ? registered_name(sw, rn) : NULL;
-		size_t reps = 0, k;
-		json_t *o;
 
 		if (name) {
 			/* one name for every round, so that compare.py sees the repetitions together */
-			json_array_foreach(all, k, o)
-				reps += !strcmp(json_string_value(json_object_get(o, "name")) ?: "", name);
+			json_int_t reps = json_integer_value(json_object_get(sw->gbench_reps, name));
+
 			json_object_set_new(run, "name", json_string(name));
 			json_object_set_new(run, "run_name", json_string(name));
-			json_object_set_new(run, "repetition_index", json_integer((json_int_t)reps));
+			json_object_set_new(run, "repetition_index", json_integer(reps));
 			json_object_set_new(run, "round", json_integer(sw->round));
-			json_array_foreach(all, k, o)
-				if (!strcmp(json_string_value(json_object_get(o, "name")) ?: "", name))
-					json_object_set_new(o, "repetitions", json_integer((json_int_t)reps + 1));
-			json_object_set_new(run, "repetitions", json_integer((json_int_t)reps + 1));
+			json_object_set_new(sw->gbench_reps, name, json_integer(reps + 1));
 		}
 		json_array_append(all, run);
 	}
 	json_decref(round);
+	return 0;
+}
+
+int sweep_rounds_write_json(struct sweep *sw)
+{
+	json_t *all = json_object_get(sw->gbench, "benchmarks"), *run;
+	char *text;
+	size_t i;
+	int ret;
+
+	if (!sw->gbench)
+		return 0;
+	/* each run's "repetitions": its bench's count so far */
+	json_array_foreach(all, i, run) {
+		json_t *n = json_object_get(sw->gbench_reps, json_string_value(json_object_get(run, "name")) ?: "");
+
+		if (n)
+			json_object_set(run, "repetitions", n);
+	}
 	text = json_dumps(sw->gbench, JSON_INDENT(2));
 	if (!text)
 		return -ENOMEM;
@@ -284,6 +305,8 @@ json_t *sweep_rounds_json(const struct sweep *sw)
 	const struct sweep_config *cfg = sw->cfg;
 	json_t *o = json_object(), *cases = json_object();
 	size_t met = 0, judged = 0;
+	struct pfn_comparison all[PFN_MAX_COMPARISONS];
+	size_t nc = pfn_comparisons(all);
 
 	if (!o || !cases) {
 		json_decref(o);
@@ -305,15 +328,48 @@ json_t *sweep_rounds_json(const struct sweep *sw)
 			judged++;
 			met += ok;
 		}
-		json_object_set_new(cases, sw->cases[ci].key,
-				    json_pack("{s:i, s:o, s:b, s:s, s:f}", "repetitions", (json_int_t)cr->rounds,
-					      "reached_ns_per_page", isnan(cr->reached) ? json_null() : json_real(cr->reached),
-					      "met", ok, "stopped", cr->stopped ? cr->stopped : "running", "seconds",
-					      cr->seconds));
+		{
+			json_t *per = json_object();
+
+			for (size_t k = 0; per && k < nc; k++) {
+				char name[2 * RESULT_STR_SHORT + 2];
+
+				if (isnan(cr->half[k]))
+					continue;
+				pfn_comparison_name(&all[k], name, sizeof(name));
+				json_object_set_new(per, name, json_real(cr->half[k]));
+			}
+			json_object_set_new(cases, sw->cases[ci].key,
+					    json_pack("{s:i, s:o, s:b, s:s, s:f, s:o}", "repetitions",
+						      (json_int_t)cr->rounds, "reached_ns_per_page",
+						      isnan(cr->reached) ? json_null() : json_real(cr->reached), "met", ok,
+						      "stopped", cr->stopped ? cr->stopped : "running", "seconds",
+						      cr->seconds, "comparisons", per ? per : json_object()));
+		}
 	}
 	json_object_set_new(o, "cases_met", json_integer((json_int_t)met));
 	json_object_set_new(o, "cases_with_interval", json_integer((json_int_t)judged));
 	json_object_set_new(o, "rounds", json_integer(sw->round));
 	json_object_set_new(o, "cases", cases);
 	return o;
+}
+
+void sweep_rounds_charge(struct sweep *sw, double round_s)
+{
+	double inside = 0;
+	size_t ran = 0;
+
+	/* before sweep_rounds_judge(): the cases not done are those that ran */
+	for (size_t ci = 0; ci < sw->nr_cases; ci++)
+		if (!sw->crun[ci].done) {
+			inside += sw->crun[ci].seconds - sw->crun[ci].seconds_before;
+			ran++;
+		}
+	for (size_t ci = 0; ci < sw->nr_cases; ci++) {
+		struct sweep_case_run *cr = &sw->crun[ci];
+
+		if (!cr->done && round_s > inside)
+			cr->seconds += (round_s - inside) / (double)ran;
+		cr->seconds_before = cr->seconds;
+	}
 }

@@ -67,11 +67,11 @@ static void findings_ratio(struct report *r, const struct rgroup *g, char *text,
 	size_t n = g->nr_cases;
 
 	ADD("%s/%s is largest at npages %ld (ratio %.3f, %+.2f ns/page, %+.1f%%)", cv, dn,
-	    r->m->cases[g->cases[imax]].npages, g->ratio[imax].ratio, g->ratio[imax].conv - g->ratio[imax].direct,
+	    r->m->cases[g->cases[imax]].npages, g->ratio[imax].ratio, g->ratio[imax].diff,
 	    (g->ratio[imax].ratio - 1) * 100);
 	if (imin != imax)
 		ADD(" and smallest at npages %ld (ratio %.3f, %+.2f ns/page).", r->m->cases[g->cases[imin]].npages,
-		    g->ratio[imin].ratio, g->ratio[imin].conv - g->ratio[imin].direct);
+		    g->ratio[imin].ratio, g->ratio[imin].diff);
 	else
 		ADD(".");
 	/* the era-B side slower than the conversion side anywhere? */
@@ -171,7 +171,7 @@ static int findings_others(struct report *r, const struct rgroup *g, char *text,
 			ADD(" and %.3g ns/page at npages %ld (%.1f%%)", n1, m->cases[g->cases[last]].npages,
 			    n1 / d1 * 100);
 		ADD(".");
-		if (g->ratio[first].ok && n0 >= fabs(g->ratio[first].conv - g->ratio[first].direct))
+		if (g->ratio[first].ok && n0 >= fabs(g->ratio[first].diff))
 			ADD(" At npages %ld the harness costs more than the difference.",
 			    m->cases[g->cases[first]].npages);
 	}
@@ -275,10 +275,15 @@ int section_method(struct report *r, const struct rgroup *g)
 	wrap(f, "Every number is the median over the repetitions of one case (rows with status other than ok are "
 	     "left out). A comparison puts a conversion backend (era C, or the 2018 thread's era A) beside the "
 	     "era-B backend it declares as its counterpart (pfnbench list backends); the first is the headline. "
-	     "diff = conv - direct; diff % = diff / direct. ratio = median(conv) / "
-	     "median(direct). The 95% CI of the ratio is a t-interval on the mean of log(conv_i / direct_i), "
-	     "repetitions paired by index i (exp(mean +- t(n-1) * sd / sqrt(n))); no bootstrap. * marks a CI "
-	     "that excludes 1.0. Counter tables show only counters with values in results.csv. Stage shares are "
+	     "The comparisons pair ns_per_page_median (the median iteration of a repetition) where the results "
+	     "have it, else ns_per_page; repetition i of the two backends ran next to each other in round i "
+	     "and are paired. diff is the Hodges-Lehmann estimate of conv_i - direct_i (the median of the "
+	     "averages of every two paired differences) with the Wilcoxon signed-rank 95% interval; +-CI is "
+	     "half its width, the precision reached; ! marks one wider than the run's precision target. ratio "
+	     "is the same estimate of log(conv_i / direct_i), transformed back, with its interval, so that it "
+	     "lies inside it; * marks an interval that excludes 1.0. One outlier pair cannot move either; 6 "
+	     "pairs are the fewest with an interval. Counter tables show only counters with values in "
+	     "results.csv. Stage shares are "
 	     "of the sum of the stage medians; the conversion share is a backend's alloc + pass stages over "
 	     "that sum. Memory floor = the bytes per page the path must move (harness/analyze/costmodel.c: page-table "
 	     "entries, the HMM entry, faults, DMA map, and each backend's declared traffic: requests, pass, "

@@ -57,7 +57,7 @@ for workload in ["mirror", "thp"]:
         for backend in BACKENDS:
             mean = backend_ns(workload, backend, npages)
             noise = 0.12 if npages >= 262144 else 0.015
-            for rep in range(5):
+            for rep in range(6):
                 ns = mean * (1.0 + rng.gauss(0.0, noise))
                 calls = npages // batch
                 r = dict.fromkeys(COLS, "")

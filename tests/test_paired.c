@@ -1,0 +1,311 @@
+/*
+ * test_paired.c - the robust paired statistics (common/paired.c) against
+ * known values, and the sweep's stopping rule (measure/sweep_rounds.c) on
+ * cases made by hand.
+ *
+ * Expected values were computed offline with an independent Python script:
+ * the signed-rank null distribution by enumerating all 2^n sign patterns
+ * (n <= 16) or by the subset-sum recursion (n = 20 .. 60), the Walsh
+ * averages by brute force.  The table of k matches the published critical
+ * values of the Wilcoxon signed-rank test (two-sided 0.05: n = 6: 0,
+ * 7: 2, 8: 3, 10: 8, 20: 52; k = critical value + 1).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "paired.h"
+#include "sweep_priv.h"
+
+static void test_rank(void **state)
+{
+	(void)state;
+	assert_int_equal(paired_hl_rank(5), 0);
+	assert_int_equal(paired_hl_rank(6), 1);
+	assert_int_equal(paired_hl_rank(7), 3);
+	assert_int_equal(paired_hl_rank(8), 4);
+	assert_int_equal(paired_hl_rank(10), 9);
+	assert_int_equal(paired_hl_rank(20), 53);
+	assert_int_equal(paired_hl_rank(30), 138);
+	assert_int_equal(paired_hl_rank(60), 649);   /* exact */
+	assert_int_equal(paired_hl_rank(61), 673);   /* normal approximation */
+	assert_int_equal(paired_hl_rank(100), 1955);
+}
+
+static void test_hl_known(void **state)
+{
+	double d[10], six[] = { 3, -1, 4, 1, -5, 9 };
+	struct paired_hl h;
+
+	(void)state;
+	for (int i = 0; i < 10; i++)
+		d[i] = i + 1;
+	/* 1..10: 55 Walsh averages, median 5.5; k = 9: the 9th from each end */
+	assert_int_equal(paired_hl(d, 10, &h), 0);
+	assert_int_equal(h.n, 10);
+	assert_float_equal(h.est, 5.5, 1e-12);
+	assert_float_equal(h.lo, 3.0, 1e-12);
+	assert_float_equal(h.hi, 8.0, 1e-12);
+	assert_float_equal(h.half, 2.5, 1e-12);
+	/* n = 6: the interval is [min, max] of the Walsh averages (96.9%) */
+	assert_int_equal(paired_hl(six, 6, &h), 0);
+	assert_float_equal(h.lo, -5.0, 1e-12);
+	assert_float_equal(h.hi, 9.0, 1e-12);
+	assert_float_equal(h.est, 2.0, 1e-12);
+	/* five pairs: an estimate, no interval */
+	assert_int_equal(paired_hl(six, 5, &h), 0);
+	assert_float_equal(h.est, 1.0, 1e-12);
+	assert_true(isnan(h.lo) && isnan(h.hi) && isnan(h.half));
+	assert_int_equal(paired_hl(six, 0, &h), -EINVAL);
+	d[3] = NAN;
+	assert_int_equal(paired_hl(d, 10, &h), -EINVAL);
+}
+
+/* 20 differences 0.90 .. 1.09, shuffled. */
+static void clean20(double *d)
+{
+	for (int i = 0; i < 20; i++)
+		d[i] = 0.90 + 0.01 * ((i * 7) % 20);
+}
+
+static void test_hl_outlier(void **state)
+{
+	double d[20], mean = 0;
+	struct paired_hl h, o;
+
+	(void)state;
+	clean20(d);
+	assert_int_equal(paired_hl(d, 20, &h), 0);
+	assert_float_equal(h.est, 0.995, 1e-12);
+	assert_float_equal(h.lo, 0.965, 1e-12);
+	assert_float_equal(h.hi, 1.025, 1e-12);
+	/* one repetition stretched 1000-fold: the estimate does not move */
+	for (int i = 0; i < 20; i++)
+		if (d[i] > 1.085)
+			d[i] = 1000;
+	for (int i = 0; i < 20; i++)
+		mean += d[i] / 20;
+	assert_true(mean > 50);			/* the mean went with it */
+	assert_int_equal(paired_hl(d, 20, &o), 0);
+	assert_float_equal(o.est, h.est, 1e-12);
+	assert_float_equal(o.lo, 0.965, 1e-12);
+	assert_float_equal(o.hi, 1.03, 1e-12);	/* the interval by one step */
+	/* nor does one on the other side */
+	clean20(d);
+	d[0] = -1000;				/* was 0.90 */
+	assert_int_equal(paired_hl(d, 20, &o), 0);
+	assert_float_equal(o.est, h.est, 1e-12);
+	assert_float_equal(o.lo, 0.96, 1e-12);
+	assert_float_equal(o.hi, 1.025, 1e-12);
+}
+
+/* The case: a ratio of medians outside its own t-interval cannot happen here. */
+static void test_compare_inside(void **state)
+{
+	double a[40], b[40];
+	unsigned s = 12345;
+
+	(void)state;
+	for (int trial = 0; trial < 500; trial++) {
+		size_t n = 6 + (size_t)trial % 30;
+		struct paired_cmp c;
+
+		for (size_t i = 0; i < n; i++) {
+			s = s * 1103515245u + 12345u;
+			b[i] = 10 + (s >> 16) % 1000 / 100.0;
+			s = s * 1103515245u + 12345u;
+			/* a few wild repetitions on either side */
+			a[i] = b[i] * 1.1 + ((s >> 16) % 7 == 0 ? 50.0 : (s >> 16) % 100 / 1000.0);
+		}
+		assert_int_equal(paired_compare(a, b, n, &c), 0);
+		assert_true(c.rlo <= c.ratio && c.ratio <= c.rhi);
+		assert_true(c.diff.lo <= c.diff.est && c.diff.est <= c.diff.hi);
+	}
+	/* exact: a = 2b gives ratio 2 with a zero-width interval, diff = HL of b */
+	for (int i = 0; i < 8; i++) {
+		b[i] = i + 1;
+		a[i] = 2 * b[i];
+	}
+	{
+		struct paired_cmp c;
+
+		assert_int_equal(paired_compare(a, b, 8, &c), 0);
+		assert_float_equal(c.ratio, 2.0, 1e-12);
+		assert_float_equal(c.rlo, 2.0, 1e-12);
+		assert_float_equal(c.rhi, 2.0, 1e-12);
+		assert_float_equal(c.diff.est, 4.5, 1e-12);
+		b[2] = 0;
+		assert_int_equal(paired_compare(a, b, 8, &c), 0);
+		assert_true(isnan(c.ratio));		/* no log of 0 */
+	}
+}
+
+/* ---- the stopping rule ------------------------------------------------------- */
+
+struct rig {
+	struct sweep_config cfg;
+	struct sweep sw;
+	struct case_desc cases[1];
+	struct sweep_bench benches[3];
+	char *names[3];
+};
+
+/* One case run by nouveau-v5.8, its counterpart nouveau-v5.7, and null. */
+static void rig_init(struct rig *r, double precision, double max_time)
+{
+	memset(r, 0, sizeof(*r));
+	r->names[0] = "nouveau-v5.8";
+	r->names[1] = "nouveau-v5.7";
+	r->names[2] = "null";
+	r->cfg.backends = r->names;
+	r->cfg.nr_backends = 3;
+	r->cfg.repetitions = 6;
+	r->cfg.precision_ns = precision;
+	r->cfg.max_time_s = max_time;
+	r->sw.cfg = &r->cfg;
+	snprintf(r->cases[0].key, sizeof(r->cases[0].key), "mirror/npages:512/batch:512");
+	r->sw.cases = r->cases;
+	r->sw.nr_cases = 1;
+	r->sw.benches = r->benches;
+	r->sw.nr_benches = 3;
+	for (int i = 0; i < 3; i++) {
+		r->benches[i].sw = &r->sw;
+		r->benches[i].sc = &r->cases[0];
+		r->benches[i].ops = pfn_backend_find(r->names[i]);
+		assert_non_null(r->benches[i].ops);
+	}
+	assert_int_equal(sweep_rounds_init(&r->sw), 0);
+	assert_int_equal(results_csv_create(&r->sw.csv), 0);
+}
+
+static void rig_free(struct rig *r)
+{
+	for (int i = 0; i < 3; i++)
+		free(r->benches[i].vals);
+	free(r->sw.crun);
+	results_csv_destroy(r->sw.csv);
+}
+
+/* One round: conversion = direct + diff, with a row of the case in results.csv. */
+static void rig_round(struct rig *r, double diff)
+{
+	unsigned k = r->sw.crun[0].rounds;
+	struct result_row row;
+
+	assert_int_equal(sweep_rounds_value(&r->benches[0], k, 10 + k * 0.1 + diff), 0);
+	assert_int_equal(sweep_rounds_value(&r->benches[1], k, 10 + k * 0.1), 0);
+	assert_int_equal(sweep_rounds_value(&r->benches[2], k, 0.05), 0);
+	memset(&row, 0, sizeof(row));
+	snprintf(row.case_name, sizeof(row.case_name), "%s", r->cases[0].key);
+	assert_int_equal(results_csv_append(r->sw.csv, &row), 0);
+	r->sw.crun[0].rounds++;
+	r->sw.crun[0].seconds += 1;
+}
+
+static void test_stop_target(void **state)
+{
+	static const double diffs[] = { 0.50, 0.51, 0.49, 0.52, 0.48, 0.50, 0.51 };
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 0.05, 100);
+	/* fewer rounds than repetitions: on, whatever the spread */
+	for (int i = 0; i < 5; i++) {
+		rig_round(&r, diffs[i]);
+		assert_int_equal(sweep_rounds_judge(&r.sw), 1);
+	}
+	assert_false(r.sw.crun[0].done);
+	/* 6 pairs within 0.48 .. 0.52: the interval [0.48, 0.52], +-0.02 */
+	rig_round(&r, diffs[5]);
+	assert_int_equal(sweep_rounds_judge(&r.sw), 0);
+	assert_true(r.sw.crun[0].done);
+	assert_string_equal(r.sw.crun[0].stopped, SWEEP_STOP_TARGET);
+	assert_float_equal(r.sw.crun[0].reached, 0.02, 1e-9);
+	/* every row of the case carries it */
+	for (size_t i = 0; i < r.sw.csv->nr_rows; i++) {
+		assert_true(r.sw.csv->rows[i].precision_ns_per_page.valid);
+		assert_float_equal(r.sw.csv->rows[i].precision_ns_per_page.v, 0.02, 1e-9);
+	}
+	rig_free(&r);
+}
+
+static void test_stop_cap_and_none(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	/* pairs 0.1 apart never reach 0.05 in 6 rounds: on until max_time (8 s, a second a round) */
+	rig_init(&r, 0.05, 8);
+	for (int i = 0; i < 7; i++) {
+		rig_round(&r, i % 2 ? 0.4 : 0.6);
+		assert_int_equal(sweep_rounds_judge(&r.sw), 1);
+		if (i < 5)
+			assert_true(isnan(r.sw.crun[0].reached));	/* too few pairs */
+		else
+			assert_float_equal(r.sw.crun[0].reached, 0.1, 1e-9);
+	}
+	rig_round(&r, 0.6);
+	assert_int_equal(sweep_rounds_judge(&r.sw), 0);
+	assert_string_equal(r.sw.crun[0].stopped, SWEEP_STOP_TIME);
+	assert_float_equal(r.sw.crun[0].reached, 0.1, 1e-9);
+	rig_free(&r);
+
+	/* precision = none: exactly `repetitions` rounds */
+	rig_init(&r, 0, 8);
+	for (int i = 0; i < 6; i++) {
+		rig_round(&r, i % 2 ? 0.4 : 0.6);
+		assert_int_equal(sweep_rounds_judge(&r.sw), i < 5 ? 1 : 0);
+	}
+	assert_string_equal(r.sw.crun[0].stopped, SWEEP_STOP_REPETITIONS);
+	rig_free(&r);
+
+	/* no declared comparison among the backends: stops at `repetitions` */
+	rig_init(&r, 0.05, 100);
+	r.benches[0].ops = pfn_backend_find("null");
+	for (int i = 0; i < 6; i++)
+		rig_round(&r, 0.5);
+	assert_int_equal(sweep_rounds_judge(&r.sw), 0);
+	assert_string_equal(r.sw.crun[0].stopped, SWEEP_STOP_NO_PAIRS);
+	assert_false(r.sw.csv->rows[0].precision_ns_per_page.valid);
+	rig_free(&r);
+}
+
+static void test_shuffle(void **state)
+{
+	size_t a[8], b[8], seen = 0;
+
+	(void)state;
+	for (size_t i = 0; i < 8; i++)
+		a[i] = b[i] = i;
+	sweep_rounds_shuffle(a, 8, 1, 3);
+	sweep_rounds_shuffle(b, 8, 1, 3);
+	assert_memory_equal(a, b, sizeof(a));	/* reproducible */
+	for (size_t i = 0; i < 8; i++)
+		seen |= (size_t)1 << a[i];
+	assert_int_equal(seen, 0xff);		/* a permutation */
+	for (size_t i = 0; i < 8; i++)
+		b[i] = i;
+	sweep_rounds_shuffle(b, 8, 1, 4);
+	assert_memory_not_equal(a, b, sizeof(a));	/* another round, another order */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rank),
+		cmocka_unit_test(test_hl_known),
+		cmocka_unit_test(test_hl_outlier),
+		cmocka_unit_test(test_compare_inside),
+		cmocka_unit_test(test_stop_target),
+		cmocka_unit_test(test_stop_cap_and_none),
+		cmocka_unit_test(test_shuffle),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
