@@ -248,12 +248,12 @@ static void test_shipped_configs(void **state)
 			seen |= 1;
 			assert_int_equal(cfg.nr_backends, 8);
 			assert_int_equal(cfg.nr_workloads, 5);
-			assert_int_equal(cfg.nr_npages, 7);
+			assert_int_equal(cfg.nr_npages, 6);
 			assert_int_equal(cfg.npages[0], 1);
-			assert_int_equal(cfg.npages[6], 65536);
-			assert_int_equal(config_nr_cases(&cfg), 8 * 5 * 7);
+			assert_int_equal(cfg.npages[5], 16384);
+			assert_int_equal(config_nr_cases(&cfg), 8 * 5 * 6);
 			assert_float_equal(cfg.precision_ns, 0.05, 1e-12);
-			assert_float_equal(cfg.max_time_s, 6, 1e-12);
+			assert_float_equal(cfg.max_time_s, 7, 1e-12);
 			assert_int_equal(cfg.stages, CONFIG_STAGES_SEPARATE);
 		}
 		if (!strcmp(names[i], "drivers.conf")) {

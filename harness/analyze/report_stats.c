@@ -68,32 +68,6 @@ double rstats_t975(size_t df)
 	return 1.95996 + (2.0423 - 1.95996) * 30.0 / (double)df;
 }
 
-int rstats_ratio_ci(const double *num, const double *den, size_t n,
-		    double *geo, double *lo, double *hi)
-{
-	double sum = 0, ss = 0, mean, sd, half;
-
-	if (n < 2)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (!(num[i] > 0) || !(den[i] > 0))
-			return -EINVAL;
-		sum += log(num[i] / den[i]);
-	}
-	mean = sum / (double)n;
-	for (size_t i = 0; i < n; i++) {
-		double d = log(num[i] / den[i]) - mean;
-
-		ss += d * d;
-	}
-	sd = sqrt(ss / (double)(n - 1));
-	half = rstats_t975(n - 1) * sd / sqrt((double)n);
-	*geo = exp(mean);
-	*lo = exp(mean - half);
-	*hi = exp(mean + half);
-	return 0;
-}
-
 /* A value of the pooled sample and which sample it came from. */
 struct tagged {
 	double v;

@@ -1,12 +1,12 @@
 /*
  * report_stats.h - the statistics behind `pfnbench report` and
- * `pfnbench compare`: medians, a confidence interval for a paired ratio,
+ * `pfnbench compare`: medians, Student's t, a paired t-test on log ratios (ab),
  * and the Mann-Whitney U test.
  *
  * Small on purpose: repetitions number 3-30, so everything copies and sorts.
- * No bootstrap (the ratio interval is a t-interval on log ratios, see
- * rstats_ratio_ci()).  Many comparisons at once (compare, ab) are
- * corrected with Holm's step-down method, rstats_holm().
+ * The report's paired difference and ratio are common/paired.h's
+ * (Hodges-Lehmann, signed-rank interval).  Many comparisons at once
+ * (compare, ab) are corrected with Holm's step-down method, rstats_holm().
  */
 #ifndef PFNBENCH_REPORT_STATS_H
 #define PFNBENCH_REPORT_STATS_H
@@ -23,16 +23,6 @@ int rstats_minmax(const double *v, size_t n, double *min, double *max);
 /* Two-sided 97.5% quantile of Student's t with @df degrees of freedom
  * (table for 1-30, interpolated in 1/df beyond).  @df must be >= 1. */
 double rstats_t975(size_t df);
-
-/*
- * 95% confidence interval for the ratio num/den from @n paired samples
- * (pair i of num with pair i of den): a t-interval on the mean of
- * log(num[i]/den[i]), transformed back, so *@lo <= *@geo <= *@hi with
- * *@geo the geometric mean of the pair ratios.
- * Returns 0, -EINVAL when @n < 2 or a value is not > 0.
- */
-int rstats_ratio_ci(const double *num, const double *den, size_t n,
-		    double *geo, double *lo, double *hi);
 
 /* Result of rstats_mann_whitney(). */
 struct rstats_mwu {
