@@ -36,6 +36,11 @@ w.writeheader(); w.writerows(rows)
 PY
 }
 
+# the fixture without its 6th repetition: these checks were written for 5
+# against 5 (the report's tests need the 6th for an interval)
+variant fix5 "pass" "r['repetition'] != '5'"
+FIX=$TMP/fix5
+
 expect() {	# expect RC WHAT ARGS...
 	local want=$1 what=$2; shift 2
 	OUT=$("$BIN" compare "$@" 2>&1); RC=$?

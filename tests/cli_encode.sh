@@ -148,7 +148,7 @@ check "list keys --markdown: the batch row" [ $? -eq 0 ]
 while IFS= read -r row; do
 	grep -qxF -- "$row" "$DATA/../../README.md" || { echo "FAIL: README lacks: $row"; fail=1; }
 done <"$tmp/keys.md"
-check "list keys --markdown: a row per key" [ "$(grep -c '^| `\[' "$tmp/keys.md")" -eq 17 ]
+check "list keys --markdown: a row per key" [ "$(grep -c '^| `\[' "$tmp/keys.md")" -eq 19 ]
 out=$("$BIN" list counters)
 for c in instructions cycles llc_misses dtlb_misses branch_misses page_faults task_clock_ns context_switches; do
 	echo "$out" | grep -qP "^$c\t.*column ${c}_per_page" || { echo "FAIL: list counters lacks $c"; fail=1; }

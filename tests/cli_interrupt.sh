@@ -33,7 +33,7 @@ text = open(os.path.join(d, 'results.csv'), newline='').read()
 assert text.endswith('\n'), 'results.csv does not end with a newline'
 rows = list(csv.reader(text.splitlines()))
 header, body = rows[0], rows[1:]
-assert len(header) == 38, '%d columns' % len(header)
+assert len(header) == 40, '%d columns' % len(header)
 assert body, 'no rows'
 for i, r in enumerate(body):
     assert len(r) == len(header), 'row %d has %d fields' % (i + 2, len(r))

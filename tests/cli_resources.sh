@@ -50,8 +50,8 @@ PY
 ); then ok "memory: refused before it ran: $msg"; else fail "memory: $msg"; fi
 
 # ---- file size limit --------------------------------------------------------
-# limits in KiB: 2 stops meta.json, 8 stops results.csv or gbench.json
-for lim in 2 8; do
+# limits in KiB: 2 stops meta.json, 6 stops results.csv or gbench.json
+for lim in 2 6; do
 	out=$TMP/fsize-$lim
 	(ulimit -f $lim; exec "$BIN" run --config "$DATA/hardening/interrupt.conf" --out "$out" \
 		--benchmark_filter='^nouveau-v5.8/mirror' >"$TMP/stdout" 2>"$TMP/stderr")

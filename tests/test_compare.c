@@ -27,13 +27,26 @@
  * (nouveau-v5.8 / nouveau-v5.7) and 36 backend/case names;
  * test_second_comparison puts v5.6 back.
  */
+/*
+ * The fixture without its 6th repetition (the report's tests need 6 for
+ * an interval; these were written for 5 against 5: p = 2/252 at best).
+ */
 static struct rdata *load_fixture_all(void)
 {
 	struct rdata *t = NULL;
 	char err[256] = "";
+	int cr, cs;
 
 	if (rdata_load(FIXTURE, &t, err, sizeof(err)))
 		fail_msg("%s", err);
+	cr = rdata_col(t, "repetition");
+	cs = rdata_col(t, "status");
+	for (size_t i = 0; i < t->nr_rows; i++)
+		if (!strcmp(rdata_get(t, i, cr), "5")) {
+			free(t->cells[i][cs]);
+			t->cells[i][cs] = strdup("skipped");
+			assert_non_null(t->cells[i][cs]);
+		}
 	return t;
 }
 
@@ -57,7 +70,7 @@ static size_t edit(struct rdata *t, const char *name, const char *backend,
 		   const char *workload, const char *col, double mul, double add)
 {
 	int cn = rdata_col(t, "name"), cb = rdata_col(t, "backend");
-	int cw = rdata_col(t, "workload"), cc = rdata_col(t, col);
+	int cw = rdata_col(t, "workload"), cc = rdata_col(t, col), cr = rdata_col(t, "repetition");
 	size_t n = 0;
 
 	assert_true(cc >= 0);
@@ -65,7 +78,8 @@ static size_t edit(struct rdata *t, const char *name, const char *backend,
 		char buf[64];
 		double v;
 
-		if ((name && strcmp(rdata_get(t, r, cn), name)) ||
+		if (!strcmp(rdata_get(t, r, cr), "5") ||	/* left out (load_fixture_all()) */
+		    (name && strcmp(rdata_get(t, r, cn), name)) ||
 		    (backend && strcmp(rdata_get(t, r, cb), backend)) ||
 		    (workload && strcmp(rdata_get(t, r, cw), workload)))
 			continue;
@@ -250,13 +264,13 @@ static void test_ungated_time_and_ratio(void **state)
 
 static void set_values(struct rdata *t, const char *name, const double *v)
 {
-	int cn = rdata_col(t, "name"), cc = rdata_col(t, "ns_per_page");
+	int cn = rdata_col(t, "name"), cc = rdata_col(t, "ns_per_page"), cr = rdata_col(t, "repetition");
 	size_t k = 0;
 
 	for (size_t r = 0; r < t->nr_rows; r++) {
 		char buf[32];
 
-		if (strcmp(rdata_get(t, r, cn), name))
+		if (strcmp(rdata_get(t, r, cn), name) || !strcmp(rdata_get(t, r, cr), "5"))
 			continue;
 		snprintf(buf, sizeof(buf), "%g", v[k++]);
 		free(t->cells[r][cc]);

@@ -121,9 +121,9 @@ static void test_fixture(void **state)
 	(void)state;
 	assert_int_equal(rdata_load(TEST_DATA_DIR "/results-fixture/results.csv",
 				    &t, err, sizeof(err)), 0);
-	assert_int_equal(t->nr_cols, 38);
-	/* 2 workloads x 6 npages x 4 backends x 5 repetitions */
-	assert_int_equal(t->nr_rows, 240);
+	assert_int_equal(t->nr_cols, 40);
+	/* 2 workloads x 6 npages x 4 backends x 6 repetitions */
+	assert_int_equal(t->nr_rows, 288);
 	col = rdata_col(t, "placement_actual");
 	assert_string_equal(rdata_get(t, 0, col), "pt=0,memmap=0,hmm=0,drv=0,cpu=0");
 	assert_string_equal(rdata_get(t, 0, rdata_col(t, "instructions_per_page")), "");

@@ -241,13 +241,14 @@ int sweep_rounds_merge_json(struct sweep *sw, const char *path)
 	unlink(path);
 	if (!round)
 		return -EIO;
-	runs = json_object_get(round, "benchmarks");
+	runs = json_incref(json_object_get(round, "benchmarks"));   /* the first round's is replaced */
 	if (!sw->gbench) {
 		sw->gbench = json_incref(round);
 		all = json_array();
 		json_object_set_new(sw->gbench, "benchmarks", all);
 		sw->gbench_reps = json_object();
 		if (!all || !sw->gbench_reps) {
+			json_decref(runs);
 			json_decref(round);
 			return -ENOMEM;
 		}
@@ -270,6 +271,7 @@ int sweep_rounds_merge_json(struct sweep *sw, const char *path)
 		}
 		json_array_append(all, run);
 	}
+	json_decref(runs);
 	json_decref(round);
 	return 0;
 }

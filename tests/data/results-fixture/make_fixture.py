@@ -21,6 +21,7 @@ COLS = [line.split("\t")[0] for line in
                        text=True).stdout.splitlines()]
 
 rng = random.Random(2)
+rng6 = random.Random(6)
 NPAGES = [1, 16, 64, 512, 4096, 262144]
 # the headline comparison's two sides (nouveau v5.8 converts, v5.7 wrote
 # nouveau's words), nouveau v5.6 (the fix-up pass) and the harness alone
@@ -58,7 +59,11 @@ for workload in ["mirror", "thp"]:
             mean = backend_ns(workload, backend, npages)
             noise = 0.12 if npages >= 262144 else 0.015
             for rep in range(6):
-                ns = mean * (1.0 + rng.gauss(0.0, noise))
+                # the 6th repetition (the fewest with a 95% interval in the
+                # report) from a generator of its own: repetitions 0-4 stay
+                # what compare's tests were written for (they drop the 6th)
+                g = rng if rep < 5 else rng6
+                ns = mean * (1.0 + g.gauss(0.0, noise))
                 calls = npages // batch
                 r = dict.fromkeys(COLS, "")
                 r.update({
@@ -82,10 +87,10 @@ for workload in ["mirror", "thp"]:
                         ("1" if calls else "1"),
                     "faults_per_page": "0",
                     "page_faults_per_page":
-                        "%.6f" % abs(rng.gauss(0.0005, 0.0002)),
+                        "%.6f" % abs(g.gauss(0.0005, 0.0002)),
                     "task_clock_ns_per_page": fmt(ns * 0.985),
                     "context_switches_per_page":
-                        "%.7f" % abs(rng.gauss(2e-6, 1e-6)),
+                        "%.7f" % abs(g.gauss(2e-6, 1e-6)),
                 })
                 if workload == "mirror" and backend in (CONV, DIRECT):
                     prep = 60.0 / batch + 0.3
