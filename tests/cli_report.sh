@@ -109,7 +109,7 @@ flat "$R" | grep -Eq 'nouveau-v5.8/nouveau-v5.6: ratio [01]\.[0-9]{3} to 1\.[0-9
 flat "$R" | grep -q 'The last significant difference is at npages 4096; from npages 262144 on it is not significant.' \
 	&& ok "finding: significance ends" || fail "finding: significance ends"
 # the headline: a sentence per driver pair at its driver's batch, from the numbers
-flat "$R" | grep -q "nouveau-v5.8 against nouveau-v5.7, at nouveau-v5.8's batch (its window, 16 pages): the conversion path costs 5.01 ns/page more on mirror (95% CI +3.48 to +7.62); 4.86 ns/page more on thp (95% CI +3.79 to +5.68). The widest interval is +-2.07 ns/page (mirror). Its conversion pass (alloc + the pass after the walk) is 6.3% of the whole path on mirror (stage medians)." \
+flat "$R" | grep -q "nouveau-v5.8 against nouveau-v5.7, at nouveau-v5.8's batch (its window, 16 pages): the conversion path takes 5.01 ns/page more on mirror (95% CI +3.48 to +7.62); 4.86 ns/page more on thp (95% CI +3.79 to +5.68). The widest interval is +-2.07 ns/page (mirror). Its conversion pass (alloc + the pass after the walk) is 6.3% of the whole path on mirror (stage medians)." \
 	&& ok "headline sentence per pair" || fail "headline sentence per pair"
 grep -q 'nouveau-v5.8 / nouveau-v5.7 ratio over npages (1.0 = equal)' "$R" \
 	&& ok "text plot embedded" || fail "no text plot"
@@ -270,7 +270,7 @@ flat "$S" | grep -q 'At npages 16 (nouveau.s v5\.2-v5\.8 window) nouveau-v5\.8.s
 	&& ok "headline sentence npages 16" || fail "headline sentence npages 16"
 flat "$S" | grep -q 'At npages 512 (one 2 MiB page) nouveau-v5\.8.s conversion share is, for 4 KiB pages: mirror 11\.7% (emulated) and 2\.9% (kernel), first-touch 1\.2% (emulated) and not measured (kernel); for huge pages: thp 15\.0% (emulated) and 9\.6% (kernel)\.' \
 	&& ok "headline sentence npages 512" || fail "headline sentence npages 512"
-flat "$S" | grep -q "amdgpu-v5.8 against amdgpu-v5.7, at amdgpu-v5.8's batch (the whole range in one call, here the largest npages, 4096 pages): the conversion path costs -0.31 ns/page on first-touch (3 pairs, too few for an interval);" \
+flat "$S" | grep -q "amdgpu-v5.8 against amdgpu-v5.7, at amdgpu-v5.8's batch (the whole range in one call, here the largest npages, 4096 pages): the conversion path takes 0.31 ns/page less on first-touch (3 pairs, too few for an interval);" \
 	&& ok "headline: a whole-range driver at the largest npages, too few pairs said" || fail "headline amdgpu sentence"
 flat "$S" | grep -q '3 of the 18 points were not measured in this run' \
 	&& ok "headline counts the missing points" || fail "headline missing points"

@@ -387,7 +387,6 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 	struct sweep *sw = ctx;
 	struct sweep_bench *sb = sweep_bench_by_name(sw, r->function_name);
 	struct result_row row;
-	double secs;
 
 	sw->nr_reports++;
 	if (!sb)
@@ -446,8 +445,6 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 	if (results_csv_append(sw->csv, &row) && !sw->commit_error)
 		sw->commit_error = -ENOMEM;
 	commit(sw, false);
-
-	(void)secs;
 }
 
 /* ---- the rounds ---------------------------------------------------------- */

@@ -73,7 +73,7 @@ struct sweep {
 	size_t nr_benches;
 	struct results_csv *csv;
 	char dir[PATH_MAX];
-	size_t nr_reports, nr_expected;
+	size_t nr_reports;
 	size_t nr_finished;             /* reports that are results (not cut short) */
 	uint64_t t_start_ns, t_last_commit_ns;
 	time_t started;                 /* wall clock, for meta.json */
@@ -84,7 +84,6 @@ struct sweep {
 	json_t *bandwidth;            /* meta.json "bandwidth" (bandwidth.h), or NULL */
 	json_t *hugepages;            /* meta.json "hugepages" (hugepages.h) */
 	json_t *fixed_costs;          /* meta.json "fixed_costs" (fixedcost.h), or NULL */
-	char last_name[RESULT_STR_LONG];
 	struct sweep_case_run *crun;    /* per case (NULL for callgrind) */
 	unsigned round;                 /* the round running */
 	json_t *gbench;                 /* gbench.json so far: every round's runs */

@@ -6,7 +6,7 @@
  * with its 95% CI on every workload, how many of those intervals reached
  * the precision target, and the conversion pass's share of the whole path
  * where stages were timed.  Every word that carries a number is computed
- * from the numbers: "costs more", "costs less" or "cannot be told apart"
+ * from the numbers: "more", "less" or "the same time within its interval"
  * follow the interval, not the estimate.
  */
 #include <math.h>
@@ -49,13 +49,13 @@ static void pair_workload(const struct rmodel *m, const struct rgroup *g, int sr
 	fmt_to(text + at, len - at, "%s", hp->shown ? "; " : "");
 	at = strlen(text);
 	if (!q->has_ci)
-		fmt_to(text + at, len - at, "%+.2f ns/page on %s (%zu pairs, too few for an interval)", q->diff,
-		       where, q->pairs);
+		fmt_to(text + at, len - at, "%.2f ns/page %s on %s (%zu pairs, too few for an interval)",
+		       fabs(q->diff), q->diff < 0 ? "less" : "more", where, q->pairs);
 	else if (q->dlo > 0 || q->dhi < 0)
 		fmt_to(text + at, len - at, "%.2f ns/page %s on %s (95%% CI %+.2f to %+.2f)", fabs(q->diff),
 		       q->dlo > 0 ? "more" : "less", where, q->dlo, q->dhi);
 	else
-		fmt_to(text + at, len - at, "no difference that can be told from 0 on %s (%+.2f ns/page, 95%% CI "
+		fmt_to(text + at, len - at, "the same time within its interval on %s (%+.2f ns/page, 95%% CI "
 		       "%+.2f to %+.2f)", where, q->diff, q->dlo, q->dhi);
 	hp->shown++;
 	if (!q->has_ci)
@@ -120,9 +120,10 @@ int headline_pairs(struct report *r)
 			if (at >= 0 && m->groups[gi].ratios[k][at].ok)
 				np = m->cases[m->groups[gi].cases[at]].npages;
 		}
-		fmt_to(text, sizeof(text), "%s against %s, at %s's batch (%s, %ld pages): the conversion path costs ",
+		fmt_to(text, sizeof(text), "%s against %s, at %s's batch (%s, %ld %s): the conversion path takes ",
 		       m->comps[k].conv->name, m->comps[k].direct->name, m->comps[k].conv->name,
-		       w ? "its window" : "the whole range in one call, here the largest npages", np);
+		       w ? "its window" : "the whole range in one call, here the largest npages", np,
+		       np == 1 ? "page" : "pages");
 		for (size_t i = 0; i < 2 * m->nr_pairs; i++) {
 			int src;
 			long gi = hl_group(m, i, &src), at = rmodel_driver_case(m, gi, batch);

@@ -56,11 +56,17 @@ int section_tables(struct report *r, const struct rgroup *g)
 		if (rmodel_reps(&m->cases[g->cases[i]]) > reps)
 			reps = rmodel_reps(&m->cases[g->cases[i]]);
 	fprintf(f, "== %s ==\n", g->name);
-	fprintf(f, "%s per page, median of up to %zu repetitions. diff and ratio: Hodges-Lehmann\n"
-		"estimates of the repetitions paired by index; +-CI = half-width of the diff's\n"
-		"95%% CI (ns/page)%s; * = the ratio's 95%% CI excludes 1.0\n\n",
-		m->tcol == RCOL_NS_PER_PAGE_MEDIAN ? "Median-iteration ns" : "ns", reps,
-		isnan(m->target) ? "" : ", ! = wider than the precision target");
+	{
+		char text[512];
+
+		fmt_to(text, sizeof(text), "%s per page, median of up to %zu repetitions. diff and ratio: "
+		       "Hodges-Lehmann estimates of the repetitions paired by index; +-CI = half-width of the "
+		       "diff's 95%% CI (ns/page)%s; * = the ratio's 95%% CI excludes 1.0.",
+		       m->tcol == RCOL_NS_PER_PAGE_MEDIAN ? "Median-iteration ns" : "ns", reps,
+		       isnan(m->target) ? "" : ", ! = wider than the precision target");
+		wrap(f, text, 0, "");
+		fprintf(f, "\n");
+	}
 	if (!m->nr_comps)
 		fprintf(f, "No comparison: no backend ran with its declared counterpart\n(pfnbench list backends).\n\n");
 	for (size_t k = 0; k < m->nr_comps; k++)
