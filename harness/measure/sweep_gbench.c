@@ -62,8 +62,9 @@
 #define SWEEP_INTERRUPTED "interrupted"
 /* pages faulted per repetition of a case whose workload asks for faults */
 #define SWEEP_FAULT_PAGES 16384UL
-/* iterations of a repetition that does not rebuild, at the least (after round 0) */
+/* iterations of a repetition that does not rebuild, at the least and at the most (after round 0) */
 #define SWEEP_MIN_ITERATIONS 15
+#define SWEEP_MAX_ITERATIONS 1000000
 /* rewrite results.csv at most this often (and always at the end) */
 #define SWEEP_COMMIT_INTERVAL_NS 1000000000ULL
 
@@ -369,6 +370,29 @@ static void opt_from(const struct gb_run_report *r, const char *name, struct res
 	o->valid = counter_get(r, name, &o->v);
 }
 
+/*
+ * The iterations of the later rounds of bench sb, from its first round r.
+ * Google Benchmark settled them by min_time, except in a case whose
+ * workload may fault: there the first round ran SWEEP_FAULT_PAGES pages
+ * (rebuilds in between).  A backend whose passes did not fault there needs
+ * no rebuilds: it runs what min_time asks, as in the cases that never
+ * fault (so 15 iterations of 4096 pages at npages 4096 no longer leave its
+ * median to a few iterations, and 1024 at npages 16 no longer slow its
+ * rounds), and SWEEP_MIN_ITERATIONS at least.
+ */
+static int64_t settled_iterations(const struct sweep_bench *sb, const struct gb_run_report *r)
+{
+	int64_t n = r->iterations / (r->threads > 1 ? r->threads : 1);
+	double want;
+
+	if (!sb->sc->may_fault || sb->warm != SWEEP_WARM_CLEAN || !(r->real_time_ns > 0))
+		return n;
+	want = ceil(sb->sw->cfg->min_time_s * 1e9 / r->real_time_ns);
+	if (want > SWEEP_MAX_ITERATIONS)
+		want = SWEEP_MAX_ITERATIONS;
+	return want < SWEEP_MIN_ITERATIONS ? SWEEP_MIN_ITERATIONS : (int64_t)want;
+}
+
 static void commit(struct sweep *sw, bool force)
 {
 	uint64_t now = case_now_ns();
@@ -435,7 +459,7 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 			row.ns_per_page_median.v /= r->threads;
 		/* later rounds run the iterations this first one settled on */
 		if (!sb->iterations)
-			sb->iterations = r->iterations / (r->threads > 1 ? r->threads : 1);
+			sb->iterations = settled_iterations(sb, r);
 	}
 	if (sweep_rounds_value(sb, sw->round, row.ns_per_page_median.valid ? row.ns_per_page_median.v
 					      : row.ns_per_page.valid	      ? row.ns_per_page.v
@@ -493,11 +517,13 @@ static int register_round(struct sweep *sw, size_t *order, size_t *border)
 			/*
 			 * A backend whose passes did not fault in a case that may
 			 * (another backend's request does) needs no rebuilds:
-			 * at least SWEEP_MIN_ITERATIONS iterations, so that the
-			 * median iteration is one a preemption did not stretch.
+			 * after its first round it runs what min_time asks
+			 * (settled_iterations()), SWEEP_MIN_ITERATIONS at least,
+			 * so that the median iteration is one a preemption did
+			 * not stretch.
 			 */
-			if (sc->may_fault && sb->warm == SWEEP_WARM_CLEAN && gbo.iterations < SWEEP_MIN_ITERATIONS)
-				gbo.iterations = SWEEP_MIN_ITERATIONS;
+			if (sc->may_fault && sb->warm == SWEEP_WARM_CLEAN && sb->iterations)
+				gbo.iterations = sb->iterations;
 			ret = gb_register(sb->name, sweep_bench_fn, sb, &gbo);
 			if (ret)
 				return ret;
