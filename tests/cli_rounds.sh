@@ -4,7 +4,7 @@
 #   iterations  in a case where one backend faults (amdgpu-v5.8 asks for
 #               write access) the one whose passes do not (nouveau-v5.8)
 #               runs, after its first round, the iterations min_time asks
-#               for (ceil(min_time / its first round's time per iteration),
+#               for (ceil(min_time / its first round's median iteration),
 #               15 at least); the one that faults keeps 16384 pages a
 #               repetition (32 iterations)
 #   target      a target every pair reaches stops the case after exactly
@@ -54,7 +54,7 @@ assert float(clean[0]['faults_per_page']) == 0 and float(faulting[0]['faults_per
 # round 0: 16384 pages for both, 512 pages a pass
 assert int(clean[0]['iterations']) == 32 and int(faulting[0]['iterations']) == 32
 # later rounds: 4096 pages an iteration (8 passes), min_time 0.01 s
-want = max(15, math.ceil(0.01e9 / (float(clean[0]['ns_per_page']) * 4096)))
+want = max(15, math.ceil(0.01e9 / (float(clean[0]['ns_per_page_median']) * 4096)))
 for rep in (1, 2):
     got = int(clean[rep]['iterations'])
     assert abs(got - want) <= 1, 'clean backend, round %d: %d iterations, want %d' % (rep, got, want)

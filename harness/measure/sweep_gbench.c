@@ -378,16 +378,21 @@ static void opt_from(const struct gb_run_report *r, const char *name, struct res
  * no rebuilds: it runs what min_time asks, as in the cases that never
  * fault (so 15 iterations of 4096 pages at npages 4096 no longer leave its
  * median to a few iterations, and 1024 at npages 16 no longer slow its
- * rounds), and SWEEP_MIN_ITERATIONS at least.
+ * rounds), SWEEP_MIN_ITERATIONS at least.  An iteration's time is the
+ * first round's median one (@median_ns_per_page, one thread's), which a
+ * preemption in that round does not stretch; its mean when there is none.
  */
-static int64_t settled_iterations(const struct sweep_bench *sb, const struct gb_run_report *r)
+static int64_t settled_iterations(const struct sweep_bench *sb, const struct gb_run_report *r,
+				  double median_ns_per_page)
 {
 	int64_t n = r->iterations / (r->threads > 1 ? r->threads : 1);
+	double it_ns = median_ns_per_page > 0 && sb->pages_per_iter > 0 ? median_ns_per_page * sb->pages_per_iter
+									  : r->real_time_ns;
 	double want;
 
-	if (!sb->sc->may_fault || sb->warm != SWEEP_WARM_CLEAN || !(r->real_time_ns > 0))
+	if (!sb->sc->may_fault || sb->warm != SWEEP_WARM_CLEAN || !(it_ns > 0))
 		return n;
-	want = ceil(sb->sw->cfg->min_time_s * 1e9 / r->real_time_ns);
+	want = ceil(sb->sw->cfg->min_time_s * 1e9 / it_ns);
 	if (want > SWEEP_MAX_ITERATIONS)
 		want = SWEEP_MAX_ITERATIONS;
 	return want < SWEEP_MIN_ITERATIONS ? SWEEP_MIN_ITERATIONS : (int64_t)want;
@@ -454,12 +459,13 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 		for (int col = 0; col < RCOL_NR; col++)
 			if (result_columns[col].flags & RESULT_FROM_GB)
 				opt_from(r, result_columns[col].name, result_row_opt(&row, (enum result_col)col));
+		/* later rounds run the iterations this first one settled on */
+		if (!sb->iterations)
+			sb->iterations = settled_iterations(sb, r, row.ns_per_page_median.valid ? row.ns_per_page_median.v
+											: NAN);
 		/* aggregate over the threads, as ns_per_page is (see above) */
 		if (row.ns_per_page_median.valid && r->threads > 1)
 			row.ns_per_page_median.v /= r->threads;
-		/* later rounds run the iterations this first one settled on */
-		if (!sb->iterations)
-			sb->iterations = settled_iterations(sb, r);
 	}
 	if (sweep_rounds_value(sb, sw->round, row.ns_per_page_median.valid ? row.ns_per_page_median.v
 					      : row.ns_per_page.valid	      ? row.ns_per_page.v
