@@ -2,8 +2,8 @@
 # cli_verify.sh PFNBENCH_BIN TESTS_DATA_DIR
 #
 # pfnbench verify: 10000 cases of seed 1 agree (exit 0, summary line with
-# 0 mismatches), the run is deterministic, a low --max-pfn works, and bad
-# usage exits 2.  (A failing verify needs a broken build: the gate test for
+# 0 mismatches), every backend that faults took part, the run is
+# deterministic, a low --max-pfn works, and bad usage exits 2.  (A failing verify needs a broken build: the gate test for
 # that lives with the CI options, not here.)
 set -u
 BIN=$1
@@ -21,6 +21,19 @@ echo "$out" | tail -1 | grep -qE '^verify: 10000 cases, [0-9]+ pages, 0 mismatch
 echo "$out" | grep -qE '^verify: [1-9][0-9]* snapshot cases, [1-9][0-9]* with faults and rc=0, [1-9][0-9]* with rc<0' ||
 	{ echo "FAIL: case mix"; fail=1; }
 [ -z "$(ls "$tmp")" ] || { echo "FAIL: files written without a mismatch"; fail=1; }
+# every backend that faults is in the cross-check: the 2018 thread's pair
+# (v4.16, with its first-VMA slots) and UVM too, and their calls returned 0
+# often enough for their words to be judged (tests/test_verify.c shows that
+# a wrong result is caught)
+for b in thread-2018-without thread-2018-with uvm-575.57.08; do
+	echo "$out" | grep -E '^verify: [0-9]+ snapshot cases' | grep -qw -- "$b" ||
+		{ echo "FAIL: $b not among the backends"; fail=1; }
+done
+for s in 'thread-2018-without \(first VMA\)' 'thread-2018-with \(first VMA\)' 'uvm-575\.57\.08'; do
+	echo "$out" | grep '^verify: calls run' | grep -qE "$s [0-9]+ \([1-9][0-9]{2,}\)" ||
+		{ echo "FAIL: too few judged calls of $s"; fail=1; }
+done
+[ "$(echo "$out" | grep -c '^verify: left out')" = 1 ] || { echo "FAIL: more than null left out"; fail=1; }
 
 # deterministic: the same seed gives the same pages
 a=$("$BIN" verify --cases 500 --seed 9 --out "$tmp" | tail -1 | cut -d, -f2)

@@ -64,11 +64,12 @@ static void report(const struct verify_ctx *ctx, const struct verify_case *vc, c
 		       emu_page_state_name((enum emu_page_state)d->state), (unsigned long long)d->arg,
 		       pagefile_req_token((enum emu_req)d->req));
 		for (unsigned k = 0; k < ctx->nr_backends; k++)
-			printf("  %-14s rc=%d device %016llx hmm %016llx\n", ctx->ops[k]->name, ctx->rc[k],
-			       (unsigned long long)ctx->dev[k][m->page], (unsigned long long)ctx->hmm[k][m->page]);
+			if (ctx->ran[k] && m->page < ctx->npages[k])
+				printf("  %-14s rc=%d device %016llx hmm %016llx\n", ctx->name[k], ctx->rc[k],
+				       (unsigned long long)ctx->dev[k][m->page], (unsigned long long)ctx->hmm[k][m->page]);
 	} else {
 		for (unsigned k = 0; k < ctx->nr_backends; k++)
-			printf("  %-14s rc=%d faults %lu walks %lu\n", ctx->ops[k]->name, ctx->rc[k], ctx->nr_faults[k],
+			printf("  %-14s rc=%d faults %lu walks %lu\n", ctx->name[k], ctx->rc[k], ctx->nr_faults[k],
 			       ctx->nr_walks[k]);
 	}
 	if (nr_reported >= MAX_REPORTED)
@@ -231,7 +232,12 @@ int cmd_verify(int argc, char **argv)
 	printf("verify: %lu snapshot cases, %lu with faults and rc=0, %lu with rc<0 (%s); backends:", nr_snap,
 	       nr_faulted, nr_err, ctx->ops[kc]->name);
 	for (unsigned k = 0; k < ctx->nr_backends; k++)
-		printf(" %s", ctx->ops[k]->name);
+		if (!ctx->first_vma[k])
+			printf(" %s", ctx->ops[k]->name);
+	printf("\n");
+	printf("verify: calls run (rc=0 of them):");
+	for (unsigned k = 0; k < ctx->nr_backends; k++)
+		printf("%s %s %lu (%lu)", k ? "," : "", ctx->name[k], ctx->nr_calls[k], ctx->nr_calls_ok[k]);
 	printf("\n");
 	for (const struct pfn_backend_ops *const *o = pfn_backends; *o; o++) {
 		const char *why;
