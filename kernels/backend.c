@@ -179,12 +179,16 @@ static inline __attribute__((always_inline)) int run_call(struct pfn_backend *b,
 		STAGE(walk, PFN_STAGE_WALK);
 		STAGE(convert, PFN_STAGE_CONVERT);
 		w.done = !ret;
-		if (!ret && b->params.iommu && w.nr_words) {
-			/* the ioctl: gp100_vmm_pgt_pfn() on the words, before they go away */
+		if (!ret && w.nr_words && (ops->map || b->params.iommu)) {
+			/*
+			 * the driver's own map (ops->map), or the ioctl:
+			 * gp100_vmm_pgt_pfn() on the words, before they go away
+			 */
 			uint64_t t0 = timed ? now_ns() : 0;
 
-			ret = emu_iommu_map_words(b->params.iommu, w.words, w.nr_words, w.dev_shift,
-						  (w.map_start - b->params.iommu_base) >> PAGE_SHIFT);
+			ret = ops->map ? ops->map(b, &w)
+				       : emu_iommu_map_words(b->params.iommu, w.words, w.nr_words, w.dev_shift,
+							     (w.map_start - b->params.iommu_base) >> PAGE_SHIFT);
 			if (timed)
 				stage_ns[PFN_STAGE_DMA] += now_ns() - t0;
 		}

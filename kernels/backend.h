@@ -30,7 +30,9 @@
  *
  * and, when params.iommu is set, the downstream map (gp100_vmm_pgt_pfn():
  * dma_map_page() per 4 KiB host page, or once per large page) between
- * convert and release, as nouveau's ioctl ran before the arrays went away.
+ * convert and release, as nouveau's ioctl ran before the arrays went away;
+ * a driver whose words are DMA addresses maps them itself there (ops->map:
+ * v6.16's HMM DMA helpers, RDMA ODP).
  * A window may cover more pages than it walked: nouveau v5.9+ maps a whole
  * THP from one fault and skips the buffered faults inside it (w->handled).
  *
@@ -99,6 +101,12 @@ struct pfn_backend_params {
 	unsigned long max_npages;   /* largest call the harness will make */
 	struct emu_iommu *iommu;    /* downstream DMA map per window (NULL: none) */
 	unsigned long iommu_base;   /* the address GPU PTE 0 of iommu maps */
+	/*
+	 * The range the calls fall in (a GPU's mirrored range, an RDMA MR),
+	 * for a driver that registers it once (RDMA ODP's umem).  0 pages:
+	 * not known; such a driver registers what its first call covers.
+	 */
+	unsigned long range_start, range_npages;
 };
 
 /* One harness call: npages pages from start. */
@@ -181,6 +189,15 @@ struct pfn_backend_ops {
 	int (*alloc)(struct pfn_backend *b, struct pfn_window *w);
 	int (*convert)(struct pfn_backend *b, struct pfn_window *w);
 	void (*release)(struct pfn_backend *b, struct pfn_window *w);
+	/*
+	 * The driver's own map of the window's words for the device, in place
+	 * of gp100_vmm_pgt_pfn()'s per-page one (emu_iommu_map_words(), which
+	 * runs only when params.iommu is set): run after convert for every
+	 * window with words, through params.iommu or dma-direct without one,
+	 * and timed as the dma stage (RDMA ODP's populate_mtt(): v6.16's
+	 * hmm_dma_map_pfn() per entry).  NULL: the per-page map.
+	 */
+	int (*map)(struct pfn_backend *b, struct pfn_window *w);
 	/* decode one output word (words_out) */
 	void (*meaning)(const struct pfn_backend *b, uint64_t word, struct pfn_meaning *m);
 	/*

@@ -20,6 +20,7 @@ extern const struct pfn_backend_ops pfn_backend_amdgpu_v58;
 extern const struct pfn_backend_ops pfn_backend_dmirror_v57;
 extern const struct pfn_backend_ops pfn_backend_dmirror_v61;
 extern const struct pfn_backend_ops pfn_backend_uvm_575;
+extern const struct pfn_backend_ops pfn_backend_odp_v616;
 extern const struct pfn_backend_ops pfn_backend_null;
 
 const struct pfn_backend_ops *const pfn_backends[] = {
@@ -35,6 +36,7 @@ const struct pfn_backend_ops *const pfn_backends[] = {
 	&pfn_backend_dmirror_v57,
 	&pfn_backend_dmirror_v61,
 	&pfn_backend_uvm_575,
+	&pfn_backend_odp_v616,
 	&pfn_backend_null,
 	NULL,
 };

@@ -72,7 +72,7 @@ check "v5.6 refuses the VMAs of all-states without a request: $out" [ "$out" = "
 # a write request over every state: the first page that cannot be written
 # decides (rovma, -EPERM, comes before special's -EFAULT); the 2018 thread's
 # sketches walk one VMA per call (-EINVAL for a range over several)
-for backend in nouveau-v5.8 nouveau-v5.7 nouveau-v6.1 amdgpu-v5.7 amdgpu-v5.8 dmirror-v5.7 dmirror-v6.1; do
+for backend in nouveau-v5.8 nouveau-v5.7 nouveau-v6.1 amdgpu-v5.7 amdgpu-v5.8 dmirror-v5.7 dmirror-v6.1 odp-v6.16; do
 	out=$("$BIN" encode --backend $backend --request write "$DATA/encode/all-states.page" | head -1)
 	check "write over all states, $backend: $out" [ "$out" = "rc=-1" ]
 done

@@ -42,6 +42,8 @@
 #define H_WRITE (1ULL << 62)
 #define H_ERROR (1ULL << 61)
 #define H_ORDER9 (9ULL << 56)
+#define H616_ORDER9 (9ULL << 53)     /* v6.16: the order in 53-57 */
+#define H616_DMA_MAPPED (1ULL << 60) /* v6.16: set by hmm_dma_map_pfn() */
 /* era A (v4.16 hmm_pfn_t): pfn << 7 | VALID 1, READ 2, WRITE 4, EMPTY 0x10, SPECIAL 0x20, DEV 0x40 */
 #define A_SHIFT 7
 #define A_VR 0x3ULL
@@ -50,8 +52,8 @@
 #define A_SPECIAL 0x20ULL
 #define A_DEV 0x40ULL
 
-/* WA: v4.16's hmm_vma_get_pfns()/hmm_vma_fault() (era A), any encoding */
-enum walk { W56, W57, W58, W61, WPROMISE, WA };
+/* WA: v4.16's hmm_vma_get_pfns()/hmm_vma_fault() (era A), any encoding; W616: 6.1's walk in v6.16's layout */
+enum walk { W56, W57, W58, W61, WPROMISE, WA, W616 };
 
 /* What the walk makes of one page, whatever the encoding. */
 enum what {
@@ -253,7 +255,7 @@ static struct result walk_result(enum walk v, int s, enum emu_req r, bool owner)
 			return x;
 		}
 		/* v5.7-v5.18 -EFAULT; v5.19's 8a295dbbaf72 migrates it back */
-		if (v == W61) {
+		if (v == W61 || v == W616) {
 			x.what = X_NEW;
 			x.write = r == EMU_REQ_WRITE;
 			return x;
@@ -266,7 +268,7 @@ static struct result walk_result(enum walk v, int s, enum emu_req r, bool owner)
 }
 
 /* The backends and what each writes for a walk result (docs/backends.md). */
-enum fmt { F_NOUVEAU, F_AMDGPU, F_DMIRROR, F_UVM };
+enum fmt { F_NOUVEAU, F_AMDGPU, F_DMIRROR, F_UVM, F_ODP };
 
 struct backend_case {
 	const char *name;
@@ -293,6 +295,7 @@ static const struct backend_case backends[] = {
 	{ "thread-2018-without", WA, F_NOUVEAU, false, true, false, true, true, false },
 	{ "thread-2018-with", WA, F_NOUVEAU, true, true, false, true, true, true },
 	{ "uvm-575.57.08", W61, F_UVM, false, true, true, false, true, false },
+	{ "odp-v6.16", W616, F_ODP, false, false, false, true, true, false },
 };
 
 /*
@@ -417,6 +420,19 @@ static uint64_t dev_word(const struct backend_case *bc, const struct result *x, 
 			break;
 		}
 		break;
+	case F_ODP:
+		/* the MTT entry: dma address (dma-direct: physical) | READ 1 | WRITE 2; no VALID: 0 */
+		switch (x->what) {
+		case X_NONE: case X_ERROR:
+			return 0;
+		case X_ZERO:
+			return ZERO_PFN << 12 | 0x1;
+		case X_PAGE:
+			return a << 12 | 0x1 | (x->write ? 0x2 : 0);
+		default:
+			break;
+		}
+		break;
 	}
 	fail_msg("%s: no word for what %d", bc->name, x->what);
 	return 0;
@@ -471,16 +487,20 @@ static uint64_t hmm_word(const struct backend_case *bc, const struct result *x, 
 		}
 	} else {
 		bool order = bc->walk == W61;
+		/* v6.16: the order at 53, and DMA_MAPPED once ODP mapped the entry */
+		uint64_t o9 = bc->walk == W616 ? H616_ORDER9 : H_ORDER9;
+		uint64_t mapped = bc->fmt == F_ODP ? H616_DMA_MAPPED : 0;
 
+		order |= bc->walk == W616;
 		switch (x->what) {
 		case X_NONE:
 			return 0;
 		case X_ERROR:
 			return H_ERROR;
 		case X_ZERO:
-			return ZERO_PFN | H_VALID;
+			return ZERO_PFN | H_VALID | mapped;
 		case X_PAGE:
-			return a | H_VALID | (x->write ? H_WRITE : 0) | (x->thp && order ? H_ORDER9 : 0);
+			return a | H_VALID | (x->write ? H_WRITE : 0) | (x->thp && order ? o9 : 0) | mapped;
 		case X_DEV:
 			return (DEV_FIRST + a) | H_VALID | (x->write ? H_WRITE : 0);
 		default:
@@ -534,6 +554,13 @@ static uint64_t new_page_pfn(const struct backend_case *bc, uint64_t dev, enum e
 	case F_UVM:
 		/* populated, CPU resident, mapped READ (and WRITE) */
 		assert_int_equal(dev & 0xfff, want_w ? 0x7 : 0x5);
+		return dev >> 12;
+	case F_ODP:
+		/* an MTT entry: the page's dma address (dma-direct), READ (and WRITE) */
+		assert_int_equal(dev & 0xffc, 0);
+		assert_int_equal(dev & 0x1, 0x1);
+		if (want_w)
+			assert_int_equal(dev & 0x2, 0x2);
 		return dev >> 12;
 	}
 	return 0;
@@ -709,6 +736,13 @@ static void test_literal_rows(void **state)
 	assert_int_equal(dev_word(&backends[11], &x, EMU_PAGE_RW, 0, EMU_REQ_READ, &rc), 0x12345007ULL);
 	x = walk_result(W61, EMU_PAGE_DEV_RO, EMU_REQ_WRITE, true);
 	assert_int_equal(dev_word(&backends[11], &x, EMU_PAGE_DEV_RO, 0, EMU_REQ_WRITE, &rc), 0x42010ULL);
+	/* ODP on v6.16: the MTT entry, and the walk's entry tagged DMA_MAPPED with the order at 53 */
+	assert_string_equal(backends[12].name, "odp-v6.16");
+	x = walk_result(W616, EMU_PAGE_THP_RW, EMU_REQ_NONE, false);
+	assert_int_equal(hmm_word(&backends[12], &x, EMU_PAGE_THP_RW, 1, 0), 0xd120000000200001ULL);
+	assert_int_equal(dev_word(&backends[12], &x, EMU_PAGE_THP_RW, 1, EMU_REQ_NONE, &rc), 0x200001003ULL);
+	x = walk_result(W616, EMU_PAGE_DEV, EMU_REQ_NONE, false);	/* no device memory: another owner's */
+	assert_int_equal(dev_word(&backends[12], &x, EMU_PAGE_DEV, 0, EMU_REQ_NONE, &rc), 0);
 	assert_int_equal(rc, 0);
 }
 

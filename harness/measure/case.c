@@ -177,7 +177,8 @@ static int case_run_space(struct case_run *t, const struct case_desc *sc, const 
 int case_run_backend(struct case_run *t, const struct pfn_backend_ops *ops, unsigned long max_npages)
 {
 	struct pfn_backend_params bp = { .mm = t->mm, .max_npages = max_npages, .iommu = t->io,
-					 .iommu_base = t->base, .source = t->ks ? kernel_source_walk(t->ks) : NULL };
+					 .iommu_base = t->base, .source = t->ks ? kernel_source_walk(t->ks) : NULL,
+					 .range_start = t->base, .range_npages = t->mm_npages };
 
 	return pfn_backend_create(ops, &bp, &t->b);
 }
@@ -270,9 +271,12 @@ int case_run_pass(struct case_run *t, const struct case_desc *sc, bool staged, u
 
 int case_run_rebuild(struct case_run *t)
 {
-	if (t->ks)
-		return kernel_source_reset(t->ks);
-	return emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
+	int ret = t->ks ? kernel_source_reset(t->ks) : emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
+
+	/* the notifier callbacks of the teardown, untimed as the kernel runs them at munmap (backend.h) */
+	if (!ret && t->b)
+		pfn_backend_mmu_notify(t->b);
+	return ret;
 }
 
 /* Does one 6.1 walk over the first pages with request req fault? */
