@@ -42,7 +42,7 @@ static bool backend_exists(const char *name)
 {
 	static const char *const b[] = { "nouveau-v5.6", "nouveau-v5.7", "nouveau-v5.8", "nouveau-v6.1", "promise-2018",
 					 "thread-2018-without", "thread-2018-with", "amdgpu-v5.7", "amdgpu-v5.8",
-					 "dmirror-v5.7", "dmirror-v6.1", "uvm-575.57.08", "null", NULL };
+					 "dmirror-v5.7", "dmirror-v6.1", "uvm-575.57.08", "odp-v6.16", "null", NULL };
 
 	return in_list(b, name);
 }
