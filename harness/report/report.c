@@ -36,6 +36,7 @@ static const struct report_section sections[] = {
 	{ NULL, section_floor, true },
 	{ NULL, section_breakdown, false },	/* prints its heading when stages were timed */
 	{ "Ratio convert/direct over npages", section_ratio_plot, false },
+	{ "The 2018 thread's own example", section_thread2018, false },
 	{ "Findings", section_findings, true },
 	{ "Figures", section_figures, false },
 	{ "Method", section_method, false },

@@ -1,7 +1,7 @@
 /*
  * report_priv.h - what the report's driver (report.c), its text sections
  * (report_header.c, report_tables.c, report_path.c, report_floor.c,
- * report_findings.c), its figures (report_figures.c) and its text helpers
+ * report_findings.c, report_thread.c), its figures (report_figures.c) and its text helpers
  * (report_text.c) share.  Not for other modules.
  *
  * A section is one function that prints into r->out, listed in report.c's
@@ -66,6 +66,8 @@ int section_floor(struct report *r, const struct rgroup *g);
 int section_breakdown(struct report *r, const struct rgroup *g);
 int section_ratio_plot(struct report *r, const struct rgroup *g);
 int section_findings(struct report *r, const struct rgroup *g);
+/* "The 2018 thread's own example" (report_thread.c) */
+int section_thread2018(struct report *r, const struct rgroup *g);
 int section_figures(struct report *r, const struct rgroup *g);
 int section_method(struct report *r, const struct rgroup *g);
 
