@@ -240,18 +240,18 @@ static void test_shipped_configs(void **state)
 		assert_true(config_nr_cases(&cfg) >= 1);
 		if (!strcmp(names[i], "default.conf")) {
 			/*
-			 * each driver's era B and C, nouveau v5.9+, null; every
-			 * workload at the drivers' batches and three larger
-			 * ranges; repeated to +-0.05 ns/page or 6 s a case, the
+			 * each driver's era B and C, nouveau v5.9+, the 2018
+			 * thread's pair, null; every workload at the drivers'
+			 * batches and three larger ranges; repeated to +-0.05 ns/page or 6 s a case, the
 			 * stages timed apart from the measured passes
 			 */
 			seen |= 1;
-			assert_int_equal(cfg.nr_backends, 8);
+			assert_int_equal(cfg.nr_backends, 10);
 			assert_int_equal(cfg.nr_workloads, 5);
 			assert_int_equal(cfg.nr_npages, 6);
 			assert_int_equal(cfg.npages[0], 1);
 			assert_int_equal(cfg.npages[5], 16384);
-			assert_int_equal(config_nr_cases(&cfg), 8 * 5 * 6);
+			assert_int_equal(config_nr_cases(&cfg), 10 * 5 * 6);
 			assert_float_equal(cfg.precision_ns, 0.05, 1e-12);
 			assert_float_equal(cfg.max_time_s, 7, 1e-12);
 			assert_int_equal(cfg.stages, CONFIG_STAGES_SEPARATE);
