@@ -28,15 +28,18 @@ S=$(section "$TMP/thread/report.txt")
 has "$S" '^The example of the 2018 thread \("saving CPU cycles and memory"\), as declared:$'
 has "$S" 'Differences are thread-2018-without - thread-2018-with:'
 # mirror, per page: medians, mean paired difference, its t-interval
-M=$(sed -n '/^== mirror ==$/,/^$/p' <<<"$S")
+M=$(sed -n '/^== mirror ==$/,$p' <<<"$S")
 has "$M" '^      16              12\.00      10\.00      \+2\.00   \[\+1\.804, \+2\.196\] \*$'
 has "$M" '^      64              11\.00      10\.00      \+1\.00   \[\+0\.8037, \+1\.196\] \*$'
 has "$M" '^  262144              10\.25      10\.00      \+0\.25   \[\+0\.05368, \+0\.4463\] \*$'
+# the same in CPU time (the task clock, half the wall time in the fixture)
+has "$M" '^  npages    CPU ns/page: without       with       diff   95% CI of the diff$'
+has "$M" '^      16               6\.00       5\.00      \+1\.00   \[\+0\.9018, \+1\.098\] \*$'
 # per call and the memory each allocates per call
 has "$S" '^      16      16         \+32   \[\+28\.86, \+35\.14\] \*                  256      128$'
 has "$S" '^  262144  262144  \+6\.554e\+04   \[\+1\.407e\+04, \+1\.17e\+05\] \*       4194304  2097152$'
 # first-touch has no npages 64
-F=$(sed -n '/^== first-touch ==$/,/^$/p' <<<"$S")
+F=$(sed -n '/^== first-touch ==$/,/^== mirror ==$/p' <<<"$S")
 has "$F" '^      64   not measured$'
 has "$F" '^     512             110\.50     110\.00      \+0\.50   \[\+0\.3037, \+0\.6963\] \*$'
 long=$(awk 'length > 80' "$TMP/thread/report.txt" | head -3)

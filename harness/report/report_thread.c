@@ -120,20 +120,24 @@ static const struct rcase *group_case(const struct rmodel *m, const struct rgrou
 	return best;
 }
 
-/* One group's two tables.  0 or -errno. */
-static int thread_group(struct report *r, const struct rgroup *g, int wo, int wi)
+/*
+ * The per-page table of col (ns_per_page, or the task clock's CPU time):
+ * each side's median, the paired difference and its interval, into d[];
+ * rcs[i] NULL where the pair did not both run.  Returns how many npages
+ * were measured, or -errno.
+ */
+static int per_page_table(struct report *r, const struct rgroup *g, int wo, int wi, enum result_col col,
+			  const char *what, const struct rcase *rcs[NR_THREAD_NPAGES], struct pdiff d[NR_THREAD_NPAGES])
 {
 	const struct rmodel *m = r->m;
 	FILE *f = r->out;
-	struct pdiff d[NR_THREAD_NPAGES];
-	const struct rcase *rcs[NR_THREAD_NPAGES];
-	char ci[64], v[32];
-	int ret, measured = 0;
+	int measured = 0;
+	char ci[64];
 
-	fprintf(f, "== %s ==\n  npages   ns/page: without       with       diff   95%% CI of the diff\n", g->name);
+	fprintf(f, "  npages  %14s without       with       diff   95%% CI of the diff\n", what);
 	for (size_t i = 0; i < NR_THREAD_NPAGES; i++) {
 		double a, b;
-		int ka, kb;
+		int ka, kb, ret;
 
 		rcs[i] = group_case(m, g, thread_npages[i]);
 		if (!rcs[i] || !rcs[i]->nr[wo] || !rcs[i]->nr[wi]) {
@@ -141,11 +145,11 @@ static int thread_group(struct report *r, const struct rgroup *g, int wo, int wi
 			fprintf(f, "%8ld   not measured\n", thread_npages[i]);
 			continue;
 		}
-		ka = median_cell(m, rcs[i], wo, RCOL_NS_PER_PAGE, &a);
-		kb = median_cell(m, rcs[i], wi, RCOL_NS_PER_PAGE, &b);
+		ka = median_cell(m, rcs[i], wo, col, &a);
+		kb = median_cell(m, rcs[i], wi, col, &b);
 		if (ka < 0 || kb < 0)
 			return ka < 0 ? ka : kb;
-		ret = paired_diff(m, rcs[i], wo, wi, RCOL_NS_PER_PAGE, &d[i]);
+		ret = paired_diff(m, rcs[i], wo, wi, col, &d[i]);
 		if (ret)
 			return ret;
 		ci_text(ci, sizeof(ci), &d[i], 1.0);
@@ -156,11 +160,32 @@ static int thread_group(struct report *r, const struct rgroup *g, int wo, int wi
 		fprintf(f, "   %s\n", ci);
 		measured++;
 	}
-	if (!measured) {
-		fprintf(f, "\n");
-		return 0;
+	fprintf(f, "\n");
+	return measured;
+}
+
+/* One group's tables: per page (wall, and CPU where measured), per call with the bytes.  0 or -errno. */
+static int thread_group(struct report *r, const struct rgroup *g, int wo, int wi)
+{
+	const struct rmodel *m = r->m;
+	FILE *f = r->out;
+	struct pdiff d[NR_THREAD_NPAGES], dc[NR_THREAD_NPAGES];
+	const struct rcase *rcs[NR_THREAD_NPAGES], *rcc[NR_THREAD_NPAGES];
+	const enum result_col cpu = RCOL_COUNTER(PC_TASK_CLOCK);
+	char ci[64], v[32];
+	int measured;
+
+	fprintf(f, "== %s ==\n", g->name);
+	measured = per_page_table(r, g, wo, wi, RCOL_NS_PER_PAGE, "ns/page:", rcs, d);
+	if (measured <= 0)
+		return measured < 0 ? measured : 0;
+	if (rmodel_group_has(m, g, cpu)) {
+		int ret = per_page_table(r, g, wo, wi, cpu, "CPU ns/page:", rcc, dc);
+
+		if (ret < 0)
+			return ret;
 	}
-	fprintf(f, "\n  npages   batch   diff/call   95%% CI of the diff      B/call: without     with\n");
+	fprintf(f, "  npages   batch   diff/call   95%% CI of the diff      B/call: without     with\n");
 	for (size_t i = 0; i < NR_THREAD_NPAGES; i++) {
 		double scale, a, b;
 		int ka, kb;
@@ -212,7 +237,7 @@ int section_thread2018(struct report *r, const struct rgroup *g)
 	       "The example of the 2018 thread (\"saving CPU cycles and memory\"), as declared: %s (era %s, %s; "
 	       "two arrays per call and a pass) against %s (era %s, %s; one array the walk writes). Neither shipped "
 	       "in any kernel. Differences are %s - %s: the mean over the repetitions paired by index, with its 95%% "
-	       "t-interval (* = it excludes 0), beside the median of each side; per call = per page x the pages of a call (batch). B/call: bytes "
+	       "t-interval (* = it excludes 0), beside the median of each side, in wall time and, where the task clock was counted, in CPU time (steadier on a shared machine); per call (wall) = per page x the pages of a call (batch). B/call: bytes "
 	       "each allocates per call (bytes_alloc_per_page x batch).",
 	       c.conv->name, pfn_era_name(c.conv->era), c.conv->kernel, c.direct->name, pfn_era_name(c.direct->era),
 	       c.direct->kernel, c.conv->name, c.direct->name);
