@@ -185,6 +185,12 @@ static int odp_init(struct pfn_backend *b)
 				       .mem = b->params.mm->params.mem, .p2pdma = true };
 	u->page_shift = PAGE_SHIFT;
 	u->seen_seq = b->params.mm->notifier_seq;
+	/* the walk writes into the MR's pfn list: the per-window array is not this driver's */
+	if (b->hmm_pfns) {
+		emu_mem_free(b->params.mm->params.mem, b->hmm_pfns, b->window * sizeof(uint64_t), EMU_MEM_HMM_ARRAY);
+		b->hmm_pfns = NULL;
+		b->stats.bytes_persistent -= b->window * sizeof(uint64_t);
+	}
 	u->mtt = pfn_array_alloc(b, b->window, EMU_MEM_DRIVER_ARRAY);
 	if (!u->mtt)
 		return -ENOMEM;
