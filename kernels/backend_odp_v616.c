@@ -6,8 +6,8 @@
  *
  * What it models.  v6.16's mm/hmm.c "mm/hmm: provide generic DMA managing
  * logic" (kernels/hmm_dma.c: hmm_dma_map_alloc(), hmm_dma_map_pfn(),
- * hmm_dma_unmap_pfn(), hmm_dma_map_free()) as RDMA ODP, their one in-tree
- * user, calls them:
+ * hmm_dma_unmap_pfn(), hmm_dma_map_free()) as RDMA ODP, the user that
+ * merged with them (1efe8c0670d6), calls them:
  *
  *   registration  ib_init_umem_odp(): hmm_dma_map_alloc() over the whole
  *                 MR (umem): its pfn list and, behind an IOMMU, one IOVA
