@@ -285,7 +285,8 @@ static bool real_backend_exists(const char *name)
 /* The names in configs/ are the names the emulator and workloads know. */
 static void test_shipped_configs_real_tables(void **state)
 {
-	static const char *const files[] = { "default.conf", "quick.conf", "numa.conf", "drivers.conf" };
+	static const char *const files[] = { "default.conf", "quick.conf", "numa.conf", "drivers.conf",
+					     "dma.conf", "uvm.conf", "thread.conf" };
 	const struct config_checks real = { real_backend_exists, workload_exists, workload_kernel_declared };
 
 	(void)state;
