@@ -22,14 +22,14 @@ echo "$out" | grep -qE '^verify: [1-9][0-9]* snapshot cases, [1-9][0-9]* with fa
 	{ echo "FAIL: case mix"; fail=1; }
 [ -z "$(ls "$tmp")" ] || { echo "FAIL: files written without a mismatch"; fail=1; }
 # every backend that faults is in the cross-check: the 2018 thread's pair
-# (v4.16, with its first-VMA slots) and UVM too, and their calls returned 0
+# (v4.16, with its first-VMA slots), UVM and RDMA ODP too, and their calls returned 0
 # often enough for their words to be judged (tests/test_verify.c shows that
 # a wrong result is caught)
-for b in thread-2018-without thread-2018-with uvm-575.57.08; do
+for b in thread-2018-without thread-2018-with uvm-575.57.08 odp-v6.16; do
 	echo "$out" | grep -E '^verify: [0-9]+ snapshot cases' | grep -qw -- "$b" ||
 		{ echo "FAIL: $b not among the backends"; fail=1; }
 done
-for s in 'thread-2018-without \(first VMA\)' 'thread-2018-with \(first VMA\)' 'uvm-575\.57\.08'; do
+for s in 'thread-2018-without \(first VMA\)' 'thread-2018-with \(first VMA\)' 'uvm-575\.57\.08' 'odp-v6\.16'; do
 	echo "$out" | grep '^verify: calls run' | grep -qE "$s [0-9]+ \([1-9][0-9]{2,}\)" ||
 		{ echo "FAIL: too few judged calls of $s"; fail=1; }
 done
