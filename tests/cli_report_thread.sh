@@ -2,10 +2,10 @@
 # cli_report_thread.sh - the report's section "The 2018 thread's own
 # example" on tests/data/results-fixture-thread (make_fixture.py there
 # says which numbers it must print): the per-page difference of the pair
-# with its 95% interval, the per-call one, the bytes each allocates per
-# call, "not measured" for a missing npages, every line <= 80 columns; and
-# on tests/data/results-fixture (no pair), that the pair did not run and
-# which config runs it.
+# with its 95% interval, the per-call one (wall and CPU time), the bytes
+# each allocates per call, "not measured" for a missing npages, every line
+# <= 80 columns; and on tests/data/results-fixture (no pair), that the pair
+# did not run and which config runs it.
 #
 # usage: bash cli_report_thread.sh PFNBENCH_BIN TESTS_DATA_DIR
 set -u
@@ -38,6 +38,10 @@ has "$M" '^      16               6\.00       5\.00      \+1\.00   \[\+0\.9018, 
 # per call and the memory each allocates per call
 has "$S" '^      16      16         \+32   \[\+28\.86, \+35\.14\] \*                  256      128$'
 has "$S" '^  262144  262144  \+6\.554e\+04   \[\+1\.407e\+04, \+1\.17e\+05\] \*       4194304  2097152$'
+# per call in CPU time: the CPU per-page difference times the batch
+has "$M" '^  npages   batch    CPU/call   95% CI of the diff$'
+has "$M" '^      16      16         \+16   \[\+14\.43, \+17\.57\] \*$'
+has "$M" '^  262144  262144  \+3\.277e\+04   \[\+7036, \+5\.85e\+04\] \*$'
 # first-touch has no npages 64
 F=$(sed -n '/^== first-touch ==$/,/^== mirror ==$/p' <<<"$S")
 has "$F" '^      64   not measured$'

@@ -3,9 +3,9 @@
  * that started the project argued about, without and with the patch
  * ("saving CPU cycles and memory doing so"), at the npages that section
  * names: per group, the difference per page and per call (without - with,
- * the mean over the repetitions paired by index, with its 95% t-interval)
- * and the memory each allocates per call (bytes_alloc_per_page x pages per
- * call).
+ * the mean over the repetitions paired by index, with its 95% t-interval),
+ * in wall time and, where the task clock was counted, in CPU time, and the
+ * memory each allocates per call (bytes_alloc_per_page x pages per call).
  *
  * The pair is found by declaration, never by name: the declared comparison
  * whose conversion side is era A (comparisons.h).  When it did not run, the
@@ -164,28 +164,19 @@ static int per_page_table(struct report *r, const struct rgroup *g, int wo, int 
 	return measured;
 }
 
-/* One group's tables: per page (wall, and CPU where measured), per call with the bytes.  0 or -errno. */
-static int thread_group(struct report *r, const struct rgroup *g, int wo, int wi)
+/*
+ * The per-call table from the per-page differences d[] (times each case's
+ * batch); with the bytes each side allocates per call when bytes is set.
+ * 0 or -errno.
+ */
+static int per_call_table(struct report *r, int wo, int wi, const char *what, const struct rcase *rcs[NR_THREAD_NPAGES],
+			  const struct pdiff d[NR_THREAD_NPAGES], bool bytes)
 {
 	const struct rmodel *m = r->m;
 	FILE *f = r->out;
-	struct pdiff d[NR_THREAD_NPAGES], dc[NR_THREAD_NPAGES];
-	const struct rcase *rcs[NR_THREAD_NPAGES], *rcc[NR_THREAD_NPAGES];
-	const enum result_col cpu = RCOL_COUNTER(PC_TASK_CLOCK);
 	char ci[64], v[32];
-	int measured;
 
-	fprintf(f, "== %s ==\n", g->name);
-	measured = per_page_table(r, g, wo, wi, RCOL_NS_PER_PAGE, "ns/page:", rcs, d);
-	if (measured <= 0)
-		return measured < 0 ? measured : 0;
-	if (rmodel_group_has(m, g, cpu)) {
-		int ret = per_page_table(r, g, wo, wi, cpu, "CPU ns/page:", rcc, dc);
-
-		if (ret < 0)
-			return ret;
-	}
-	fprintf(f, "  npages   batch   diff/call   95%% CI of the diff      B/call: without     with\n");
+	fprintf(f, "  npages   batch %11s   95%% CI of the diff%s\n", what, bytes ? "      B/call: without     with" : "");
 	for (size_t i = 0; i < NR_THREAD_NPAGES; i++) {
 		double scale, a, b;
 		int ka, kb;
@@ -193,15 +184,19 @@ static int thread_group(struct report *r, const struct rgroup *g, int wo, int wi
 		if (!rcs[i])
 			continue;
 		scale = (double)rcs[i]->batch;
-		ka = median_cell(m, rcs[i], wo, RCOL_BYTES_ALLOC_PER_PAGE, &a);
-		kb = median_cell(m, rcs[i], wi, RCOL_BYTES_ALLOC_PER_PAGE, &b);
-		if (ka < 0 || kb < 0)
-			return ka < 0 ? ka : kb;
 		ci_text(ci, sizeof(ci), &d[i], scale);
 		if (d[i].n)
 			snum(v, sizeof(v), d[i].mean * scale);
 		else
 			fmt_to(v, sizeof(v), "-");
+		if (!bytes) {
+			fprintf(f, "%8ld%8ld%12s   %s\n", thread_npages[i], rcs[i]->batch, v, ci);
+			continue;
+		}
+		ka = median_cell(m, rcs[i], wo, RCOL_BYTES_ALLOC_PER_PAGE, &a);
+		kb = median_cell(m, rcs[i], wi, RCOL_BYTES_ALLOC_PER_PAGE, &b);
+		if (ka < 0 || kb < 0)
+			return ka < 0 ? ka : kb;
 		fprintf(f, "%8ld%8ld%12s   %-26s", thread_npages[i], rcs[i]->batch, v, ci);
 		cell(f, 13, "%.0f", ka, a * scale);
 		cell(f, 9, "%.0f", kb, b * scale);
@@ -211,11 +206,40 @@ static int thread_group(struct report *r, const struct rgroup *g, int wo, int wi
 	return 0;
 }
 
+/*
+ * One group's tables: per page in wall time, then in CPU time where the
+ * task clock was counted; per call in wall time with the bytes each side
+ * allocates, then in CPU time.  0 or -errno.
+ */
+static int thread_group(struct report *r, const struct rgroup *g, int wo, int wi)
+{
+	const struct rmodel *m = r->m;
+	struct pdiff d[NR_THREAD_NPAGES], dc[NR_THREAD_NPAGES];
+	const struct rcase *rcs[NR_THREAD_NPAGES], *rcc[NR_THREAD_NPAGES];
+	const enum result_col cpu = RCOL_COUNTER(PC_TASK_CLOCK);
+	bool has_cpu = rmodel_group_has(m, g, cpu);
+	int ret;
+
+	fprintf(r->out, "== %s ==\n", g->name);
+	ret = per_page_table(r, g, wo, wi, RCOL_NS_PER_PAGE, "ns/page:", rcs, d);
+	if (ret <= 0)
+		return ret < 0 ? ret : 0;
+	if (has_cpu) {
+		ret = per_page_table(r, g, wo, wi, cpu, "CPU ns/page:", rcc, dc);
+		if (ret < 0)
+			return ret;
+	}
+	ret = per_call_table(r, wo, wi, "diff/call", rcs, d, true);
+	if (ret || !has_cpu)
+		return ret;
+	return per_call_table(r, wo, wi, "CPU/call", rcc, dc, false);
+}
+
 int section_thread2018(struct report *r, const struct rgroup *g)
 {
 	const struct rmodel *m = r->m;
 	struct pfn_comparison c;
-	char text[1024];
+	char text[1536];
 	int wo, wi, ret, any = 0;
 
 	(void)g;
@@ -237,7 +261,9 @@ int section_thread2018(struct report *r, const struct rgroup *g)
 	       "The example of the 2018 thread (\"saving CPU cycles and memory\"), as declared: %s (era %s, %s; "
 	       "two arrays per call and a pass) against %s (era %s, %s; one array the walk writes). Neither shipped "
 	       "in any kernel. Differences are %s - %s: the mean over the repetitions paired by index, with its 95%% "
-	       "t-interval (* = it excludes 0), beside the median of each side, in wall time and, where the task clock was counted, in CPU time (steadier on a shared machine); per call (wall) = per page x the pages of a call (batch). B/call: bytes "
+	       "t-interval (* = it excludes 0), beside the median of each side, in wall time and, where the task "
+	       "clock was counted, in CPU time (steadier on a shared machine); per call (diff/call in wall time, "
+	       "CPU/call in CPU time) = per page x the pages of a call (batch). B/call: bytes "
 	       "each allocates per call (bytes_alloc_per_page x batch).",
 	       c.conv->name, pfn_era_name(c.conv->era), c.conv->kernel, c.direct->name, pfn_era_name(c.direct->era),
 	       c.direct->kernel, c.conv->name, c.direct->name);

@@ -17,7 +17,8 @@ t-interval (t(4) = 2.776445) is D +- 0.196324, known in advance:
                [+1.407e+04, +1.17e+05] *
 
 The task clock (CPU time) is half the wall time: CPU differences D / 2
-+- 0.098162 (npages 16: +1.00 [+0.9018, +1.098] *).
++- 0.098162 (npages 16: +1.00 [+0.9018, +1.098] *; per call +16
+[+14.43, +17.57] *).
 
 bytes_alloc_per_page: 16 without (two arrays of 8 bytes a page), 8 with:
 256 / 128 bytes per call at npages 16, 4194304 / 2097152 at 2^18.
