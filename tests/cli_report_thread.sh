@@ -3,8 +3,8 @@
 # example" on tests/data/results-fixture-thread (make_fixture.py there
 # says which numbers it must print): the per-page difference of the pair
 # with its 95% interval, the per-call one (wall and CPU time), the bytes
-# each allocates per call, "not measured" for a missing npages, every line
-# <= 80 columns; and on tests/data/results-fixture (no pair), that the pair
+# each allocates per call, "not measured" for a missing npages and
+# "skipped" for one whose rows were skipped, every line <= 80 columns; and on tests/data/results-fixture (no pair), that the pair
 # did not run and which config runs it.
 #
 # usage: bash cli_report_thread.sh PFNBENCH_BIN TESTS_DATA_DIR
@@ -46,6 +46,10 @@ has "$M" '^  262144  262144  \+3\.277e\+04   \[\+7036, \+5\.85e\+04\] \*$'
 F=$(sed -n '/^== first-touch ==$/,/^== mirror ==$/p' <<<"$S")
 has "$F" '^      64   not measured$'
 has "$F" '^     512             110\.50     110\.00      \+0\.50   \[\+0\.3037, \+0\.6963\] \*$'
+# mixed: the pair's rows at 16 skipped (v4.16's one-VMA API), 64 not in the sweep
+X=$(sed -n '/^== mixed ==$/,/^== /p' <<<"$S")
+has "$X" '^      16   skipped \(no rows with status ok; results\.csv says why\)$'
+has "$X" '^      64   not measured$'
 long=$(awk 'length > 80' "$TMP/thread/report.txt" | head -3)
 [ -z "$long" ] || fail "lines over 80 columns: $long"
 

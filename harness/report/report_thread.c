@@ -141,8 +141,10 @@ static int per_page_table(struct report *r, const struct rgroup *g, int wo, int 
 
 		rcs[i] = group_case(m, g, thread_npages[i]);
 		if (!rcs[i] || !rcs[i]->nr[wo] || !rcs[i]->nr[wi]) {
+			/* in the sweep but no ok rows on a side: skipped (results.csv says why) */
+			fprintf(f, "%8ld   %s\n", thread_npages[i],
+				rcs[i] ? "skipped (no rows with status ok; results.csv says why)" : "not measured");
 			rcs[i] = NULL;
-			fprintf(f, "%8ld   not measured\n", thread_npages[i]);
 			continue;
 		}
 		ka = median_cell(m, rcs[i], wo, col, &a);
