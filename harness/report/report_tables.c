@@ -72,12 +72,13 @@ int section_tables(struct report *r, const struct rgroup *g)
 	for (size_t k = 0; k < m->nr_comps; k++)
 		comp_table(r, g, k);
 
-	fprintf(f, "Every backend (window: pages per hmm_range_fault() call, 0 = the whole\ncall); null = the harness alone\n\n");
+	fprintf(f, "Every backend (window: pages per hmm_range_fault() call, 0 = the whole\ncall); null = the harness alone%s\n\n",
+		m->tcol == RCOL_NS_PER_PAGE_MEDIAN ? "; ns/page: the median iteration, as above" : "");
 	fprintf(f, "  npages   batch backend              era window    ns/page  minus null\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &m->cases[g->cases[i]];
 		double n = NAN;
-		int kn = m->null_b >= 0 ? median_cell(m, rc, m->null_b, RCOL_NS_PER_PAGE, &n) : 0;
+		int kn = m->null_b >= 0 ? median_cell(m, rc, m->null_b, m->tcol, &n) : 0;
 
 		if (kn < 0)
 			return kn;
@@ -87,7 +88,7 @@ int section_tables(struct report *r, const struct rgroup *g)
 
 			if (!rc->nr[b])
 				continue;
-			kv = median_cell(m, rc, b, RCOL_NS_PER_PAGE, &v);
+			kv = median_cell(m, rc, b, m->tcol, &v);
 			if (kv < 0)
 				return kv;
 			fprintf(f, "%8ld%8ld %-20s %3s %6u", rc->npages, rc->batch, rmodel_backend_name(m, b),
