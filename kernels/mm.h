@@ -115,7 +115,7 @@ struct emu_vma {
 	unsigned long vm_flags;
 };
 
-/* The page states of spec/page-file.md. */
+/* The page states of docs/page-file.md. */
 enum emu_page_state {
 	EMU_PAGE_NONE,      /* anonymous rw VMA, pte_none */
 	EMU_PAGE_RO,        /* present read-only in a writable VMA (shared: COW) */

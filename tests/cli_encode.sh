@@ -2,7 +2,7 @@
 # cli_encode.sh PFNBENCH_BIN TESTS_DATA_DIR
 #
 # pfnbench encode on the page files of tests/data/encode/ against expected
-# outputs written from spec/page-file.md (NAME.BACKEND.STAGE.out; BACKEND
+# outputs written from docs/page-file.md (NAME.BACKEND.STAGE.out; BACKEND
 # walk-VERSION: `encode --walk VERSION`, the bare hmm_range_fault() of that
 # version), rc for failing walks per kernel version, exit 2 with FILE:LINE
 # for every invalid page file, and exit 2 for bad usage.  pfnbench list

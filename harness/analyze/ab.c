@@ -220,12 +220,12 @@ static int copy_file(const char *from, const char *to)
 /* The commit and dirty flag a run's meta.json names (what built it). */
 static void run_commit(const char *results_dir, char *buf, size_t len)
 {
-	char path[PATH_MAX + 16];
-	json_t *m, *p;
+	char path[PATH_MAX + 16], where[512];
+	json_t *m = NULL, *p;
 
 	snprintf(path, sizeof(path), "%s/meta.json", results_dir);
 	snprintf(buf, len, "unknown");
-	m = json_load_file(path, 0, NULL);
+	(void)meta_load(path, &m, where, sizeof(where));
 	p = json_object_get(m, "pfnbench");
 	if (json_is_string(json_object_get(p, "git_commit")))
 		snprintf(buf, len, "%s%s", json_string_value(json_object_get(p, "git_commit")),

@@ -186,13 +186,16 @@ static int rev_parse(const char *src, const char *spec, char *sha, size_t len, c
 static int build_step(char *const argv[], const char *log, const char *what, char *err, size_t err_len)
 {
 	char step_log[PATH_MAX + 8], last[512], cmd[1024];
-	int status = 0, ret;
+	int status = 0, ret, fd;
 	FILE *in, *out;
 
 	snprintf(step_log, sizeof(step_log), "%s.step", log);
 	ret = ab_spawn(argv, step_log, step_log, NULL, 0, &status);
-	/* append the step's output to the build log */
-	out = fopen(log, "ae");
+	/* append the step's output to the build log (never through a link) */
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+	out = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (fd >= 0 && !out)
+		close(fd);
 	in = fopen(step_log, "re");
 	if (out) {
 		size_t n = 0;
@@ -297,7 +300,7 @@ int ab_side_resolve(const struct ab_options *o, const char *spec, struct ab_side
 		return -EIO;
 	}
 	{
-		int fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 
 		if (fd >= 0)
 			close(fd);

@@ -158,15 +158,20 @@ int cmp_toolchain_differs(const struct cmp_meta *a, const struct cmp_meta *b, ch
 /* The built-in thresholds (the same as configs/thresholds.conf). */
 void cmp_thresholds_default(struct cmp_thresholds *t);
 
+/* The largest thresholds file read. */
+#define CMP_THRESHOLDS_MAX_BYTES (1UL << 20)
+
 /*
  * Read an INI file over the defaults in @t (call cmp_thresholds_default()
  * first).  Sections: [compare] alpha = X; [METRIC] (a metric name) with
  * gate = yes|no, threshold_pct = X, worse_if = higher|lower|either;
  * [ab] metric = COLUMN, threshold_pct = X, alpha = X, rounds = N,
- * min_ns_per_call = X.
+ * min_ns_per_call = X.  The file is read whole, at most
+ * CMP_THRESHOLDS_MAX_BYTES, its first 4 KiB checked for text first.
  * Returns 0, -errno when the file cannot be opened or read, -EISDIR for a
- * directory, -EINVAL with
- * "file:line: ..." in @err for an unknown section, key or bad value.
+ * directory, -EFBIG when too large, -EINVAL with
+ * "file:line: ..." in @err for binary content, an unknown section, key or
+ * bad value.
  */
 int cmp_thresholds_load(const char *path, struct cmp_thresholds *t,
 			char *err, size_t err_len);

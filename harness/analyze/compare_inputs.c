@@ -34,8 +34,7 @@ static void meta_str(json_t *meta, const char *obj, const char *key, char *buf, 
 
 int cmp_meta_load(const char *dir, struct cmp_meta *m, char *err, size_t err_len)
 {
-	char path[PATH_MAX + 16];
-	json_error_t je;
+	char path[PATH_MAX + 16], where[512];
 	json_t *meta, *v, *cfg;
 
 	memset(m, 0, sizeof(*m));
@@ -44,11 +43,9 @@ int cmp_meta_load(const char *dir, struct cmp_meta *m, char *err, size_t err_len
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
 	if (access(path, F_OK))
 		return 0;
-	meta = json_load_file(path, 0, &je);
-	if (!meta || !json_is_object(meta)) {
-		seterr(err, err_len, "%s:%d: %s (the file is damaged or cut short: rerun, or delete it to compare "
-		       "results.csv alone)", path, meta ? 1 : je.line, meta ? "expected a JSON object" : je.text);
-		json_decref(meta);
+	if (meta_load(path, &meta, where, sizeof(where))) {
+		seterr(err, err_len, "%s%s (the file is damaged or cut short: rerun, or delete it to compare "
+		       "results.csv alone)", path, where);
 		return -EINVAL;
 	}
 	m->present = 1;

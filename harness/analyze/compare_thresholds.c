@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "bounded_read.h"
 #include "msg.h"
 #include "results.h"
 
@@ -196,34 +197,33 @@ static int thresholds_ini_handler(void *user, const char *section, const char *n
 int cmp_thresholds_load(const char *path, struct cmp_thresholds *t,
 			char *err, size_t err_len)
 {
+	static const struct br_limits lim = { .max_bytes = CMP_THRESHOLDS_MAX_BYTES, .head_bytes = 4096,
+					      .head = br_head_text };
 	struct ini_ctx ic = { .t = t };
-	FILE *f = fopen(path, "r");
+	char why[512], *buf = NULL;
+	size_t len = 0;
 	int line, e;
 
-	struct stat sb;
-
-	if (!f) {
-		e = errno;
-		seterr(err, err_len, "%s: %s (check the path and permissions)",
-		       path, strerror(e));
-		return -e;
-	}
-	if (!fstat(fileno(f), &sb) && S_ISDIR(sb.st_mode)) {
-		fclose(f);
+	e = br_read(path, &lim, &buf, &len, why, sizeof(why));
+	if (e == -EISDIR) {
 		seterr(err, err_len, "%s: is a directory (give a thresholds "
 		       "file, e.g. configs/thresholds.conf)", path);
-		return -EISDIR;
+		return e;
 	}
-	errno = 0;
-	line = ini_parse_file(f, thresholds_ini_handler, &ic);
-	if (!line && ferror(f)) {
-		e = errno ? errno : EIO;
-		fclose(f);
-		seterr(err, err_len, "%s: %s (the read failed; check the path "
-		       "and the disk)", path, strerror(e));
-		return -e;
+	if (e == -EINVAL || e == -EFBIG) {
+		/* "line N: ...", or too large: not a thresholds file */
+		seterr(err, err_len, "%s:%s%s (the file must be text; is this a thresholds file?)", path,
+		       !strncmp(why, "line ", 5) ? "" : " ", !strncmp(why, "line ", 5) ? why + 5 : why);
+		return e;
 	}
-	fclose(f);
+	if (e) {
+		seterr(err, err_len, "%s: %s (%s)", path, strerror(-e),
+		       e == -EIO ? "the read failed; check the path and the disk"
+				 : "check the path and permissions");
+		return e;
+	}
+	line = ini_parse_string(buf, thresholds_ini_handler, &ic);
+	free(buf);
 	if (line) {
 		seterr(err, err_len, "%s:%d: %s", path, line,
 		       *ic.why ? ic.why : "syntax error (expected 'key = "

@@ -16,6 +16,7 @@
 #include "report_model.h"
 #include "paired.h"
 #include "report_stats.h"
+#include "results.h"
 
 #include <errno.h>
 #include <math.h>
@@ -40,22 +41,17 @@ static bool col_read(enum result_col c)
 
 static int load_meta(struct rmodel *m, char *err, size_t err_len)
 {
-	char path[4200];
-	json_error_t je;
+	char path[4200], where[512];
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/meta.json", m->dir);
 	if (access(path, F_OK))
 		return 0;
-	m->meta = json_load_file(path, 0, &je);
-	if (!m->meta) {
-		seterr(err, err_len, "%s:%d: %s (the file is damaged or cut short: "
-		       "rerun, or delete it to report without machine details)", path, je.line, je.text);
-		return -EINVAL;
-	}
-	if (!json_is_object(m->meta)) {
-		seterr(err, err_len, "%s:1: expected a JSON object (not a pfnbench meta.json: delete it or rerun)",
-		       path);
-		return -EINVAL;
+	ret = meta_load(path, &m->meta, where, sizeof(where));
+	if (ret) {
+		seterr(err, err_len, "%s%s (the file is damaged or cut short: "
+		       "rerun, or delete it to report without machine details)", path, where);
+		return ret == -ENOMEM ? ret : -EINVAL;
 	}
 	return 0;
 }

@@ -32,6 +32,7 @@
 #include "ab.h"
 #include "commands.h"
 #include "compare.h"
+#include "msg.h"
 #include "results.h"
 
 #ifndef PFNBENCH_SOURCE_DIR
@@ -224,7 +225,7 @@ static int ab_parse_args(int argc, char **argv, struct ab_options *o, struct ab_
 static int ab_setup(struct ab_options *o, struct cmp_thresholds *th, const struct ab_args *a, char *self,
 		    size_t self_len, char *build_root, size_t build_root_len)
 {
-	char self_dir[PATH_MAX], err[2048] = "";
+	char self_dir[PATH_MAX], err[MSG_MAX] = "";
 	ssize_t l;
 
 	cmp_thresholds_default(th);
@@ -295,7 +296,7 @@ static int ab_compare_counts(const struct ab_result *res, const struct ab_side *
 int cmd_ab(int argc, char **argv)
 {
 	struct ab_args a = { .base_spec = "HEAD^1" };
-	char self[PATH_MAX], build_root[PATH_MAX + 16], err[2048] = "";
+	char self[PATH_MAX], build_root[PATH_MAX + 16], err[MSG_MAX] = "";
 	struct ab_options o = { .source_dir = PFNBENCH_SOURCE_DIR, .build_type = PFNBENCH_BUILD_TYPE,
 				.out_dir = "results", .progress = progress };
 	struct cmp_thresholds th;

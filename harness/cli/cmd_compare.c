@@ -31,6 +31,7 @@
 
 #include "commands.h"
 #include "compare.h"
+#include "msg.h"
 #include "report_data.h"
 #include "results.h"
 
@@ -49,22 +50,16 @@ static void compare_usage(FILE *f)
  */
 static int check_meta(const char *dir)
 {
-	char path[4200];
-	json_error_t je;
+	char path[4200], text[512];
 	json_t *meta, *complete, *where;
 
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
 	if (access(path, F_OK))
 		return 0;
-	meta = json_load_file(path, 0, &je);
-	if (!meta || !json_is_object(meta)) {
-		char text[sizeof(je.text)];
-
-		snprintf(text, sizeof(text), "%s", meta ? "expected a JSON object" : je.text);
+	if (meta_load(path, &meta, text, sizeof(text))) {
 		rdata_oneline(text);
-		fprintf(stderr, "pfnbench compare: %s:%d: %s (the file is damaged or cut short: rerun, "
-			"or delete it to compare results.csv alone)\n", path, meta ? 1 : je.line, text);
-		json_decref(meta);
+		fprintf(stderr, "pfnbench compare: %s%s (the file is damaged or cut short: rerun, "
+			"or delete it to compare results.csv alone)\n", path, text);
 		return -EINVAL;
 	}
 	complete = json_object_get(meta, "complete");
@@ -79,7 +74,7 @@ static int check_meta(const char *dir)
 
 static int load(const char *arg, struct rdata **t, struct cmp_meta *m)
 {
-	char dir[4096], csv[4200], err[1024] = "";
+	char dir[4096], csv[4200], err[MSG_MAX] = "";
 	int ret = rdata_paths(arg, dir, sizeof(dir), csv, sizeof(csv));
 
 	if (ret) {
@@ -320,7 +315,7 @@ int cmd_compare(int argc, char **argv)
 	struct rdata *base = NULL, *new_ = NULL;
 	struct cmp_result *res = NULL;
 	const char *thresholds = NULL, *kb, *kn;
-	char err[1024] = "", toolchain[512] = "";
+	char err[MSG_MAX] = "", toolchain[512] = "";
 	int opt, all = 0, allow_missing = 0, ret, status = 2;
 
 	optind = 1;

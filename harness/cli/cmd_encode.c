@@ -36,6 +36,7 @@
 #include "case.h"
 #include "commands.h"
 #include "config.h"
+#include "msg.h"
 #include "results.h"
 #include "pagefile.h"
 #include "workloads.h"
@@ -201,7 +202,7 @@ int cmd_encode(int argc, char **argv)
 	struct pagefile pf;
 	uint8_t *page_req = NULL;
 	uint64_t *words = NULL;
-	char err[512];
+	char err[MSG_MAX];
 	int ret, status = 2;
 
 	ret = encode_parse_args(argc, argv, &a);
@@ -275,10 +276,17 @@ out:
 
 int cmd_list(int argc, char **argv)
 {
+	static const char usage[] = "usage: pfnbench list backends|workloads|keys [--markdown]|counters|stages|columns\n"
+				    "  prints what pfnbench knows, one item a line, tab-separated fields\n";
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage, stdout);
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "keys") && !strcmp(argv[2], "--markdown"))
 		return config_keys_print(stdout, true) ? 1 : 0;
 	if (argc != 2) {
-		fprintf(stderr, "usage: pfnbench list backends|workloads|keys [--markdown]|counters|stages|columns\n");
+		fputs(usage, stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "backends")) {

@@ -13,6 +13,10 @@
  * "verify: N cases, M pages, K mismatches, T s".  Exit 0 when nothing
  * disagrees, 1 on a mismatch, 2 on bad usage or when a case cannot be run.
  *
+ * N is at most 10^8 (10^6 with --write-cases); a run longer than 10 s
+ * prints its progress on stderr every 10 s (cases done, mismatches, time
+ * left).
+ *
  * --max-npages M caps the case size (default 2048).  --write-cases DIR
  * runs nothing: it writes each generated case as DIR/case-sS-cK.page, with
  * its default request in a "# request: none|read|write" comment line, for
@@ -25,12 +29,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "pagefile.h"
+#include "safe_write.h"
 #include "verify.h"
 
 #define MAX_REPORTED 10
+/* --cases: hours at 1000-5000 cases a second here; --write-cases writes a file per case */
+#define MAX_CASES 100000000UL
+#define MAX_WRITE_CASES 1000000UL
+/* a progress line on stderr this often */
+#define PROGRESS_S 10.0
 
 static const char verify_usage[] =
 	"usage: pfnbench verify [--cases N] [--seed S] [--out DIR] [--max-pfn P] [--case K]\n"
@@ -50,6 +61,32 @@ static int parse_ulong(const char *s, unsigned long *out)
 static const char *req_word(enum emu_req r)
 {
 	return r == EMU_REQ_READ ? "read" : r == EMU_REQ_WRITE ? "write" : "none";
+}
+
+/*
+ * DIR/NAME: the comment lines head, then the case as a page file, written
+ * through a unique temporary name, never through a link (safe_write.h).
+ * 0 or -errno.
+ */
+static int write_case(const char *dir, const char *name, const char *head, const struct verify_case *vc)
+{
+	struct sw_file sw;
+	FILE *f;
+	int dirfd = sw_dir_open(dir), ret;
+
+	if (dirfd < 0)
+		return dirfd;
+	ret = sw_create(&sw, dirfd, name);
+	if (!ret) {
+		f = sw_stream(&sw);
+		ret = !f ? -errno : fputs(head, f) < 0 ? -EIO : pagefile_write(f, vc->base, vc->pages, vc->npages);
+		if (ret)
+			sw_abort(&sw);
+		else
+			ret = sw_commit(&sw);
+	}
+	close(dirfd);
+	return ret;
 }
 
 static void report(const struct verify_ctx *ctx, const struct verify_case *vc, const struct verify_mismatch *m,
@@ -74,24 +111,20 @@ static void report(const struct verify_ctx *ctx, const struct verify_case *vc, c
 	}
 	if (nr_reported >= MAX_REPORTED)
 		return;
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/verify-s%" PRIu64 "-c%lu.page", out_dir, seed, vc->index);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		printf("  (cannot write %s: %s)\n", path, strerror(errno));
-		return;
-	}
-	fprintf(f, "# pfnbench verify --seed %" PRIu64 " --case %lu: default request %s\n", seed, vc->index,
-		req_word(vc->default_req));
-	fprintf(f, "# mismatch: %s\n", m->what);
+	char name[128], head[1024];
+	snprintf(name, sizeof(name), "verify-s%" PRIu64 "-c%lu.page", seed, vc->index);
+	snprintf(head, sizeof(head), "# pfnbench verify --seed %" PRIu64 " --case %lu: default request %s\n"
+		 "# mismatch: %s\n", seed, vc->index, req_word(vc->default_req), m->what);
 	if (m->page != VERIFY_NO_PAGE)
-		fprintf(f, "# page index %lu (counting from 0 after the base line)\n", m->page);
-	fprintf(f, "# replay: pfnbench encode --backend NAME --request %s THIS_FILE\n", req_word(vc->default_req));
-	int ret = pagefile_write(f, vc->base, vc->pages, vc->npages);
-	if (fclose(f) || ret)
-		printf("  (error writing %s)\n", path);
+		snprintf(head + strlen(head), sizeof(head) - strlen(head),
+			 "# page index %lu (counting from 0 after the base line)\n", m->page);
+	snprintf(head + strlen(head), sizeof(head) - strlen(head),
+		 "# replay: pfnbench encode --backend NAME --request %s THIS_FILE\n", req_word(vc->default_req));
+	int ret = write_case(out_dir, name, head, vc);
+	if (ret)
+		printf("  (cannot write %s/%s: %s)\n", out_dir, name, sw_strerror(ret));
 	else
-		printf("  case written to %s\n", path);
+		printf("  case written to %s/%s\n", out_dir, name);
 }
 
 /* --write-cases: every case as a page file, nothing run.  Exit status. */
@@ -101,20 +134,14 @@ static int write_cases(struct verify_ctx *ctx, const char *dir, unsigned long se
 	int status = 0;
 	for (unsigned long i = first; i < last && !status; i++) {
 		struct verify_case vc;
-		char path[4096];
+		char name[128], head[256];
 		verify_case_generate(ctx, i, &vc);
-		snprintf(path, sizeof(path), "%s/case-s%lu-c%lu.page", dir, seed, i);
-		FILE *f = fopen(path, "w");
-		if (!f) {
-			fprintf(stderr, "pfnbench verify: cannot write %s: %s\n", path, strerror(errno));
-			status = 2;
-			break;
-		}
-		fprintf(f, "# pfnbench verify --seed %lu --case %lu --max-npages %lu\n", seed, i, ctx->params.max_npages);
-		fprintf(f, "# request: %s\n", req_word(vc.default_req));
-		int ret = pagefile_write(f, vc.base, vc.pages, vc.npages);
-		if (fclose(f) || ret) {
-			fprintf(stderr, "pfnbench verify: error writing %s\n", path);
+		snprintf(name, sizeof(name), "case-s%lu-c%lu.page", seed, i);
+		snprintf(head, sizeof(head), "# pfnbench verify --seed %lu --case %lu --max-npages %lu\n# request: %s\n",
+			 seed, i, ctx->params.max_npages, req_word(vc.default_req));
+		int ret = write_case(dir, name, head, &vc);
+		if (ret) {
+			fprintf(stderr, "pfnbench verify: %s/%s: cannot write: %s\n", dir, name, sw_strerror(ret));
 			status = 2;
 		}
 	}
@@ -186,6 +213,12 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "pfnbench verify: --max-npages must be between 1 and 2^20\n");
 		return 2;
 	}
+	if (!have_only && (cases < 1 || cases > (write_dir ? MAX_WRITE_CASES : MAX_CASES))) {
+		fprintf(stderr, "pfnbench verify: --cases must be between 1 and %lu%s (more would run for days; "
+			"split the work over several --seed values)\n", write_dir ? MAX_WRITE_CASES : MAX_CASES,
+			write_dir ? " with --write-cases" : "");
+		return 2;
+	}
 	struct verify_params vp = { .seed = seed, .max_pfn = max_pfn, .max_npages = max_npages };
 	struct verify_ctx *ctx;
 	unsigned kc = 0;
@@ -204,7 +237,7 @@ int cmd_verify(int argc, char **argv)
 	if (write_dir)
 		return write_cases(ctx, write_dir, seed, have_only ? only : 0, have_only ? only + 1 : cases);
 
-	double t0 = now_s();
+	double t0 = now_s(), shown = t0;
 	unsigned long first = have_only ? only : 0, last = have_only ? only + 1 : cases;
 	unsigned long nr_cases = 0, nr_pages = 0, nr_bad = 0, nr_snap = 0, nr_faulted = 0, nr_err = 0;
 	int status = 0;
@@ -227,6 +260,13 @@ int cmd_verify(int argc, char **argv)
 			report(ctx, &vc, &m, seed, out_dir, (unsigned)nr_bad);
 			nr_bad++;
 			status = 1;
+		}
+		if (!(nr_cases & 255) && now_s() - shown >= PROGRESS_S) {
+			double t = now_s() - t0;
+
+			shown = now_s();
+			fprintf(stderr, "verify: %lu of %lu cases, %lu mismatches, %.0f s elapsed, ~%.0f s left\n",
+				nr_cases, last - first, nr_bad, t, t * (double)(last - first - nr_cases) / (double)nr_cases);
 		}
 	}
 	printf("verify: %lu snapshot cases, %lu with faults and rc=0, %lu with rc<0 (%s); backends:", nr_snap,

@@ -21,7 +21,7 @@ static const struct command commands[] = {
 	{ "run", "run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]", cmd_run },
 	{ "callgrind", "callgrind --config FILE [--out DIR]   (exact instructions per page, for the CI gate)", cmd_callgrind },
 	{ "verify", "verify [--cases N] [--seed S] [--case K] [--out DIR] [--max-pfn P]", cmd_verify },
-	{ "report", "report [--no-figures] RESULTS_DIR", cmd_report },
+	{ "report", "report [--no-figures] [--out DIR] RESULTS_DIR", cmd_report },
 	{ "compare", "compare BASE NEW [--thresholds FILE] [--all] [--allow-missing]", cmd_compare },
 	{ "ab", "ab [--base REV|BINARY] [--new REV|BINARY] --config FILE [--rounds N] [--callgrind] ...\n"
 		"                   (NEW against BASE alternated in one run: the timing gate)", cmd_ab },
@@ -32,6 +32,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: pfnbench COMMAND [ARGS]\n       pfnbench --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  pfnbench %s\n", commands[i].usage);
+	fprintf(f, "\npfnbench COMMAND --help says more about each.\n");
 }
 
 int main(int argc, char **argv)

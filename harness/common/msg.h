@@ -12,6 +12,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/*
+ * The size of the message buffer a command passes down: a message may name
+ * two paths of PATH_MAX bytes and still keep its reason.
+ */
+#define MSG_MAX 12288
+
 /* printf into buf[len], truncating; nothing when buf is NULL or len is 0. */
 void msg_printf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void msg_vprintf(char *buf, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));

@@ -27,7 +27,9 @@
 
 #include <ini.h>
 
+#include "bounded_read.h"
 #include "config_priv.h"
+#include "msg.h"
 
 #define CONFIG_MAX_FILE_BYTES (1 << 20)
 
@@ -217,64 +219,53 @@ static int config_handler(void *user, const char *section, const char *name, con
 
 /* ---- loading ----------------------------------------------------------- */
 
+/*
+ * The head of a config: text.  The first line of the first 64 KiB with a
+ * NUL or another control character is reported as the parser would
+ * ("LINE: ..."), before the rest of the file is read.
+ */
+static int config_head(const char *buf, size_t len, bool eof, char *why, size_t whylen)
+{
+	size_t lineno = 1;
+
+	(void)eof;
+	for (const char *line = buf; line < buf + len; lineno++) {
+		const char *nl = memchr(line, '\n', (size_t)(buf + len - line));
+		size_t linelen = nl ? (size_t)(nl - line) : (size_t)(buf + len - line);
+
+		if (memchr(line, '\0', linelen)) {
+			msg_printf(why, whylen, "%zu: NUL byte in the line (the file must be text)", lineno);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < linelen; i++) {
+			unsigned char ch = (unsigned char)line[i];
+
+			if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f) {
+				msg_printf(why, whylen, "%zu: control character 0x%02x at column %zu (the file must be "
+					   "text; is this a config file?)", lineno, ch, i + 1);
+				return -EINVAL;
+			}
+		}
+		line += linelen + 1;
+	}
+	return 0;
+}
+
 static int read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
-	struct stat sb;
-	char *buf = NULL;
-	size_t n = 0;
-	int fd, rc = 0;
+	static const struct br_limits lim = { .max_bytes = CONFIG_MAX_FILE_BYTES, .head_bytes = 65536,
+					      .head = config_head };
+	char why[512];
+	int rc = br_read(path, &lim, text, len, why, sizeof(why));
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: cannot read: %s (check the path and permissions)", path, strerror(-rc));
-		return rc;
-	}
-	if (fstat(fd, &sb)) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(-rc));
-		goto out_close;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		rc = -EISDIR;
+	if (rc == -EISDIR)
 		snprintf(err, errlen, "%s: is a directory (give a config file, e.g. configs/quick.conf)", path);
-		goto out_close;
-	}
-	buf = malloc(CONFIG_MAX_FILE_BYTES + 1);
-	if (!buf) {
-		rc = -ENOMEM;
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out_close;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf + n, CONFIG_MAX_FILE_BYTES + 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			snprintf(err, errlen, "%s: cannot read: %s (check the path and permissions)", path,
-				 strerror(-rc));
-			goto out_free;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > CONFIG_MAX_FILE_BYTES) {
-			rc = -EFBIG;
-			snprintf(err, errlen, "%s: larger than 1 MiB (is this a config file?)", path);
-			goto out_free;
-		}
-	}
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	close(fd);
-	return 0;
-out_free:
-	free(buf);
-out_close:
-	close(fd);
+	else if (rc == -EINVAL)
+		snprintf(err, errlen, "%s:%s", path, why);
+	else if (rc == -EFBIG)
+		snprintf(err, errlen, "%s: larger than 1 MiB (is this a config file?)", path);
+	else if (rc)
+		snprintf(err, errlen, "%s: cannot read: %s (check the path and permissions)", path, strerror(-rc));
 	return rc;
 }
 

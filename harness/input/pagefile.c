@@ -1,7 +1,7 @@
 /*
- * pagefile.c - read and write page files (spec/page-file.md).
+ * pagefile.c - read and write page files (docs/page-file.md).
  *
- * One pass over the lines with getline(): every line is checked for bytes a
+ * One pass over the lines (read_line(), bounded): every line is checked for bytes a
  * text file cannot hold, split into at most three tokens, and turned into an
  * emu_page_desc.  The checks that span lines are done during the same pass:
  *
@@ -394,23 +394,58 @@ static int parse_line(struct parser *p, char *s, size_t len)
 	return parse_page(p, tok, ntok);
 }
 
+/*
+ * The next line of f into buf (at most PAGEFILE_MAX_LINE bytes and its
+ * newline): its length, 0 at end of file, -E2BIG when the line is longer
+ * (the file is not read further), -errno of the read.
+ */
+static long read_line(FILE *f, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int c;
+
+	errno = 0;
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (n + 1 >= cap)
+			return -E2BIG;
+		buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (c == EOF && ferror(f))
+		return errno ? -errno : -EIO;
+	buf[n] = '\0';
+	return (long)n;
+}
+
 int pagefile_parse(FILE *f, const char *name, struct pagefile *pf, char *err, size_t errlen)
 {
 	struct parser p = { .name = name, .err = err, .errlen = errlen, .thp_state = -1 };
 	struct stat st;
-	char *buf = NULL;
-	size_t bufcap = 0;
-	ssize_t len;
+	char *buf = malloc(PAGEFILE_MAX_LINE + 2);
+	size_t total = 0;
+	long len;
 	int rc = 0;
 
 	memset(pf, 0, sizeof(*pf));
+	if (!buf) {
+		msg_printf(err, errlen, "%s: out of memory", name);
+		return -ENOMEM;
+	}
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		msg_printf(err, errlen, "%s: is a directory (give a page file)", name);
+		free(buf);
 		return -EISDIR;
 	}
-	errno = 0;
-	while ((len = getline(&buf, &bufcap, f)) >= 0) {
+	/* line by line, each line checked as it comes: a file that is not one fails at its first line */
+	while ((len = read_line(f, buf, PAGEFILE_MAX_LINE + 2)) > 0) {
 		p.line++;
+		total += (size_t)len;
+		if (total > PAGEFILE_MAX_BYTES) {
+			rc = PERR(&p, "%s:%u: the file is larger than %lu MiB, the limit for a page file", name, p.line,
+				  PAGEFILE_MAX_BYTES >> 20);
+			goto out_free;
+		}
 		rc = parse_line(&p, buf, (size_t)len);
 		if (rc) {
 			if (rc == -ENOMEM)
@@ -418,8 +453,13 @@ int pagefile_parse(FILE *f, const char *name, struct pagefile *pf, char *err, si
 			goto out_free;
 		}
 	}
-	if (ferror(f)) {
-		rc = errno ? -errno : -EIO;
+	if (len == -E2BIG) {
+		rc = PERR(&p, "%s:%u: line longer than %d bytes (is this a page file?)", name, p.line + 1,
+			  PAGEFILE_MAX_LINE);
+		goto out_free;
+	}
+	if (len < 0) {
+		rc = (int)len;
 		msg_printf(err, errlen, "%s: %s (the read failed; check the path and the disk)", name, strerror(-rc));
 		goto out_free;
 	}
@@ -431,7 +471,7 @@ int pagefile_parse(FILE *f, const char *name, struct pagefile *pf, char *err, si
 		goto out_free;
 	}
 	if (!p.npages) {
-		rc = PERR(&p, "%s: no pages (write one line per page, STATE [ARG] [@REQ]; see spec/page-file.md)", name);
+		rc = PERR(&p, "%s: no pages (write one line per page, STATE [ARG] [@REQ]; see docs/page-file.md)", name);
 		goto out_free;
 	}
 	pf->base = p.have_base ? p.base : EMU_DEFAULT_BASE;

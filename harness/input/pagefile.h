@@ -1,5 +1,5 @@
 /*
- * pagefile.h - page files (spec/page-file.md): one address space, one 4 KiB
+ * pagefile.h - page files (docs/page-file.md): one address space, one 4 KiB
  * page per line, read into an emu_page_desc array and written back.
  *
  *   # comment                      blank lines and comments are skipped
@@ -31,10 +31,17 @@ struct pagefile {
 	unsigned *lines;             /* 1-based line of each page in the file */
 };
 
+/* The longest line and the largest file pagefile_parse() reads. */
+#define PAGEFILE_MAX_LINE 4096
+#define PAGEFILE_MAX_BYTES (1024UL << 20)
+
 /*
- * Parse a page file from f; name is used in messages.  Returns 0, -EINVAL
- * (bad content: err holds "NAME:LINE: what (what to do)"), -EISDIR,
- * -ENOMEM, -EIO or another -errno of the read.  pf is zeroed on error.
+ * Parse a page file from f; name is used in messages.  Lines are read and
+ * checked one at a time, each at most PAGEFILE_MAX_LINE bytes, the file at
+ * most PAGEFILE_MAX_BYTES (a link to /dev/zero fails at line 1).  Returns
+ * 0, -EINVAL (bad content: err holds "NAME:LINE: what (what to do)"),
+ * -EISDIR, -ENOMEM, -EIO or another -errno of the read.  pf is zeroed on
+ * error.
  */
 int pagefile_parse(FILE *f, const char *name, struct pagefile *pf, char *err, size_t errlen);
 /* pagefile_parse() of the file at path; -errno of fopen with "PATH: strerror". */

@@ -12,10 +12,12 @@
  * column that was actually needed.
  */
 #include "report_data.h"
+#include "bounded_read.h"
 #include "msg.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,48 +43,47 @@ void rdata_oneline(char *s)
 			*s = '?';
 }
 
-static int read_all(const char *path, char **buf, size_t *len)
+/*
+ * The header first: line 1 must end within RDATA_HEAD_BYTES and be
+ * printable ASCII (column names), before the rest of the file is read.  why gets
+ * "1: what (what to do)".
+ */
+static int head_check(const char *buf, size_t len, bool eof, char *why, size_t whylen)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 65536, n = 0;
-	char *p;
+	const char *nl = memchr(buf, '\n', len);
+	size_t n = nl ? (size_t)(nl - buf) : len;
 
-	if (!f)
-		return -errno;
-	p = malloc(cap + 1);
-	if (!p)
-		goto err_close;
-	for (;;) {
-		size_t got = fread(p + n, 1, cap - n, f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
 
-		n += got;
-		if (n < cap) {
-			if (ferror(f)) {
-				int e = errno ? -errno : -EIO;
-
-				free(p);
-				fclose(f);
-				return e;
-			}
-			break;
+		if ((c < 0x20 && !(c == '\r' && i + 1 == n)) || c >= 0x7f) {
+			msg_printf(why, whylen, "1: byte 0x%02x at column %zu of the header line is not printable "
+				   "text (not a CSV file; is this a results.csv?)", c, i + 1);
+			return -EINVAL;
 		}
-		char *q = realloc(p, cap * 2 + 1);
-
-		if (!q) {
-			free(p);
-			goto err_close;
-		}
-		p = q;
-		cap *= 2;
 	}
-	fclose(f);
-	p[n] = '\0';
-	*buf = p;
-	*len = n;
+	if (!nl && !eof) {
+		msg_printf(why, whylen, "1: the header line is longer than %zu bytes (not a results.csv?)", len);
+		return -EINVAL;
+	}
 	return 0;
-err_close:
-	fclose(f);
-	return -ENOMEM;
+}
+
+static int read_all(const char *path, char **buf, size_t *len, char *err, size_t err_len)
+{
+	static const struct br_limits lim = { .max_bytes = RDATA_MAX_BYTES, .head_bytes = RDATA_HEAD_BYTES,
+					      .head = head_check };
+	char why[512];
+	int ret = br_read(path, &lim, buf, len, why, sizeof(why));
+
+	if (ret == -EINVAL)
+		rdata_errorf(err, err_len, "%s:%s", path, why);
+	else if (ret == -EFBIG)
+		rdata_errorf(err, err_len, "%s: %s (is this a results.csv?)", path, why);
+	else if (ret)
+		rdata_errorf(err, err_len, "%s: %s (give a results directory or its results.csv)", path,
+			     strerror(-ret));
+	return ret;
 }
 
 /* A growable array of pointers. */
@@ -227,12 +228,9 @@ int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len)
 	char *buf = NULL;
 	int ret;
 
-	ret = read_all(path, &buf, &len);
-	if (ret) {
-		rdata_errorf(err, err_len, "%s: %s (give a results directory or its results.csv)",
-		       path, strerror(-ret));
+	ret = read_all(path, &buf, &len, err, err_len);
+	if (ret)
 		return ret;
-	}
 	t = calloc(1, sizeof(*t));
 	if (!t || !(t->path = strdup(path))) {
 		ret = -ENOMEM;

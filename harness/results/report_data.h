@@ -26,12 +26,19 @@ struct rdata {
 	unsigned *lines;	/* lines[row]: 1-based line where the record starts */
 };
 
+/* The largest results.csv read (a link to /dev/zero must not fill memory). */
+#define RDATA_MAX_BYTES (1024UL << 20)
+/* The header line must end within the first this many bytes. */
+#define RDATA_HEAD_BYTES (64UL << 10)
+
 /*
- * Read @path.  On success *@out owns the table (free with rdata_free()).
- * Returns 0, -errno from fopen/read (-ENOENT...), -ENOMEM, or -EINVAL for
- * malformed input (wrong field count, unterminated quote, no newline at end
- * of file, empty file, duplicate header name); then @err holds
- * "path:line: what is wrong".
+ * Read @path: its header line first (RDATA_HEAD_BYTES, printable ASCII),
+ * then the rest, at most RDATA_MAX_BYTES.  On success *@out
+ * owns the table (free with rdata_free()).  Returns 0, -errno from
+ * open/read (-ENOENT...), -EFBIG (too large), -ENOMEM, or -EINVAL for
+ * malformed input (a header that is not one, wrong field count,
+ * unterminated quote, no newline at end of file, empty file, duplicate
+ * header name); @err holds "path:line: what is wrong" or "path: why".
  */
 int rdata_load(const char *path, struct rdata **out, char *err, size_t err_len);
 

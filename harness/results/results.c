@@ -9,6 +9,7 @@
  */
 #include "results.h"
 #include "build_info.h"
+#include "safe_write.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -123,56 +124,8 @@ int results_dir_create(const char *parent, char *out, size_t outlen)
 
 int results_write_atomic(const char *dir, const char *name, const void *buf, size_t len)
 {
-	char tmp[PATH_MAX], final[PATH_MAX];
-	const char *p = buf;
-	int fd, rc = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name) >= (int)sizeof(tmp) ||
-	    snprintf(final, sizeof(final), "%s/%s", dir, name) >= (int)sizeof(final))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			rc = -errno;
-			goto out_unlink;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (fsync(fd)) {
-		rc = -errno;
-		goto out_unlink;
-	}
-	if (close(fd)) {
-		fd = -1;
-		rc = -errno;
-		goto out_unlink;
-	}
-	fd = -1;
-	if (rename(tmp, final)) {
-		rc = -errno;
-		goto out_unlink;
-	}
-	/* make the rename durable; best effort (some filesystems refuse) */
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-
-out_unlink:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return rc;
+	/* a unique temporary name, created without following links (safe_write.h) */
+	return sw_write_file(dir, name, buf, len);
 }
 
 /* ---- meta.json ----------------------------------------------------------- */

@@ -3,10 +3,12 @@
  *
  * Implements docs/results-format.md: a new directory per run, named
  * <UTC YYYYmmddTHHMMSSZ>-<short host>[-N] and never reused; every file
- * written as NAME.tmp, fsync'ed and renamed; results.csv held in memory
- * and rewritten whole after every finished case, so that the file on disk
- * is always complete; a reader for the same CSV (the one report and compare
- * use); and the machine and build parts of meta.json.
+ * written under a unique temporary name created without following links,
+ * fsync'ed and renamed; results.csv appended a row at a time by a run
+ * (results_append.c: every finished repetition at once, the file always
+ * whole lines) or rewritten whole (callgrind); a reader for the same CSV
+ * (the one report and compare use); and the machine and build parts of
+ * meta.json.
  *
  * Left out on purpose: running cases, the counters, config and skipped
  * parts of meta.json (the sweep fills them), NUMA/hwloc facts (numa_nodes,
@@ -40,9 +42,11 @@ int results_dir_create(const char *parent, char *out, size_t outlen);
 int results_dir_create_at(const char *parent, time_t when, char *out, size_t outlen);
 
 /*
- * Write DIR/NAME.tmp, fsync it, rename it to DIR/NAME and fsync DIR.
- * Returns 0 or -errno (-ENOENT no such dir, -ENOSPC, -EIO, -EFBIG, ...);
- * on error the .tmp is removed and an earlier DIR/NAME is left as it was.
+ * Write DIR/NAME through a unique temporary name created without following
+ * links (DIR/NAME.XXXXXXXX.tmp, common/safe_write.h), fsync it, rename it
+ * to DIR/NAME and fsync DIR.  Returns 0 or -errno (-ENOENT no such dir,
+ * -ENOSPC, -EIO, -EFBIG, ...); on error the temporary file is removed and
+ * an earlier DIR/NAME is left as it was.
  */
 int results_write_atomic(const char *dir, const char *name, const void *buf, size_t len);
 
@@ -204,6 +208,10 @@ int results_csv_append(struct results_csv *csv, const struct result_row *row);
 
 /* The whole file (header + rows) in a malloc'ed buffer.  0 or -ENOMEM. */
 int results_csv_format(const struct results_csv *csv, char **buf, size_t *len);
+/* rows[0..n) as CSV lines, after the header line when header.  0 or -ENOMEM. */
+int results_rows_format(const struct result_row *rows, size_t n, bool header, char **buf, size_t *len);
+/* 0, or -EINVAL when a string of row holds a line break or is not NUL-terminated. */
+int results_row_check(const struct result_row *row);
 
 /* Rewrite DIR/results.csv atomically with every row.  0 or -errno. */
 int results_csv_commit(const struct results_csv *csv, const char *dir);
@@ -219,6 +227,30 @@ int results_csv_commit(const struct results_csv *csv, const char *dir);
  * *out is NULL on error.
  */
 int results_csv_load(const char *path, struct results_csv **out, char *err, size_t errlen);
+
+/* ---- results.csv, appended (results_append.c) ------------------------------ */
+
+/*
+ * A run's results.csv, written a row at a time: created with the header
+ * (O_EXCL | O_NOFOLLOW: a new file, never through a link), each row one
+ * write(2) as soon as its repetition finishes, so that a process killed
+ * by any signal loses no finished row; a row that cannot be written whole
+ * (disk full, file size limit) is cut off again, so the file is always
+ * whole lines.  Each row is also fdatasync'ed before results_append_row()
+ * returns, so a power cut loses no finished row either: one sync per
+ * repetition, outside every timed region (0.2 ms here, against a
+ * repetition's min_time of 5-50 ms and its setup).
+ */
+struct results_appender;
+
+/* Create DIR/results.csv with its header.  0 or -errno; *out NULL on error. */
+int results_append_open(const char *dir, struct results_appender **out);
+/* Append one row.  0 or -errno (-EINVAL for a row results_row_check() refuses). */
+int results_append_row(struct results_appender *a, const struct result_row *row);
+/* Rows appended so far. */
+size_t results_append_count(const struct results_appender *a);
+/* Sync and close (NULL-safe).  0 or -errno of the sync or close. */
+int results_append_close(struct results_appender *a);
 
 /* ---- meta.json ---------------------------------------------------------- */
 
@@ -255,5 +287,19 @@ int meta_utc_timestamp(time_t when, char *buf, size_t len);
 
 /* Write META as DIR/meta.json, indented, atomically.  0 or -errno. */
 int meta_write(const char *dir, const json_t *meta);
+
+/* The largest meta.json read (a link to /dev/zero must not fill memory). */
+#define META_MAX_BYTES (64UL << 20)
+
+/*
+ * Read PATH as a meta.json: at most META_MAX_BYTES, its head checked
+ * (text, and '{' first) before the rest is read, then parsed with
+ * jansson.  0 with *out a JSON object (json_decref() it); else -errno with
+ * where what follows PATH in a message, a line and what is wrong:
+ * ":21: premature end of input near '"clo'", ":1: expected a JSON
+ * object", ": larger than 64 MiB, the limit for this file", ": No such
+ * file or directory".
+ */
+int meta_load(const char *path, json_t **out, char *where, size_t wherelen);
 
 #endif

@@ -121,7 +121,7 @@ static int csv_push(struct results_csv *csv, const struct result_row *row)
 	return 0;
 }
 
-int results_csv_append(struct results_csv *csv, const struct result_row *row)
+int results_row_check(const struct result_row *row)
 {
 	for (size_t i = 0; i < NR_COLS; i++) {
 		const char *s = (const char *)row + result_columns[i].off;
@@ -131,7 +131,14 @@ int results_csv_append(struct results_csv *csv, const struct result_row *row)
 		if (!memchr(s, '\0', result_columns[i].size) || strpbrk(s, "\r\n"))
 			return -EINVAL;
 	}
-	return csv_push(csv, row);
+	return 0;
+}
+
+int results_csv_append(struct results_csv *csv, const struct result_row *row)
+{
+	int rc = results_row_check(row);
+
+	return rc ? rc : csv_push(csv, row);
 }
 
 /* ---- results.csv: writing ------------------------------------------------ */
@@ -191,6 +198,11 @@ static void put_field(FILE *f, const struct result_column *c, const struct resul
 
 int results_csv_format(const struct results_csv *csv, char **buf, size_t *len)
 {
+	return results_rows_format(csv->rows, csv->nr_rows, true, buf, len);
+}
+
+int results_rows_format(const struct result_row *rows, size_t n, bool header, char **buf, size_t *len)
+{
 	FILE *f;
 
 	*buf = NULL;
@@ -198,13 +210,13 @@ int results_csv_format(const struct results_csv *csv, char **buf, size_t *len)
 	f = open_memstream(buf, len);
 	if (!f)
 		return -ENOMEM;
-	for (size_t i = 0; i < NR_COLS; i++) {
+	for (size_t i = 0; header && i < NR_COLS; i++) {
 		fputs(result_columns[i].name, f);
 		fputc(i + 1 < NR_COLS ? ',' : '\n', f);
 	}
-	for (size_t r = 0; r < csv->nr_rows; r++)
+	for (size_t r = 0; r < n; r++)
 		for (size_t i = 0; i < NR_COLS; i++) {
-			put_field(f, &result_columns[i], &csv->rows[r]);
+			put_field(f, &result_columns[i], &rows[r]);
 			fputc(i + 1 < NR_COLS ? ',' : '\n', f);
 		}
 	if (ferror(f)) {
