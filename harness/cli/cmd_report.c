@@ -1,5 +1,5 @@
 /*
- * cmd_report.c - `pfnbench report [--no-figures] [--plots DIR]
+ * cmd_report.c - `pfnbench report [--no-figures] [--out DIR] [--plots DIR]
  * [--gnuplot PROG] RESULTS_DIR`: the command around report_write().
  *
  * Prints where the report went and any figure that was skipped; exit 0 when
@@ -12,19 +12,23 @@
 #include <string.h>
 
 #include "commands.h"
+#include "msg.h"
 #include "report.h"
 
 static void report_usage(FILE *f)
 {
-	fprintf(f, "usage: pfnbench report [--no-figures] [--plots DIR] "
+	fprintf(f, "usage: pfnbench report [--no-figures] [--out DIR] [--plots DIR] "
 		"[--gnuplot PROG] RESULTS_DIR\n"
-		"  writes RESULTS_DIR/report.txt and figures (PNG + SVG)\n");
+		"  writes RESULTS_DIR/report.txt and figures (PNG + SVG); RESULTS_DIR may\n"
+		"  also be its results.csv\n"
+		"  --out DIR   write them to DIR instead (a read-only results directory)\n");
 }
 
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "no-figures", no_argument, NULL, 'n' },
+		{ "out", required_argument, NULL, 'o' },
 		{ "plots", required_argument, NULL, 'p' },
 		{ "gnuplot", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
@@ -32,14 +36,17 @@ int cmd_report(int argc, char **argv)
 	};
 	struct report_opts o = { 0 };
 	struct report_summary s;
-	char err[1024] = "";
+	char err[MSG_MAX] = "";
 	int opt, ret;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "np:g:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "no:p:g:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			o.no_figures = 1;
+			break;
+		case 'o':
+			o.out_dir = optarg;
 			break;
 		case 'p':
 			o.plots_dir = optarg;

@@ -2,12 +2,13 @@
  * report.c - `pfnbench report`: the driver.
  *
  * Flow: load the report model (report_model.h: results.csv and meta.json
- * as cases, groups, pairs, medians and ratios); draw the figures of
- * figures[] (each writes plotdata/NAME.dat and runs its gnuplot script,
- * report_figures.c); print the sections of sections[] into a memory
- * stream; fold any line still longer than 80 columns; write report.txt.tmp
- * and rename it.  The figures come first because the text lists them and
- * embeds the ratio's text plot.
+ * as cases, groups, pairs, medians and ratios); open the output directory
+ * (report_files.c); draw the figures of figures[] (each writes NAME.dat
+ * and runs its gnuplot script, report_figures.c); print the sections of
+ * sections[] into a memory stream; fold any line still longer than 80
+ * columns; write report.txt through a unique temporary name.  The figures
+ * come first because the text lists them and embeds the ratio's text
+ * plot.
  *
  * Both tables run in order, except that consecutive per-group entries run
  * group by group: for each group, every one of them, then the next group
@@ -22,8 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* The text of report.txt, in order. */
 static const struct report_section sections[] = {
@@ -110,46 +109,16 @@ static int draw_figures(struct report *r, char *err, size_t err_len)
 		report_note(r, "figures not drawn (--no-figures)");
 		return 0;
 	}
-	if (mkdir(r->datadir, 0755) && errno != EEXIST) {
-		ret = -errno;
-		rdata_errorf(err, err_len, "%s: %s", r->datadir, strerror(errno));
-		return ret;
-	}
+	/* plotdata/ and the private directory the figures are drawn in (report_files.c) */
+	ret = report_files_workdir(r, err, err_len);
 	for (size_t i = 0; i < NR(figures) && !ret;) {
 		size_t end = figure_run_end(i);
 
 		ret = run_figures(r, i, end);
 		i = end;
 	}
-	return ret;
-}
-
-/* Write buf as report.txt, every line folded to WIDTH, via report.txt.tmp. */
-static int write_atomically(struct report *r, const char *buf, size_t len, char *err, size_t err_len)
-{
-	char tmp[4200];
-	FILE *f;
-	int ret;
-
-	fmt_to(r->s->report_path, sizeof(r->s->report_path), "%s/report.txt", r->m->dir);
-	fmt_to(tmp, sizeof(tmp), "%s/report.txt.tmp", r->m->dir);
-	f = fopen(tmp, "w");
-	if (!f) {
-		ret = -errno;
-		rdata_errorf(err, err_len, "%s: %s", tmp, strerror(errno));
-		return ret;
-	}
-	ret = fold_lines(buf, len, f);
-	if (fflush(f) || fsync(fileno(f)))
-		ret = ret ? ret : -errno;
-	if (fclose(f))
-		ret = ret ? ret : -EIO;
-	if (!ret && rename(tmp, r->s->report_path))
-		ret = -errno;
-	if (ret) {
-		rdata_errorf(err, err_len, "%s: %s", r->s->report_path, strerror(-ret));
-		unlink(tmp);
-	}
+	if (ret && report_files_error(r, err, err_len) == 0 && !*err)
+		rdata_errorf(err, err_len, "%s/plotdata: cannot write: %s", r->outdir, strerror(-ret));
 	return ret;
 }
 
@@ -205,13 +174,18 @@ int report_write(const struct report_opts *o, struct report_summary *s, char *er
 	if (!m->meta)
 		report_note(&r, "meta.json missing: machine and build unknown");
 	machine_line(&r);
-	fmt_to(r.datadir, sizeof(r.datadir), "%s/plotdata", m->dir);
 	figure_resolve_plots(&r);
-	ret = draw_figures(&r, err, err_len);
+	ret = report_files_open(&r, err, err_len);
+	if (!ret)
+		ret = draw_figures(&r, err, err_len);
 	if (!ret)
 		ret = compose(&r, &buf, &len);
 	if (!ret)
-		ret = write_atomically(&r, buf, len, err, err_len);
+		ret = report_files_text(&r, buf, len, err, err_len);
+	/* a figure cut short by a full disk is an error too, with its name */
+	if (!ret)
+		ret = report_files_error(&r, err, err_len);
+	report_files_close(&r, !ret);
 	free(buf);
 	rmodel_free(m);
 	return ret;

@@ -10,10 +10,10 @@
  * the kernel page-table source side by side, a headline stating the
  * conversion share at real drivers' batch sizes, a text plot of the ratio
  * and a findings paragraph, all computed from the numbers.  Figures are drawn
- * by the gnuplot scripts in plots/ from small .dat files written to
- * RESULTS_DIR/plotdata/ (kept, so a figure can be redrawn by hand); gnuplot
- * runs via posix_spawn, its messages go to plotdata/gnuplot.log.  Nothing
- * here reads perf or runs benchmarks.
+ * by the gnuplot scripts in plots/ from small .dat files kept in
+ * OUTDIR/plotdata/ (so a figure can be redrawn by hand); gnuplot runs via
+ * posix_spawn, its messages go to plotdata/gnuplot.log.  Nothing here reads
+ * perf or runs benchmarks.
  *
  * The numbers come from the report model (report_model.h, which has its
  * own tests); report.c is the driver with the table of text sections and
@@ -26,7 +26,9 @@
 #include <stddef.h>
 
 struct report_opts {
-	const char *dir;	/* results directory; output goes here too */
+	const char *dir;	/* results directory (or its results.csv) */
+	const char *out_dir;	/* where report.txt, figures and plotdata/ go;
+				   NULL: the results directory */
 	const char *plots_dir;	/* the .gp scripts; NULL: $PFNBENCH_PLOTS_DIR,
 				   else the source tree's plots/ */
 	const char *gnuplot;	/* program to run; NULL: "gnuplot" from PATH */
@@ -46,12 +48,16 @@ struct report_summary {
 };
 
 /*
- * Write @o->dir/report.txt (via report.txt.tmp + rename) and, unless
- * @o->no_figures, the figures.  A figure that gnuplot fails to draw is a
- * note in @s and in the report, not an error.
+ * Write OUTDIR/report.txt and, unless @o->no_figures, the figures (OUTDIR
+ * is @o->out_dir, else the results directory), every file under a unique
+ * temporary name created without following links, then renamed
+ * (report_files.c).  A figure that gnuplot fails to draw is a note in @s
+ * and in the report, not an error.
  * Returns 0; -EINVAL for bad input with "file:line: ..." in @err (missing
  * columns, a non-numeric field, malformed meta.json, no usable rows);
- * -ENOENT when results.csv is missing; other -errno from file operations.
+ * -ENOENT when results.csv is missing; other -errno from file operations,
+ * with "PATH: cannot write: REASON" in @err (a read-only results directory
+ * is refused before anything is written, with a hint to --out).
  */
 int report_write(const struct report_opts *o, struct report_summary *s,
 		 char *err, size_t err_len);

@@ -2,20 +2,18 @@
  * report_figures.c - the report's figures: each one writes its data to
  * plotdata/NAME.dat (kept, so a figure can be redrawn by hand) and draws
  * it with a gnuplot script of plots/ into NAME.png and NAME.svg; report.c's
- * figures[] lists them with their scripts.  gnuplot runs via posix_spawn,
- * arguments passed as argv and values quoted for gnuplot's single-quoted
- * strings, its messages go to plotdata/gnuplot.log; it draws to
- * NAME.tmp.png / .svg, renamed when it exits 0.  A figure that cannot be
- * drawn is a note in the report, not an error.
+ * figures[] lists them with their scripts.  Values are quoted for
+ * gnuplot's single-quoted strings.  Running gnuplot, checking what it drew
+ * and every file's writing are report_files.c's: the data and the drawings
+ * are made in a private directory and take their final names only when
+ * whole.  A figure that cannot be drawn is a note in the report, not an
+ * error.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "report_priv.h"
@@ -24,8 +22,6 @@
 #ifndef PFNBENCH_SOURCE_DIR
 #define PFNBENCH_SOURCE_DIR "."
 #endif
-
-extern char **environ;
 
 /* ---- gnuplot ------------------------------------------------------------- */
 
@@ -47,104 +43,6 @@ int figure_gp_set(char *buf, size_t len, const char *key, const char *val)
 	buf[n] = '\0';
 	strcat(buf, "'; ");
 	return 0;
-}
-
-int figure_gnuplot(struct report *r, const char *script, const char *expr)
-{
-	const char *prog = r->o->gnuplot ? r->o->gnuplot : "gnuplot";
-	char spath[4200], log[4200];
-	char *argv[5];
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int ret, status;
-	FILE *lf;
-
-	fmt_to(spath, sizeof(spath), "%s/%s", r->plots, script);
-	fmt_to(log, sizeof(log), "%s/gnuplot.log", r->datadir);
-	if (access(spath, R_OK))
-		return -ENOENT;
-	lf = fopen(log, "a");
-	if (lf) {
-		fprintf(lf, "== %s -e \"%s\" %s\n", prog, expr, spath);
-		fclose(lf);
-	}
-	argv[0] = (char *)prog;
-	argv[1] = (char *)"-e";
-	argv[2] = (char *)expr;
-	argv[3] = spath;
-	argv[4] = NULL;
-	if (posix_spawn_file_actions_init(&fa))
-		return -ENOMEM;
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, log,
-					 O_WRONLY | O_CREAT | O_APPEND, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	ret = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (ret)
-		return -ret;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	if (!WIFEXITED(status))
-		return -EIO;
-	if (WEXITSTATUS(status) == 127)
-		return -ENOENT;	/* exec failed in the child */
-	return WEXITSTATUS(status) ? -EIO : 0;
-}
-
-int figure_draw(struct report *r, const char *script, const char *name, const char *subtitle, const char *extra)
-{
-	char expr[8192] = "", path[4200], tmp[4200], dst[4200];
-	int ret;
-
-	fmt_to(path, sizeof(path), "%s/%s.dat", r->datadir, name);
-	fmt_to(tmp, sizeof(tmp), "%s/%s.tmp", r->m->dir, name);
-	ret = figure_gp_set(expr, sizeof(expr), "datafile", path);
-	if (!ret)
-		ret = figure_gp_set(expr, sizeof(expr), "outbase", tmp);
-	if (!ret)
-		ret = figure_gp_set(expr, sizeof(expr), "subtitle", subtitle);
-	if (ret)
-		return ret;
-	if (extra)
-		strncat(expr, extra, sizeof(expr) - strlen(expr) - 1);
-	ret = figure_gnuplot(r, script, expr);
-	if (ret) {
-		report_note(r, "%s: gnuplot %s (%s); see plotdata/gnuplot.log", name,
-		     ret == -ENOENT ? "or script not found" : "failed", script);
-		return ret;
-	}
-	for (int k = 0; k < 2; k++) {
-		const char *ext = k ? "svg" : "png";
-
-		fmt_to(tmp, sizeof(tmp), "%s/%s.tmp.%s", r->m->dir, name, ext);
-		fmt_to(dst, sizeof(dst), "%s/%s.%s", r->m->dir, name, ext);
-		if (rename(tmp, dst)) {
-			report_note(r, "%s.%s: not written by %s", name, ext, script);
-			return -EIO;
-		}
-	}
-	r->s->nr_figures++;
-	if (r->nr_figs < sizeof(r->figs) / sizeof(r->figs[0]))
-		fmt_to(r->figs[r->nr_figs++], sizeof(r->figs[0]), "%s", name);
-	return 0;
-}
-
-static FILE *dat_open(struct report *r, const char *name)
-{
-	char path[4200];
-
-	fmt_to(path, sizeof(path), "%s/%s.dat", r->datadir, name);
-	return fopen(path, "w");
-}
-
-static int dat_close(FILE *f)
-{
-	int bad = ferror(f);
-
-	return fclose(f) || bad ? -EIO : 0;
 }
 
 static void subtitle_for(struct report *r, char *buf, size_t len, const char *what)
@@ -204,7 +102,7 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
 			fprintf(f, "%ld %.6g %.6g %.6g\n", rc->npages, med, mn, mx);
 		}
 	}
-	if (dat_close(f))
+	if (dat_close(r, f))
 		return -EIO;
 	subtitle_for(r, sub, sizeof(sub), g->name);
 	figure_draw(r, fig->script, name, sub, NULL);
@@ -238,7 +136,7 @@ int figure_ratio(struct report *r, const struct report_figure *fig, const struct
 				q->has_ci ? q->lo : q->ratio, q->has_ci ? q->hi : q->ratio);
 		}
 	}
-	if (dat_close(f))
+	if (dat_close(r, f))
 		return -EIO;
 	if (!blocks) {
 		report_note(r, "no case has both sides of the headline comparison: no ratio figure");
@@ -325,7 +223,7 @@ int figure_counters(struct report *r, const struct report_figure *fig, const str
 			fputc('\n', f);
 		}
 	}
-	if (dat_close(f))
+	if (dat_close(r, f))
 		return -EIO;
 	subtitle_for(r, sub, sizeof(sub), g->name);
 	fmt_to(extra, sizeof(extra), "counters='%s'", which);
@@ -360,7 +258,7 @@ int figure_memory(struct report *r, const struct report_figure *fig, const struc
 			continue;
 		fprintf(f, "%s %.6g %.6g\n", rmodel_backend_name(r->m, b), ra ? NAN : a, rp ? NAN : p);
 	}
-	if (dat_close(f))
+	if (dat_close(r, f))
 		return -EIO;
 	fmt_to(what, sizeof(what), "%s, npages %ld, batch %ld", g->name, rc->npages, rc->batch);
 	subtitle_for(r, sub, sizeof(sub), what);
@@ -490,7 +388,7 @@ int figure_placement(struct report *r, const struct report_figure *fig, const st
 	for (int b = 0; b < r->m->nr_be; b++)
 		placement_line(r, f, b, np, col, loc, rem);
 out:
-	if (f && dat_close(f) && !ret)
+	if (f && dat_close(r, f) && !ret)
 		ret = -EIO;
 	free(loc);
 	free(rem);
@@ -572,7 +470,7 @@ int figure_stages(struct report *r, const struct report_figure *fig, const struc
 					fprintf(f, "\n");
 				}
 			}
-			if (f && dat_close(f) && !ret)
+			if (f && dat_close(r, f) && !ret)
 				ret = -EIO;
 			if (ret)
 				return ret;

@@ -29,7 +29,12 @@ struct report {
 	const struct report_opts *o;
 	struct report_summary *s;
 	const struct rmodel *m;
-	char datadir[4160];	/* RESULTS_DIR/plotdata */
+	char datadir[4200];	/* where figures are drawn: OUTDIR/.report-XXXXXX (report_files.c) */
+	char outdir[4096];	/* RESULTS_DIR, or --out DIR */
+	int outfd, datafd, workfd;	/* OUTDIR, OUTDIR/plotdata, datadir */
+	char dat_name[300];	/* the .dat file open (dat_open()) */
+	int io_err;		/* the first file that could not be written: -errno */
+	char io_what[4400];	/* and its path */
 	char plots[4096];	/* the gnuplot scripts */
 	char machine[200];	/* for figure subtitles */
 	char dumb[4400];	/* path of the text plot, "" if none */
@@ -87,14 +92,32 @@ int figure_stages(struct report *r, const struct report_figure *f, const struct 
 int figure_placement(struct report *r, const struct report_figure *f, const struct rgroup *g);
 
 /*
- * Draw plotdata/NAME.dat with plots/SCRIPT into NAME.png and NAME.svg
- * (through .tmp names, renamed when gnuplot succeeds); extra is more
- * gnuplot -e text.  A failure is a note, not an error: returns 0 or the
- * -errno that the note reports.
+ * Draw NAME.dat with plots/SCRIPT into NAME.png and NAME.svg, in the
+ * private directory r->datadir; each takes its final name in OUTDIR only
+ * when gnuplot exited 0 and both are whole (report_files.c); extra is
+ * more gnuplot -e text.  A failure is a note, not an error: returns 0 or
+ * the -errno that the note reports.
  */
 int figure_draw(struct report *r, const char *script, const char *name, const char *subtitle, const char *extra);
-/* Run gnuplot -e expr plots/SCRIPT, output to plotdata/gnuplot.log.  0, -ENOENT, -EIO. */
+/* Run gnuplot -e expr plots/SCRIPT, output to gnuplot.log (plotdata/ at the end).  0, -ENOENT, -EIO. */
 int figure_gnuplot(struct report *r, const char *script, const char *expr);
+/* Write NAME.dat in r->datadir (new, never through a link); NULL with errno. */
+FILE *dat_open(struct report *r, const char *name);
+/* Close it: 0, or -errno (the file is remembered for the error: r->io_what). */
+int dat_close(struct report *r, FILE *f);
+
+/* ---- the files (report_files.c) ------------------------------------------ */
+
+/* Open the output directory (refused with a message when it is not writable).  0 or -errno. */
+int report_files_open(struct report *r, char *err, size_t err_len);
+/* plotdata/ (not through a link) and the private directory figures are drawn in.  0 or -errno. */
+int report_files_workdir(struct report *r, char *err, size_t err_len);
+/* report.txt, folded to WIDTH, through a unique temporary name.  0 or -errno with err. */
+int report_files_text(struct report *r, const char *buf, size_t len, char *err, size_t err_len);
+/* The first file that could not be written, as err: "PATH: cannot write: REASON".  0 or its -errno. */
+int report_files_error(const struct report *r, char *err, size_t err_len);
+/* Move the data, log and text plot into plotdata/ (keep), remove the private directory, close. */
+void report_files_close(struct report *r, bool keep);
 /* Append "key='value'; " to buf for gnuplot.  0 or -ENAMETOOLONG. */
 int figure_gp_set(char *buf, size_t len, const char *key, const char *val);
 /* Where the scripts are: opts, $PFNBENCH_PLOTS_DIR, the source tree. */
