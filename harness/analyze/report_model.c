@@ -69,7 +69,8 @@ static int get_long(const struct rmodel *m, size_t row, enum result_col col, lon
 	}
 	if (ret)
 		return ret;
-	if (d < 0 || d != floor(d)) {
+	/* 2^53: the largest count a double holds exactly, and far below LONG_MAX */
+	if (d < 0 || d != floor(d) || d > 9007199254740992.0) {
 		seterr(err, err_len, "%s:%u: column '%s': '%s' is not a count", t->path, t->lines[row],
 		       t->cols[m->col[col]], rdata_get(t, row, m->col[col]));
 		return -EINVAL;
