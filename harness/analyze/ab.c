@@ -17,6 +17,7 @@
  * are in ab_sides.c.  Column names and the status word come from results.h.
  */
 #include "ab_priv.h"
+#include "bounded_read.h"
 #include "report_data.h"
 #include "report_stats.h"
 #include "results.h"
@@ -403,30 +404,23 @@ static int write_meta(const struct ab_options *o, const struct ab_result *res, t
 	return ret;
 }
 
-/* The config's text, read once so that both sides run the same.  0 or -errno, err filled. */
+/*
+ * The config's text, read once so that both sides run the same (at most
+ * 1 MiB, text: the limit and head check of config_load()).  0 or -errno,
+ * err filled.
+ */
 static int read_config(const struct ab_options *o, char **text, size_t *text_len, char *err, size_t err_len)
 {
-	FILE *cf = fopen(o->config, "re"), *mem;
-	char buf[4096];
-	size_t n, total = 0;
-	int ret;
+	static const struct br_limits lim = { .max_bytes = 1 << 20, .head_bytes = 65536, .head = br_head_text };
+	char why[512];
+	int ret = br_read(o->config, &lim, text, text_len, why, sizeof(why));
 
-	if (!cf) {
-		ret = -errno;
-		seterr(err, err_len, "%s: cannot read: %s", o->config, strerror(-ret));
-		return ret;
-	}
-	mem = open_memstream(text, text_len);
-	if (!mem) {
-		fclose(cf);
-		return -ENOMEM;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), cf)) > 0 && total < (1 << 20)) {
-		fwrite(buf, 1, n, mem);
-		total += n;
-	}
-	fclose(cf);
-	return fclose(mem) ? -ENOMEM : 0;
+	if (ret == -EINVAL) /* "line N: ..." */
+		seterr(err, err_len, "%s:%s (the file must be text; is this a config file?)", o->config,
+		       !strncmp(why, "line ", 5) ? why + 5 : why);
+	else if (ret)
+		seterr(err, err_len, "%s: cannot read: %s", o->config, why);
+	return ret;
 }
 
 /* The results directory: the config, the copies of both binaries, runs/.  0 or -errno, err filled. */
