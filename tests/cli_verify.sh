@@ -3,7 +3,9 @@
 #
 # pfnbench verify: 10000 cases of seed 1 agree (exit 0, summary line with
 # 0 mismatches), every backend that faults took part, the run is
-# deterministic, a low --max-pfn works, and bad usage exits 2.  (A failing verify needs a broken build: the gate test for
+# deterministic, a low --max-pfn works, and bad usage exits 2.  --cases is
+# bounded (10^8) and a long run prints its progress.  (A failing verify
+# needs a broken build: the gate test for
 # that lives with the CI options, not here.)
 set -u
 BIN=$1
@@ -52,6 +54,26 @@ for args in "--cases x" "--max-pfn 5" "--bogus" "extra"; do
 	r=$?
 	[ $r -eq 2 ] || { echo "FAIL: verify $args: exit $r, want 2"; fail=1; }
 done
+
+# issue 14: a long verify says how far it got (every 10 s, on stderr) and is
+# bounded: the largest --cases it takes, stopped once its first progress
+# line is there (or after 60 s)
+"$BIN" verify --cases 100000000 --seed 3 --out "$tmp" >/dev/null 2>"$tmp/progress" &
+pid=$!
+for _ in $(seq 600); do
+	grep -q 'cases' "$tmp/progress" && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.1
+done
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+line=$(head -1 "$tmp/progress")
+echo "$line" | grep -qE '^verify: [1-9][0-9]* of 100000000 cases, 0 mismatches, [0-9]+ s elapsed, ~[0-9]+ s left$' &&
+	echo "ok: progress: $line" || { echo "FAIL: verify --cases 10^8: no progress line: '$line'"; fail=1; }
+"$BIN" verify --cases 100000001 >/dev/null 2>"$tmp/err"
+r=$?
+[ $r -eq 2 ] && grep -q -- '--cases must be between 1 and 100000000' "$tmp/err" ||
+	{ echo "FAIL: verify --cases 10^8+1: exit $r, $(cat "$tmp/err")"; fail=1; }
 
 [ $fail -eq 0 ] && echo "cli_verify: ok"
 exit $fail
