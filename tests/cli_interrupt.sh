@@ -1,5 +1,5 @@
 #!/bin/bash
-# cli_interrupt.sh - SIGINT and SIGTERM during a real sweep
+# cli_interrupt.sh - SIGINT, SIGTERM, SIGHUP and SIGPIPE during a real sweep
 # (tests/data/hardening/interrupt.conf, about 10 s): once results.csv has a
 # few rows, the signal stops the sweep; then exit status 130, meta.json
 # "complete": false with a "stopped_at", results.csv complete (every row has
@@ -84,6 +84,8 @@ interrupt() {
 interrupt INT "$TMP/int"
 first=$DIR
 interrupt TERM "$TMP/term"
+interrupt HUP "$TMP/hup"
+interrupt PIPE "$TMP/pipe"
 
 # a later run never overwrites: same --out, new directory, first untouched
 sum_before=$(cd "$first" && sha256sum * | sha256sum)

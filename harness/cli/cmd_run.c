@@ -3,8 +3,9 @@
  * [--benchmark_*...]`: check the config completely, then run the sweep.
  *
  * Exit status: 0 done, 2 bad usage or bad config (nothing run), 1 the
- * results could not be written, 130 interrupted by SIGINT/SIGTERM (what
- * finished is written and meta.json says where it stopped).
+ * results could not be written, 130 interrupted by SIGINT, SIGTERM, SIGHUP
+ * or SIGPIPE (what finished is written and meta.json says where it
+ * stopped).
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "commands.h"
 #include "config.h"
 #include "gbench_bridge.h"
+#include "msg.h"
 #include "sweep.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -25,9 +27,15 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+static const char run_usage[] =
+	"usage: pfnbench run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]\n"
+	"  runs the sweep of FILE into a new directory under DIR (default results/)\n"
+	"  --console                Google Benchmark's table on stderr\n"
+	"  --benchmark_filter=REGEX only the cases and backends whose name matches\n";
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: pfnbench run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]\n");
+	fputs(run_usage, stderr);
 }
 
 int cmd_run(int argc, char **argv)
@@ -37,7 +45,7 @@ int cmd_run(int argc, char **argv)
 	int gb_argc = 0, ret, status = 0;
 	bool console = false;
 	struct sweep_config cfg = { 0 };
-	char err[1024], dir[4096] = "", cmdline[4096] = "pfnbench";
+	char err[MSG_MAX], dir[4096] = "", cmdline[4096] = "pfnbench";
 	struct sigaction sa = { 0 };
 
 	if (!gb_argv)
@@ -49,7 +57,11 @@ int cmd_run(int argc, char **argv)
 		snprintf(cmdline + l, sizeof(cmdline) - l, " %s", argv[i]);
 	}
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(run_usage, stdout);
+			free(gb_argv);
+			return 0;
+		} else if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config_path = argv[++i];
 		else if (!strncmp(argv[i], "--config=", 9))
 			config_path = argv[i] + 9;
@@ -92,12 +104,16 @@ int cmd_run(int argc, char **argv)
 	 * The first SIGINT/SIGTERM asks the sweep to stop after the current
 	 * iteration and write what finished; SA_RESETHAND makes a second one
 	 * kill at once (the files on disk stay whole: every write is renamed).
+	 * SIGHUP (the terminal went away) and SIGPIPE (stderr's reader exited)
+	 * stop it the same way instead of killing it with its rows unwritten.
 	 */
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
 
 	struct sweep_options opt = { .config_path = config_path, .out_parent = out, .command_line = cmdline,
 				     .console = console, .stop = &stop_requested };
@@ -127,11 +143,16 @@ int cmd_callgrind(int argc, char **argv)
 {
 	const char *config_path = NULL, *out = "results", *inside = NULL;
 	struct sweep_config cfg = { 0 };
-	char err[1024], dir[4096] = "";
+	char err[MSG_MAX], dir[4096] = "";
 	int ret;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: pfnbench callgrind --config FILE [--out DIR]\n"
+			       "  exact instructions and bytes per page of every case under callgrind, into a\n"
+			       "  new results directory under DIR (default results/), for the CI gate\n");
+			return 0;
+		} else if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config_path = argv[++i];
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
