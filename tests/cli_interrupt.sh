@@ -6,7 +6,8 @@
 # every column, parses as CSV, only ok rows, none for the interrupted
 # case), gbench.json complete (valid JSON, renamed from its .tmp), no *.tmp
 # left; and a second run with the same --out makes a new directory and
-# leaves the first untouched.
+# leaves the first untouched; SIGKILL keeps the rows committed so far, and
+# meta.json says how far the run got.
 #
 # usage: bash cli_interrupt.sh PFNBENCH_BIN TESTS_DATA_DIR
 set -u
@@ -86,6 +87,41 @@ first=$DIR
 interrupt TERM "$TMP/term"
 interrupt HUP "$TMP/hup"
 interrupt PIPE "$TMP/pipe"
+
+# SIGKILL once results.csv has >= 4 rows and a second has passed: the rows
+# are there, whole, and meta.json says how far the run got (issue 14: it said
+# "not started" throughout)
+out=$TMP/kill
+"$BIN" run --config "$CONF" --out "$out" >/dev/null 2>&1 &
+pid=$!
+rows=0
+for _ in $(seq 300); do
+	csv=$(ls "$out"/*/results.csv 2>/dev/null | head -1)
+	[ -n "$csv" ] && rows=$(($(wc -l <"$csv") - 1))
+	[ "$rows" -ge 4 ] && break
+	sleep 0.1
+done
+sleep 1.2 # one more rewrite of results.csv and meta.json
+kill -KILL $pid
+wait $pid 2>/dev/null
+DIR=$(ls -d "$out"/*/ | head -1)
+if msg=$(python3 - "$DIR" <<'PY' 2>&1
+import csv, json, os, sys
+d = sys.argv[1]
+text = open(os.path.join(d, 'results.csv'), newline='').read()
+rows = list(csv.reader(text.splitlines()))
+header, body = rows[0], rows[1:]
+assert len(body) >= 4, '%d rows' % len(body)
+assert all(len(r) == len(header) for r in body), 'a row is cut'
+m = json.load(open(os.path.join(d, 'meta.json')))
+assert m['complete'] is False, m['complete']
+assert m['stopped_at'].startswith('at least '), m['stopped_at']
+assert 'it was killed' in m['stopped_at'], m['stopped_at']
+p = m['progress']
+assert 1 <= p['repetitions_done'] <= len(body), (p, len(body))
+print('%d rows kept; meta.json: %s' % (len(body), m['stopped_at'][:70]))
+PY
+); then ok "SIGKILL: $msg"; else fail "SIGKILL: $msg"; fi
 
 # a later run never overwrites: same --out, new directory, first untouched
 sum_before=$(cd "$first" && sha256sum * | sha256sum)

@@ -1,9 +1,10 @@
 #!/bin/bash
 # cli_resources.sh - resources a sweep cannot have.
-#  * Memory: tests/data/hardening/resources.conf asks for 2^24 pages in each
-#    of 64 threads; that case is skipped before it starts, with the memory it
-#    needs and the machine has ("needs about N MiB ..."), the small case
-#    runs, and the run exits 0.
+#  * Memory: tests/data/hardening/resources.conf asks for 2^24 pages of the
+#    process's own memory; that case is skipped before anything runs (no
+#    setup), with the memory it needs and the machine has ("needs about N
+#    MiB ..."), the small case runs, and the run exits 0.  (A sweep none of
+#    whose cases can run is refused with exit 2: tests/data/bad-input/cases.txt.)
 #  * A full disk, as a file size limit (ulimit -f): pfnbench ignores SIGXFSZ,
 #    so a write past the limit fails with EFBIG: exit 1, a message naming
 #    the file or the results directory, no *.tmp left, and every file that
@@ -34,6 +35,7 @@ small = [r for r in rows if r['npages'] == '16']
 assert big and small, 'cases missing'
 for r in big:
     assert r['status'] == 'skipped', 'big case ran: %s' % r['status']
+    assert r['placement_actual'] == '?', 'big case was set up: %s' % r['placement_actual']
     m = re.match(r'needs about (\d+) MiB of memory, the machine has (\d+) MiB available \(lower npages or threads\)$',
                  r['skip_reason'])
     assert m, 'reason %r' % r['skip_reason']
@@ -44,6 +46,7 @@ for r in small:
 meta = json.load(open(os.path.join(d, 'meta.json')))
 assert meta['complete'] is True
 sk = [s for s in meta['skipped'] if 'npages:16777216' in s['case']]
+assert meta['progress']['rows_ok'] == len(small), meta['progress']
 assert len(sk) == 1 and sk[0]['reason'].startswith('needs about'), meta['skipped']
 print(big[0]['skip_reason'])
 PY

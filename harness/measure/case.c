@@ -72,8 +72,7 @@ static uint64_t case_memory_bytes(const struct case_desc *sc, const struct sweep
 }
 
 /* Refuse a case the machine cannot hold (MemAvailable), with the numbers. */
-static int case_memory_check(const struct case_desc *sc, const struct sweep_config *cfg, char *why,
-			     size_t whylen)
+int case_memory_check(const struct case_desc *sc, const struct sweep_config *cfg, char *why, size_t whylen)
 {
 	uint64_t need = case_memory_bytes(sc, cfg), avail = 0;
 	char line[256];

@@ -94,6 +94,15 @@ static inline uint64_t case_now_ns(void)
 #define CASE_PFNS_HIDDEN "pagemap hides pfns (no CAP_SYS_ADMIN)"
 
 /*
+ * Can the machine hold case sc now (its estimated memory against
+ * MemAvailable, less a tenth)?  0, or -ENOMEM with why "needs about N MiB
+ * of memory, the machine has M MiB available (lower npages or threads)".
+ * case_run_setup() checks it again before every setup; the sweep checks
+ * every case before anything runs (sweep_check.c).
+ */
+int case_memory_check(const struct case_desc *sc, const struct sweep_config *cfg, char *why, size_t whylen);
+
+/*
  * Set up t (zeroed by the caller) for case sc with backend ops on thread
  * thread_index of the benchmark.  Returns 0, or -errno with why filled:
  * -ENOMEM (the machine cannot hold the case, or an allocation failed),

@@ -210,6 +210,8 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 				      "min_pages_per_iteration", (int)SWEEP_MIN_PAGES_PER_ITER));
 	if (sw->crun)
 		json_object_set_new(meta, "precision", sweep_rounds_json(sw));
+	if (sw->progress)
+		json_object_set(meta, "progress", sw->progress);
 	json_object_set_new(meta, "skipped", json_incref(sw->skipped));
 	if (sw->kernel_source && json_object_size(sw->kernel_source))
 		json_object_set_new(meta, "kernel_source", json_incref(sw->kernel_source));
@@ -244,6 +246,8 @@ int sweep_open_results_dir(struct sweep *sw, char *dir_out, size_t dir_len, char
 void sweep_free(struct sweep *sw)
 {
 	results_csv_destroy(sw->csv);
+	free(sw->case_skip);
+	json_decref(sw->progress);
 	json_decref(sw->skipped);
 	json_decref(sw->counters);
 	json_decref(sw->kernel_source);

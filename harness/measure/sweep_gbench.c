@@ -56,6 +56,7 @@
 #include "msg.h"
 #include "perf.h"
 #include "placement.h"
+#include "sweep_check.h"
 #include "sweep_priv.h"
 
 /* the skip reason of cases cut short by a signal (they get no row) */
@@ -330,9 +331,15 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 	struct sweep_bench *sb = arg;
 	struct bench_state bs = { .sb = sb, .sc = sb->sc, .thread0 = gb_thread_index(st) == 0 };
 	uint64_t t0 = case_now_ns();
+	const char *cannot = sweep_case_skip(sb->sw, sb->sc);
 
 	if (sb->sw->opt->stop && *sb->sw->opt->stop) {
 		gb_skip(st, SWEEP_INTERRUPTED " before this case started");
+		return;
+	}
+	if (cannot) {
+		/* found before the run (sweep_check.h): no setup */
+		gb_skip(st, cannot);
 		return;
 	}
 	if (bench_start(st, &bs) == 0) {
@@ -398,6 +405,31 @@ static int64_t settled_iterations(const struct sweep_bench *sb, const struct gb_
 	return want < SWEEP_MIN_ITERATIONS ? SWEEP_MIN_ITERATIONS : (int64_t)want;
 }
 
+/*
+ * meta.json's "progress" and a "stopped_at" that says how far the run
+ * got, rewritten with results.csv: the directory of a killed run says so.
+ */
+static void progress_meta(struct sweep *sw, uint64_t now)
+{
+	char ts[32] = "", where[256];
+	json_t *p = json_object();
+
+	if (!p)
+		return;
+	meta_utc_timestamp(time(NULL), ts, sizeof(ts));
+	json_object_set_new(p, "repetitions_done", json_integer((json_int_t)sw->nr_finished));
+	json_object_set_new(p, "rows_ok", json_integer((json_int_t)sw->nr_ok));
+	json_object_set_new(p, "round", json_integer((json_int_t)sw->round));
+	json_object_set_new(p, "elapsed_s", json_real((double)(now - sw->t_start_ns) * 1e-9));
+	json_object_set_new(p, "updated_utc", json_string(ts));
+	json_decref(sw->progress);
+	sw->progress = p;
+	msg_printf(where, sizeof(where),
+		   "at least %zu case repetitions written by %s, in round %u (if no pfnbench run is still "
+		   "writing here, it was killed)", sw->nr_finished, ts, sw->round);
+	(void)sweep_write_meta(sw, false, where);
+}
+
 static void commit(struct sweep *sw, bool force)
 {
 	uint64_t now = case_now_ns();
@@ -409,6 +441,8 @@ static void commit(struct sweep *sw, bool force)
 	if (ret && !sw->commit_error)
 		sw->commit_error = ret;
 	sw->t_last_commit_ns = now;
+	if (!ret)
+		progress_meta(sw, now);
 }
 
 static void sweep_report(void *ctx, const struct gb_run_report *r)
@@ -439,6 +473,7 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 		double pages_per_iter = 0, calls_per_iter = 0;
 
 		msg_printf(row.status, sizeof(row.status), RESULT_STATUS_OK);
+		sw->nr_ok++;
 		counter_get(r, "pages_per_iter", &pages_per_iter);
 		counter_get(r, "calls_per_iter", &calls_per_iter);
 		row.iterations = (struct result_opt){ (double)r->iterations, true };
@@ -603,6 +638,36 @@ out:
 	return ret < 0 ? ret : 0;
 }
 
+/* A run whose every row was skipped measured nothing: -ENODATA, err with each reason once. */
+static int nothing_measured(const struct sweep *sw, char *err, size_t errlen)
+{
+	size_t used, n = json_array_size(sw->skipped);
+	bool first = true;
+
+	snprintf(err, errlen, "nothing was measured: every case was skipped:");
+	for (size_t i = 0; i < n; i++) {
+		const char *why = json_string_value(json_object_get(json_array_get(sw->skipped, i), "reason"));
+		size_t count = 0;
+		bool seen = false;
+
+		if (!why)
+			continue;
+		for (size_t k = 0; k < n && !seen; k++) {
+			const char *w = json_string_value(json_object_get(json_array_get(sw->skipped, k), "reason"));
+
+			seen = k < i && w && !strcmp(w, why);
+			count += k >= i && w && !strcmp(w, why);
+		}
+		if (seen)
+			continue;
+		used = strlen(err);
+		snprintf(err + used, errlen - used, "%s %s (%zu case%s)", first ? "" : ";", why, count,
+			 count > 1 ? "s" : "");
+		first = false;
+	}
+	return -ENODATA;
+}
+
 int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, char *dir_out, size_t dir_len,
 	      char *err, size_t errlen)
 {
@@ -619,6 +684,18 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	ret = sweep_expand(&sw);
 	if (ret) {
 		snprintf(err, errlen, "%s: cannot expand the sweep: %s", cfg->path, strerror(-ret));
+		goto out;
+	}
+	/* what this machine cannot give a case: nodes, CPUs, memory (sweep_check.h) */
+	ret = sweep_check_cases(&sw);
+	if (ret)
+		goto out;
+	if (!sweep_nr_can_run(&sw)) {
+		char why[2048];
+
+		sweep_check_summary(&sw, NULL, why, sizeof(why));
+		snprintf(err, errlen, "%s: no case can run on this machine, nothing was run: %s", cfg->path, why);
+		ret = -ENODEV;
 		goto out;
 	}
 	/* ---- begin bandwidth block (bandwidth.h) ----
@@ -676,6 +753,8 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	ret = sweep_write_meta(&sw, true, NULL);
 	if (ret)
 		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
+	else if (!sw.nr_ok)
+		ret = nothing_measured(&sw, err, errlen);
 out:
 	sweep_free(&sw);
 	return ret;

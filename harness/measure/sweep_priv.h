@@ -78,6 +78,9 @@ struct sweep {
 	uint64_t t_start_ns, t_last_commit_ns;
 	time_t started;                 /* wall clock, for meta.json */
 	int commit_error;
+	char (*case_skip)[RESULT_STR_LONG]; /* per case: why it cannot run here (sweep_check.c) */
+	size_t nr_ok;                   /* rows measured (not skipped) */
+	json_t *progress;               /* meta.json "progress" while the run goes, or NULL */
 	json_t *skipped;
 	json_t *counters;             /* availability, from the first open */
 	json_t *kernel_source;        /* per workload: what the real kernel revealed */
