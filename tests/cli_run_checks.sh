@@ -7,7 +7,10 @@
 #  * a sweep with cases this machine cannot run (a node it does not have)
 #    and cases it can: those are skipped before anything runs (no setup:
 #    placement_actual "?"), with the reason, and the rest runs (exit 0);
-#    meta.json's progress counts the rows.
+#    meta.json's progress counts the rows;
+#  * --benchmark_filter, --benchmark_repetitions and --benchmark_min_time are
+#    honoured and meta.json records them; --benchmark_list_tests lists
+#    exactly the cases a run with the same filter runs, and creates nothing.
 # (A sweep none of whose cases can run is refused before anything is
 # created: tests/data/bad-input/cases.txt, run-threads-too-many etc.)
 #
@@ -75,6 +78,36 @@ assert m['progress']['rows_ok'] == len(good) and m['progress']['repetitions_done
 print('%d rows skipped without setup, %d measured' % (len(bad), len(good)))
 PY
 ); then ok "some cases cannot run: $msg"; else fail "some cases cannot run: $msg"; fi
+
+# ---- --benchmark_* honoured and recorded --------------------------------------------
+flags=(--benchmark_filter=mirror --benchmark_repetitions=2 --benchmark_min_time=0.003)
+"$BIN" run --config "$TMP/some.conf" --out "$TMP/flags" "${flags[@]}" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+dir=$(tail -1 "$TMP/out")
+if [ $rc -eq 0 ] && msg=$(python3 - "$dir" "${flags[@]}" 2>&1 <<'PY'
+import csv, json, sys
+d, flags = sys.argv[1], sys.argv[2:]
+rows = list(csv.DictReader(open(d + '/results.csv')))
+assert rows and all('mirror' in r['name'] for r in rows), 'filter not applied'
+ok = [r for r in rows if r['status'] == 'ok']
+assert len(ok) == 8 * 2 and sorted({r['repetition'] for r in ok}) == ['0', '1'], 'repetitions'
+m = json.load(open(d + '/meta.json'))
+assert m['benchmark_flags'] == flags, m['benchmark_flags']
+assert m['config']['repetitions'] == 2 and m['config']['min_time_s'] == 0.003, m['config']
+print('%d rows, 2 rounds, min_time 0.003, recorded' % len(rows))
+PY
+); then ok "flags: $msg"; else fail "flags: exit $rc: ${msg:-$(tail -2 "$TMP/err")}"; fi
+
+# list: the names a run with the same filter runs, nothing created
+"$BIN" run --config "$TMP/some.conf" --out "$TMP/list" --benchmark_filter=first-touch/npages:16/ \
+	--benchmark_list_tests=true >"$TMP/list.out" 2>"$TMP/list.err"
+rc=$?
+"$BIN" run --config "$TMP/some.conf" --out "$TMP/listed" --benchmark_filter=first-touch/npages:16/ \
+	--benchmark_repetitions=1 >"$TMP/out" 2>/dev/null
+ran=$(cut -d, -f2 "$(tail -1 "$TMP/out")/results.csv" | tail -n +2 | sort -u)
+[ $rc -eq 0 ] && [ ! -e "$TMP/list" ] && [ "$(sort "$TMP/list.out")" = "$ran" ] && [ "$(wc -l <"$TMP/list.out")" -eq 8 ] &&
+	ok "list: the 8 names the run ran, nothing created" ||
+	fail "list: exit $rc, $(ls "$TMP/list" 2>&1), listed $(wc -l <"$TMP/list.out"), ran $(echo "$ran" | wc -l)"
 
 echo "$FAILS failure(s)"
 [ $FAILS -eq 0 ]

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "benchmark_flags.h"
 #include "commands.h"
 #include "config.h"
 #include "gbench_bridge.h"
@@ -30,8 +32,35 @@ static void on_signal(int sig)
 static const char run_usage[] =
 	"usage: pfnbench run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]\n"
 	"  runs the sweep of FILE into a new directory under DIR (default results/)\n"
-	"  --console                Google Benchmark's table on stderr\n"
-	"  --benchmark_filter=REGEX only the cases and backends whose name matches\n";
+	"  --console                       Google Benchmark's table on stderr\n"
+	"  --benchmark_filter=REGEX        only the cases and backends whose name matches\n"
+	"  --benchmark_list_tests=true     list those names; run nothing, create nothing\n"
+	"  --benchmark_repetitions=N       instead of the config's repetitions\n"
+	"  --benchmark_min_time=SECONDS    instead of the config's min_time\n";
+
+/* --benchmark_NAME=VALUE's value among argv (the last one given), or NULL. */
+static const char *flag_value(int argc, char **argv, const char *name)
+{
+	const char *v = NULL;
+	size_t n = strlen(name);
+
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "--benchmark_", 12) && !strncmp(argv[i] + 12, name, n) &&
+		    (argv[i][12 + n] == '=' || !argv[i][12 + n]))
+			v = argv[i][12 + n] == '=' ? argv[i] + 13 + n : "true";
+	return v;
+}
+
+/* A flag's boolean value (checked by benchmark_flag_check()). */
+static bool flag_true(const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1", "t", "y" };
+
+	for (size_t i = 0; v && i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!strcasecmp(v, yes[i]))
+			return true;
+	return false;
+}
 
 static void usage(void)
 {
@@ -71,9 +100,16 @@ int cmd_run(int argc, char **argv)
 			out = argv[i] + 6;
 		else if (!strcmp(argv[i], "--console"))
 			console = true;
-		else if (!strncmp(argv[i], "--benchmark_", 12))
-			gb_argv[gb_argc++] = argv[i];
-		else {
+		else if (!strncmp(argv[i], "--benchmark_", 12)) {
+			if (benchmark_flag_check(argv[i], err, sizeof(err))) {
+				fprintf(stderr, "pfnbench run: %s\n", err);
+				free(gb_argv);
+				return 2;
+			}
+			/* repetitions, min_time and list_tests are pfnbench's (benchmark_flags.h) */
+			if (!strncmp(argv[i] + 12, "filter", 6))
+				gb_argv[gb_argc++] = argv[i];
+		} else {
 			fprintf(stderr, "pfnbench run: unknown argument '%s'\n", argv[i]);
 			usage();
 			free(gb_argv);
@@ -116,8 +152,30 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGPIPE, &sa, NULL);
 
 	struct sweep_options opt = { .config_path = config_path, .out_parent = out, .command_line = cmdline,
-				     .console = console, .stop = &stop_requested };
+				     .console = console, .stop = &stop_requested,
+				     .filter = flag_value(argc, argv, "filter"),
+				     .list = flag_true(flag_value(argc, argv, "list_tests")),
+				     .benchmark_flags = argv + 1, .nr_benchmark_flags = 0 };
+	char **flags = calloc((size_t)argc + 1, sizeof(*flags));
+	size_t nr_flags = 0;
+
+	for (int i = 1; flags && i < argc; i++)
+		if (!strncmp(argv[i], "--benchmark_", 12))
+			flags[nr_flags++] = argv[i];
+	opt.benchmark_flags = flags;
+	opt.nr_benchmark_flags = nr_flags;
+	/* they replace the config's values; meta.json's "config" records the ones used */
+	if (flag_value(argc, argv, "repetitions"))
+		cfg.repetitions = (unsigned)strtoul(flag_value(argc, argv, "repetitions"), NULL, 10);
+	if (flag_value(argc, argv, "min_time"))
+		cfg.min_time_s = strtod(flag_value(argc, argv, "min_time"), NULL);
 	ret = sweep_run(&cfg, &opt, dir, sizeof(dir), err, sizeof(err));
+	free(flags);
+	if (opt.list && !ret) {
+		config_free(&cfg);
+		free(gb_argv);
+		return 0;
+	}
 	if (dir[0] && ret != 0)
 		printf("%s\n", dir); /* what was written is kept: say where */
 	if (ret == -EINTR) {

@@ -212,6 +212,10 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 		json_object_set_new(meta, "precision", sweep_rounds_json(sw));
 	if (sw->progress)
 		json_object_set(meta, "progress", sw->progress);
+	o = json_array();
+	for (size_t i = 0; o && i < sw->opt->nr_benchmark_flags; i++)
+		json_array_append_new(o, json_string(sw->opt->benchmark_flags[i]));
+	json_object_set_new(meta, "benchmark_flags", o ? o : json_null());
 	json_object_set_new(meta, "skipped", json_incref(sw->skipped));
 	if (sw->kernel_source && json_object_size(sw->kernel_source))
 		json_object_set_new(meta, "kernel_source", json_incref(sw->kernel_source));

@@ -17,6 +17,10 @@ struct sweep_options {
 	const char *command_line;    /* for meta.json */
 	bool console;                /* Google Benchmark's own table on stderr */
 	volatile sig_atomic_t *stop; /* set by a signal handler: finish early */
+	const char *filter;          /* --benchmark_filter's value, or NULL */
+	bool list;                   /* --benchmark_list_tests: print the names, create nothing */
+	char **benchmark_flags;      /* the --benchmark_* flags given, for meta.json */
+	size_t nr_benchmark_flags;
 };
 
 /*

@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <regex.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -638,6 +639,51 @@ out:
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * --benchmark_filter checked before anything is created (Google Benchmark
+ * applies it, a search in each name; a leading '-' selects the names it
+ * does not match), and --benchmark_list_tests: the names printed.  0, or
+ * -EINVAL (not a regular expression), -ESRCH (no name matches) with err.
+ */
+static int sweep_filter(const struct sweep *sw, char *err, size_t errlen)
+{
+	const char *f = sw->opt->filter;
+	bool negate = f && f[0] == '-';
+	size_t matched = 0;
+	regex_t re;
+	int rc;
+
+	if (f && *f && strcmp(f, "all") && strcmp(f, ".")) {
+		rc = regcomp(&re, f + negate, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char why[256];
+
+			regerror(rc, &re, why, sizeof(why));
+			snprintf(err, errlen, "--benchmark_filter=%s: not a valid regular expression (%s)", f, why);
+			return -EINVAL;
+		}
+	} else {
+		f = NULL;
+	}
+	for (size_t i = 0; i < sw->nr_benches; i++) {
+		const char *name = sw->benches[i].name;
+
+		if (f && (regexec(&re, name, 0, NULL, 0) == 0) == negate)
+			continue;
+		matched++;
+		if (sw->opt->list)
+			printf("%s\n", name);
+	}
+	if (f)
+		regfree(&re);
+	if (!matched) {
+		snprintf(err, errlen, "--benchmark_filter=%s: no case matches, nothing was run "
+			 "(--benchmark_list_tests=true lists the names)", sw->opt->filter);
+		return -ESRCH;
+	}
+	return 0;
+}
+
 /* A run whose every row was skipped measured nothing: -ENODATA, err with each reason once. */
 static int nothing_measured(const struct sweep *sw, char *err, size_t errlen)
 {
@@ -688,7 +734,9 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	}
 	/* what this machine cannot give a case: nodes, CPUs, memory (sweep_check.h) */
 	ret = sweep_check_cases(&sw);
-	if (ret)
+	if (!ret)
+		ret = sweep_filter(&sw, err, errlen);
+	if (ret || opt->list)
 		goto out;
 	if (!sweep_nr_can_run(&sw)) {
 		char why[2048];
