@@ -3,6 +3,7 @@
  * anything runs (sweep_check.h).
  */
 #include <errno.h>
+#include <regex.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,4 +119,79 @@ size_t sweep_nr_can_run(const struct sweep *sw)
 	for (size_t i = 0; i < sw->nr_cases; i++)
 		n += !sw->case_skip[i][0];
 	return n;
+}
+
+/*
+ * --benchmark_filter checked before anything is created (Google Benchmark
+ * applies it, a search in each name; a leading '-' selects the names it
+ * does not match), and --benchmark_list_tests: the names printed.  0, or
+ * -EINVAL (not a regular expression), -ESRCH (no name matches) with err.
+ */
+int sweep_filter(const struct sweep *sw, char *err, size_t errlen)
+{
+	const char *f = sw->opt->filter;
+	bool negate = f && f[0] == '-';
+	size_t matched = 0;
+	regex_t re;
+	int rc;
+
+	if (f && *f && strcmp(f, "all") && strcmp(f, ".")) {
+		rc = regcomp(&re, f + negate, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char why[256];
+
+			regerror(rc, &re, why, sizeof(why));
+			snprintf(err, errlen, "--benchmark_filter=%s: not a valid regular expression (%s)", f, why);
+			return -EINVAL;
+		}
+	} else {
+		f = NULL;
+	}
+	for (size_t i = 0; i < sw->nr_benches; i++) {
+		const char *name = sw->benches[i].name;
+
+		if (f && (regexec(&re, name, 0, NULL, 0) == 0) == negate)
+			continue;
+		matched++;
+		if (sw->opt->list)
+			printf("%s\n", name);
+	}
+	if (f)
+		regfree(&re);
+	if (!matched) {
+		snprintf(err, errlen, "--benchmark_filter=%s: no case matches, nothing was run "
+			 "(--benchmark_list_tests=true lists the names)", sw->opt->filter);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+/* A run whose every row was skipped measured nothing: -ENODATA, err with each reason once. */
+int sweep_nothing_measured(const struct sweep *sw, char *err, size_t errlen)
+{
+	size_t used, n = json_array_size(sw->skipped);
+	bool first = true;
+
+	snprintf(err, errlen, "nothing was measured: every case was skipped:");
+	for (size_t i = 0; i < n; i++) {
+		const char *why = json_string_value(json_object_get(json_array_get(sw->skipped, i), "reason"));
+		size_t count = 0;
+		bool seen = false;
+
+		if (!why)
+			continue;
+		for (size_t k = 0; k < n && !seen; k++) {
+			const char *w = json_string_value(json_object_get(json_array_get(sw->skipped, k), "reason"));
+
+			seen = k < i && w && !strcmp(w, why);
+			count += k >= i && w && !strcmp(w, why);
+		}
+		if (seen)
+			continue;
+		used = strlen(err);
+		snprintf(err + used, errlen - used, "%s %s (%zu case%s)", first ? "" : ";", why, count,
+			 count > 1 ? "s" : "");
+		first = false;
+	}
+	return -ENODATA;
 }

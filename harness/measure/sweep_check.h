@@ -34,4 +34,14 @@ const char *sweep_case_skip(const struct sweep *sw, const struct case_desc *sc);
  */
 void sweep_check_summary(const struct sweep *sw, const bool *matched, char *buf, size_t len);
 
+/*
+ * --benchmark_filter checked before anything is created, and
+ * --benchmark_list_tests: the names it selects printed.  0, or -EINVAL
+ * (not a regular expression), -ESRCH (no name matches) with err.
+ */
+int sweep_filter(const struct sweep *sw, char *err, size_t errlen);
+
+/* A run whose every row was skipped: -ENODATA, err with each reason once. */
+int sweep_nothing_measured(const struct sweep *sw, char *err, size_t errlen);
+
 #endif

@@ -44,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <regex.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -639,81 +638,6 @@ out:
 	return ret < 0 ? ret : 0;
 }
 
-/*
- * --benchmark_filter checked before anything is created (Google Benchmark
- * applies it, a search in each name; a leading '-' selects the names it
- * does not match), and --benchmark_list_tests: the names printed.  0, or
- * -EINVAL (not a regular expression), -ESRCH (no name matches) with err.
- */
-static int sweep_filter(const struct sweep *sw, char *err, size_t errlen)
-{
-	const char *f = sw->opt->filter;
-	bool negate = f && f[0] == '-';
-	size_t matched = 0;
-	regex_t re;
-	int rc;
-
-	if (f && *f && strcmp(f, "all") && strcmp(f, ".")) {
-		rc = regcomp(&re, f + negate, REG_EXTENDED | REG_NOSUB);
-		if (rc) {
-			char why[256];
-
-			regerror(rc, &re, why, sizeof(why));
-			snprintf(err, errlen, "--benchmark_filter=%s: not a valid regular expression (%s)", f, why);
-			return -EINVAL;
-		}
-	} else {
-		f = NULL;
-	}
-	for (size_t i = 0; i < sw->nr_benches; i++) {
-		const char *name = sw->benches[i].name;
-
-		if (f && (regexec(&re, name, 0, NULL, 0) == 0) == negate)
-			continue;
-		matched++;
-		if (sw->opt->list)
-			printf("%s\n", name);
-	}
-	if (f)
-		regfree(&re);
-	if (!matched) {
-		snprintf(err, errlen, "--benchmark_filter=%s: no case matches, nothing was run "
-			 "(--benchmark_list_tests=true lists the names)", sw->opt->filter);
-		return -ESRCH;
-	}
-	return 0;
-}
-
-/* A run whose every row was skipped measured nothing: -ENODATA, err with each reason once. */
-static int nothing_measured(const struct sweep *sw, char *err, size_t errlen)
-{
-	size_t used, n = json_array_size(sw->skipped);
-	bool first = true;
-
-	snprintf(err, errlen, "nothing was measured: every case was skipped:");
-	for (size_t i = 0; i < n; i++) {
-		const char *why = json_string_value(json_object_get(json_array_get(sw->skipped, i), "reason"));
-		size_t count = 0;
-		bool seen = false;
-
-		if (!why)
-			continue;
-		for (size_t k = 0; k < n && !seen; k++) {
-			const char *w = json_string_value(json_object_get(json_array_get(sw->skipped, k), "reason"));
-
-			seen = k < i && w && !strcmp(w, why);
-			count += k >= i && w && !strcmp(w, why);
-		}
-		if (seen)
-			continue;
-		used = strlen(err);
-		snprintf(err + used, errlen - used, "%s %s (%zu case%s)", first ? "" : ";", why, count,
-			 count > 1 ? "s" : "");
-		first = false;
-	}
-	return -ENODATA;
-}
-
 int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, char *dir_out, size_t dir_len,
 	      char *err, size_t errlen)
 {
@@ -802,7 +726,7 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 	if (ret)
 		snprintf(err, errlen, "%s: cannot write meta.json: %s", sw.dir, strerror(-ret));
 	else if (!sw.nr_ok)
-		ret = nothing_measured(&sw, err, errlen);
+		ret = sweep_nothing_measured(&sw, err, errlen);
 out:
 	sweep_free(&sw);
 	return ret;
