@@ -624,8 +624,9 @@ static int run_rounds(struct sweep *sw, char *err, size_t errlen)
 		sweep_rounds_charge(sw, (double)(case_now_ns() - t0) * 1e-9);
 		going = sweep_rounds_judge(sw);
 		commit(sw, false);
-		fprintf(stderr, "[round %u] %zu runs, %zu of %zu cases go on, %.1fs elapsed\n", sw->round + 1,
-			sw->nr_reports - before, going, sw->nr_cases, (case_now_ns() - sw->t_start_ns) * 1e-9);
+		fprintf(stderr, "[round %u] %zu runs, %zu of %zu cases go on, %.1fs elapsed, ~%.0fs left\n",
+			sw->round + 1, sw->nr_reports - before, going, sw->nr_cases,
+			(case_now_ns() - sw->t_start_ns) * 1e-9, sweep_rounds_eta_s(sw));
 		if (!going)
 			break;
 	}

@@ -53,6 +53,7 @@ struct sweep_case_run {
 	double seconds;                 /* wall time of its benchmark calls, set-up included,
 					   and its share of each round's time around them */
 	double seconds_before;          /* seconds when the round began */
+	double last_round_s;            /* the last round's share of seconds (the time left) */
 	unsigned rounds;                /* rounds it ran */
 	bool done;
 	double reached;                 /* the largest 95% CI half-width of its comparisons, NAN none */
@@ -146,6 +147,21 @@ int sweep_rounds_value(struct sweep_bench *sb, unsigned round, double v);
  * into every row of each case that stopped.  Returns how many cases go on.
  */
 size_t sweep_rounds_judge(struct sweep *sw);
+
+/*
+ * The time left of one case after ROUNDS rounds that took SECONDS, the
+ * last of them LAST_ROUND_S: the rounds still owed to MIN_ROUNDS, and with
+ * a precision TARGET the rounds that bring the interval REACHED (NAN
+ * unknown) down to it, as 1/sqrt(rounds), no further than MAX_TIME_S; each
+ * as long as the last round (the first round also carries Google
+ * Benchmark's trial runs: after it alone the estimate runs high).  NAN
+ * when no round has run.
+ */
+double sweep_case_eta_s(unsigned rounds, unsigned min_rounds, double seconds, double last_round_s, double reached,
+			double target, double max_time_s);
+
+/* The time left of the cases still going (after sweep_rounds_judge()). */
+double sweep_rounds_eta_s(const struct sweep *sw);
 
 /* Stop every case still running with why, and what it reached. */
 void sweep_rounds_stop_all(struct sweep *sw, const char *why);

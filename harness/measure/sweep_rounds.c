@@ -176,6 +176,50 @@ size_t sweep_rounds_judge(struct sweep *sw)
 	return going;
 }
 
+double sweep_case_eta_s(unsigned rounds, unsigned min_rounds, double seconds, double last_round_s, double reached,
+			double target, double max_time_s)
+{
+	double per_round, more;
+
+	if (!rounds)
+		return NAN;
+	/* the last round: the first one also carries Google Benchmark's trial runs */
+	per_round = rounds > 1 && last_round_s > 0 ? last_round_s : seconds / rounds;
+	more = rounds < min_rounds ? min_rounds - rounds : 0;
+	if (target > 0 && rounds + more >= min_rounds) {
+		/* the interval shrinks as 1/sqrt(rounds): the rounds that bring reached down to target */
+		double need = isnan(reached) ? 0 : ceil((double)rounds * ((reached / target) * (reached / target) - 1));
+
+		if (need > more)
+			more = need;
+		/* max_time stops it after the round that crosses it */
+		if (more * per_round > max_time_s - seconds + per_round)
+			more = ceil((max_time_s - seconds) / per_round);
+		if (more < 0)
+			more = 0;
+	}
+	return more * per_round;
+}
+
+double sweep_rounds_eta_s(const struct sweep *sw)
+{
+	const struct sweep_config *cfg = sw->cfg;
+	double eta = 0;
+
+	for (size_t ci = 0; ci < sw->nr_cases; ci++) {
+		const struct sweep_case_run *cr = &sw->crun[ci];
+		double e;
+
+		if (cr->done)
+			continue;
+		e = sweep_case_eta_s(cr->rounds, cfg->repetitions, cr->seconds, cr->last_round_s, cr->reached,
+				     cfg->precision_ns, cfg->max_time_s);
+		if (!isnan(e))
+			eta += e;
+	}
+	return eta;
+}
+
 void sweep_rounds_stop_all(struct sweep *sw, const char *why)
 {
 	for (size_t ci = 0; sw->crun && ci < sw->nr_cases; ci++)
@@ -372,6 +416,8 @@ void sweep_rounds_charge(struct sweep *sw, double round_s)
 
 		if (!cr->done && round_s > inside)
 			cr->seconds += (round_s - inside) / (double)ran;
+		if (!cr->done)
+			cr->last_round_s = cr->seconds - cr->seconds_before;
 		cr->seconds_before = cr->seconds;
 	}
 }
