@@ -41,6 +41,8 @@ static void test_precision(void **state)
 	(void)state;
 	/* 8 rounds, interval twice the target: 8 * (4 - 1) = 24 more rounds of 0.1 s */
 	assert_near(sweep_case_eta_s(8, 5, 1, 0.1, 2e-9, 1e-9, 100), 24 * 0.1);
+	/* no interval yet (too few pairs): up to max_time, 7 - 1 s in rounds of 0.1 s */
+	assert_near(sweep_case_eta_s(8, 5, 1, 0.1, NAN, 1e-9, 7), 60 * 0.1);
 	/* reached already: nothing */
 	assert_near(sweep_case_eta_s(8, 5, 1, 0.1, 0.5e-9, 1e-9, 100), 0);
 	/* still owed to repetitions, whatever the interval */

@@ -151,11 +151,11 @@ size_t sweep_rounds_judge(struct sweep *sw);
 /*
  * The time left of one case after ROUNDS rounds that took SECONDS, the
  * last of them LAST_ROUND_S: the rounds still owed to MIN_ROUNDS, and with
- * a precision TARGET the rounds that bring the interval REACHED (NAN
- * unknown) down to it, as 1/sqrt(rounds), no further than MAX_TIME_S; each
- * as long as the last round (the first round also carries Google
- * Benchmark's trial runs: after it alone the estimate runs high).  NAN
- * when no round has run.
+ * a precision TARGET the rounds that bring the interval REACHED down to
+ * it, as 1/sqrt(rounds) (REACHED NAN, too few pairs yet: up to
+ * MAX_TIME_S), no further than MAX_TIME_S; each as long as the last round
+ * (the first round also carries Google Benchmark's trial runs: after it
+ * alone the estimate runs high).  NAN when no round has run.
  */
 double sweep_case_eta_s(unsigned rounds, unsigned min_rounds, double seconds, double last_round_s, double reached,
 			double target, double max_time_s);

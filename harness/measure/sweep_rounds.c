@@ -187,8 +187,12 @@ double sweep_case_eta_s(unsigned rounds, unsigned min_rounds, double seconds, do
 	per_round = rounds > 1 && last_round_s > 0 ? last_round_s : seconds / rounds;
 	more = rounds < min_rounds ? min_rounds - rounds : 0;
 	if (target > 0 && rounds + more >= min_rounds) {
-		/* the interval shrinks as 1/sqrt(rounds): the rounds that bring reached down to target */
-		double need = isnan(reached) ? 0 : ceil((double)rounds * ((reached / target) * (reached / target) - 1));
+		/*
+		 * the interval shrinks as 1/sqrt(rounds): the rounds that bring
+		 * reached down to target; not known yet (too few pairs): max_time
+		 */
+		double need = isnan(reached) ? ceil((max_time_s - seconds) / per_round)
+					     : ceil((double)rounds * ((reached / target) * (reached / target) - 1));
 
 		if (need > more)
 			more = need;
