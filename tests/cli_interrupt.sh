@@ -7,7 +7,8 @@
 # case), gbench.json complete (valid JSON, renamed from its .tmp), no *.tmp
 # left; and a second run with the same --out makes a new directory and
 # leaves the first untouched; SIGKILL keeps the rows committed so far, and
-# meta.json says how far the run got.
+# meta.json says how far the run got; SIGKILL loses no row of a round
+# already reported.
 #
 # usage: bash cli_interrupt.sh PFNBENCH_BIN TESTS_DATA_DIR
 set -u
@@ -122,6 +123,28 @@ assert 1 <= p['repetitions_done'] <= len(body), (p, len(body))
 print('%d rows kept; meta.json: %s' % (len(body), m['stopped_at'][:70]))
 PY
 ); then ok "SIGKILL: $msg"; else fail "SIGKILL: $msg"; fi
+
+# SIGKILL the moment a round is reported: every row of that round is in
+# results.csv already (rows are appended as they come, not only at the
+# once-a-second rewrite), so a kill loses only the repetitions in flight
+out=$TMP/kill2
+"$BIN" run --config "$CONF" --out "$out" >/dev/null 2>"$TMP/kill2.err" &
+pid=$!
+for _ in $(seq 600); do
+	grep -q '^\[round 1\]' "$TMP/kill2.err" && break
+	sleep 0.05
+done
+kill -KILL $pid
+wait $pid 2>/dev/null
+runs=$(sed -n 's/^\[round [0-9]*\] \([0-9]*\) runs.*/\1/p' "$TMP/kill2.err" | awk '{ s += $1 } END { print s + 0 }')
+csv=$(ls "$out"/*/results.csv 2>/dev/null | head -1)
+rows=0
+[ -n "$csv" ] && rows=$(python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1],newline=""))); assert all(len(x)==len(r[0]) for x in r); print(len(r)-1)' "$csv")
+if [ "$runs" -ge 1 ] && [ "${rows:-0}" -ge "$runs" ]; then
+	ok "SIGKILL after round 1: $rows whole rows for the $runs runs reported"
+else
+	fail "SIGKILL after round 1: ${rows:-?} rows in results.csv, $runs runs reported before the kill"
+fi
 
 # a later run never overwrites: same --out, new directory, first untouched
 sum_before=$(cd "$first" && sha256sum * | sha256sum)

@@ -45,6 +45,7 @@ void sweep_init(struct sweep *sw, const struct sweep_config *cfg, const struct s
 	sw->started = time(NULL);
 	sw->skipped = json_array();
 	sw->hugepages = json_object();
+	sw->tail = (struct results_tail)RESULTS_TAIL_INIT;
 }
 
 int sweep_open_topology(struct sweep *sw)
@@ -249,6 +250,7 @@ int sweep_open_results_dir(struct sweep *sw, char *dir_out, size_t dir_len, char
 /* Free what sweep_run() and sweep_count() set up. */
 void sweep_free(struct sweep *sw)
 {
+	results_tail_close(&sw->tail);
 	results_csv_destroy(sw->csv);
 	free(sw->case_skip);
 	json_decref(sw->progress);

@@ -66,7 +66,7 @@
 /* iterations of a repetition that does not rebuild, at the least and at the most (after round 0) */
 #define SWEEP_MIN_ITERATIONS 15
 #define SWEEP_MAX_ITERATIONS 1000000
-/* rewrite results.csv at most this often (and always at the end) */
+/* rewrite results.csv at most this often (and always at the end); rows in between are appended */
 #define SWEEP_COMMIT_INTERVAL_NS 1000000000ULL
 
 /* One thread's run of one benchmark. */
@@ -441,8 +441,23 @@ static void commit(struct sweep *sw, bool force)
 	if (ret && !sw->commit_error)
 		sw->commit_error = ret;
 	sw->t_last_commit_ns = now;
-	if (!ret)
+	if (!ret) {
+		/* the rows until the next rewrite go on the end of the file just written */
+		if (results_tail_open(&sw->tail, sw->dir))
+			results_tail_close(&sw->tail);
 		progress_meta(sw, now);
+	}
+}
+
+/*
+ * A new row reaches results.csv at once: appended to the file the last
+ * rewrite wrote, or, once a second (or when it cannot be appended), with
+ * every row in a rewrite.  So SIGKILL loses only the repetitions in flight.
+ */
+static void commit_row(struct sweep *sw, const struct result_row *row)
+{
+	if (case_now_ns() - sw->t_last_commit_ns >= SWEEP_COMMIT_INTERVAL_NS || results_tail_append(&sw->tail, row))
+		commit(sw, true);
 }
 
 static void sweep_report(void *ctx, const struct gb_run_report *r)
@@ -507,9 +522,12 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 									      : NAN) &&
 	    !sw->commit_error)
 		sw->commit_error = -ENOMEM;
-	if (results_csv_append(sw->csv, &row) && !sw->commit_error)
-		sw->commit_error = -ENOMEM;
-	commit(sw, false);
+	if (results_csv_append(sw->csv, &row)) {
+		if (!sw->commit_error)
+			sw->commit_error = -ENOMEM;
+		return;
+	}
+	commit_row(sw, &row);
 }
 
 /* ---- the rounds ---------------------------------------------------------- */

@@ -79,6 +79,7 @@ struct sweep {
 	uint64_t t_start_ns, t_last_commit_ns;
 	time_t started;                 /* wall clock, for meta.json */
 	int commit_error;
+	struct results_tail tail;      /* results.csv between rewrites: rows appended at once */
 	char (*case_skip)[RESULT_STR_LONG]; /* per case: why it cannot run here (sweep_check.c) */
 	size_t nr_ok;                   /* rows measured (not skipped) */
 	json_t *progress;               /* meta.json "progress" while the run goes, or NULL */

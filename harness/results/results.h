@@ -217,6 +217,24 @@ int results_row_check(const struct result_row *row);
 int results_csv_commit(const struct results_csv *csv, const char *dir);
 
 /*
+ * Rows between two rewrites: the file the last results_csv_commit() wrote,
+ * opened O_APPEND (without following links), takes each new row at once
+ * with one write(2), so that a kill loses no finished row; the next rewrite
+ * replaces it with the same rows (and fsyncs).  A write that fails part way
+ * is cut back with ftruncate(), so readers never see half a row.
+ */
+struct results_tail {
+	int fd;            /* -1: closed */
+	long long size;    /* bytes of whole lines */
+};
+#define RESULTS_TAIL_INIT { .fd = -1, .size = 0 }
+/* (Re)open DIR/results.csv for appending; closes what t held.  0 or -errno. */
+int results_tail_open(struct results_tail *t, const char *dir);
+/* ROW as one line at the end.  0, -EBADF when closed, or -errno. */
+int results_tail_append(struct results_tail *t, const struct result_row *row);
+void results_tail_close(struct results_tail *t); /* idempotent */
+
+/*
  * Read a results.csv.  Columns may come in any order; unknown columns are
  * ignored; every column of results_csv_columns must be present.  Returns 0,
  * or with a message in err:

@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "report_data.h"
 #include "results.h"
@@ -244,6 +247,72 @@ int results_csv_commit(const struct results_csv *csv, const char *dir)
 	rc = results_write_atomic(dir, "results.csv", buf, len);
 	free(buf);
 	return rc;
+}
+
+/* ---- results.csv: rows between rewrites ---------------------------------- */
+
+void results_tail_close(struct results_tail *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	t->size = 0;
+}
+
+int results_tail_open(struct results_tail *t, const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	results_tail_close(t);
+	n = snprintf(path, sizeof(path), "%s/results.csv", dir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	t->fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (t->fd < 0)
+		return -errno;
+	if (fstat(t->fd, &st) || !S_ISREG(st.st_mode)) {
+		int ret = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+
+		results_tail_close(t);
+		return ret;
+	}
+	t->size = (long long)st.st_size;
+	return 0;
+}
+
+int results_tail_append(struct results_tail *t, const struct result_row *row)
+{
+	char *buf = NULL;
+	size_t len = 0, done = 0;
+	int ret;
+
+	if (t->fd < 0)
+		return -EBADF;
+	ret = results_row_check(row);
+	if (!ret)
+		ret = results_rows_format(row, 1, false, &buf, &len);
+	while (!ret && done < len) {
+		ssize_t w = write(t->fd, buf + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			ret = w < 0 ? -errno : -EIO;
+		else
+			done += (size_t)w;
+	}
+	free(buf);
+	if (ret) {
+		/* no half row: back to the last whole line, and no more appends */
+		if (done)
+			(void)ftruncate(t->fd, (off_t)t->size);
+		results_tail_close(t);
+		return ret;
+	}
+	t->size += (long long)len;
+	return 0;
 }
 
 /* ---- results.csv: reading ------------------------------------------------ */
