@@ -74,7 +74,19 @@ int perf_counters_disable(struct perf_counters *pc);
 int perf_counters_reset(struct perf_counters *pc);
 
 /*
- * Counts since the last reset (or open), scaled for multiplexing.
+ * Measure what one bracket costs, to take it out of the counts: while
+ * counting is off, enable, call inside(arg) (NULL: nothing), disable.  What
+ * this empty bracket counted is not part of the totals, and it is
+ * subtracted from them once more as the cost of one measured bracket.  Call
+ * it once per enable/disable pair of the measurement, with inside() doing
+ * what that bracket holds besides the measured work (the clock reads).
+ * Returns 0 or -errno.
+ */
+int perf_counters_exclude_bracket(struct perf_counters *pc, void (*inside)(void *), void *arg);
+
+/*
+ * Counts since the last reset (or open), net of the excluded brackets,
+ * scaled for multiplexing (never below 0).
  * valid[c] is false when c is unavailable or was never scheduled on the PMU
  * (running time 0); value[c] is then 0 and must not be used.  Returns 0 or
  * -errno of a failed read() (then every valid[] is false).
