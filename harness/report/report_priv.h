@@ -117,7 +117,8 @@ void report_note(struct report *r, const char *fmt, ...) __attribute__((format(p
 /* text as a paragraph wrapped at PARA, indent on every line after the first
  * (whose prefix, used columns long, is already printed). */
 void wrap(FILE *f, const char *text, size_t used, const char *indent);
-/* A value in a fixed-width column, "-" when unknown. */
+/* A value in a fixed-width column, "-" when unknown; one as wide as the
+ * column or wider gets a space before it, so that columns never touch. */
 void cell(FILE *f, int width, const char *fmt, int known, double v);
 /* A number with about 5 significant digits in at most 11 characters. */
 void num(char *buf, size_t len, double v);
