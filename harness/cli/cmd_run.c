@@ -1,9 +1,12 @@
 /*
  * cmd_run.c - `pfnbench run --config FILE [--out DIR] [--console]
- * [--benchmark_*...]`: check the config completely, then run the sweep.
+ * [--perf-record CASE [--perf-seconds S]] [--benchmark_*...]`: check the
+ * config completely, then run the sweep; with --perf-record, then profile
+ * CASE with `perf record` into the same results directory (sweep_perf.c).
  *
- * Exit status: 0 done, 2 bad usage or bad config (nothing run), 1 the
- * results could not be written, 130 interrupted by SIGINT/SIGTERM (what
+ * Exit status: 0 done, 2 bad usage or bad config, or --perf-record cannot
+ * run here (nothing run; the reason is printed), 1 the results or the
+ * profile could not be written, 130 interrupted by SIGINT/SIGTERM (what
  * finished is written and meta.json says where it stopped).
  */
 #include <errno.h>
@@ -27,12 +30,43 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pfnbench run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]\n");
+	fprintf(stderr, "usage: pfnbench run --config FILE [--out DIR] [--console] [--perf-record CASE "
+			"[--perf-seconds S]]\n"
+			"                    [--benchmark_FLAG=VALUE...]\n");
+}
+
+/* --perf-seconds: seconds of passes to record, 0 < S <= 3600. */
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0 && v <= 3600)) {
+		fprintf(stderr, "pfnbench run: --perf-seconds '%s': seconds of passes to record, 0 < S <= 3600\n", s);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Inside `perf record` (sweep_perf.c): the case's loop only.  Exit 0 or 1. */
+static int run_perf_inside(const struct sweep_config *cfg, const char *config_path, const char *out,
+			   const char *case_name, double seconds)
+{
+	struct sweep_options opt = { .config_path = config_path, .out_parent = out, .stop = &stop_requested };
+	char err[1024];
+
+	if (sweep_perf_inside(cfg, &opt, case_name, seconds, err, sizeof(err))) {
+		fprintf(stderr, "pfnbench run --perf-inside: %s\n", err);
+		return 1;
+	}
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	const char *config_path = NULL, *out = "results";
+	const char *config_path = NULL, *out = "results", *perf_case = NULL, *perf_inside = NULL;
+	double perf_seconds = 2;
 	char **gb_argv = calloc((size_t)argc + 3, sizeof(char *));
 	int gb_argc = 0, ret, status = 0;
 	bool console = false;
@@ -59,6 +93,16 @@ int cmd_run(int argc, char **argv)
 			out = argv[i] + 6;
 		else if (!strcmp(argv[i], "--console"))
 			console = true;
+		else if (!strcmp(argv[i], "--perf-record") && i + 1 < argc)
+			perf_case = argv[++i];
+		else if (!strcmp(argv[i], "--perf-inside") && i + 1 < argc)
+			perf_inside = argv[++i];
+		else if (!strcmp(argv[i], "--perf-seconds") && i + 1 < argc) {
+			if (parse_seconds(argv[++i], &perf_seconds)) {
+				free(gb_argv);
+				return 2;
+			}
+		}
 		else if (!strncmp(argv[i], "--benchmark_", 12))
 			gb_argv[gb_argc++] = argv[i];
 		else {
@@ -88,6 +132,23 @@ int cmd_run(int argc, char **argv)
 		free(gb_argv);
 		return 2;
 	}
+	if (perf_inside) {
+		status = run_perf_inside(&cfg, config_path, out, perf_inside, perf_seconds);
+		config_free(&cfg);
+		free(gb_argv);
+		return status;
+	}
+	if (perf_case) {
+		char event[32], why[512];
+
+		/* before anything runs: the case exists, perf runs, an event can be sampled */
+		if (sweep_perf_check(&cfg, perf_case, event, sizeof(event), why, sizeof(why))) {
+			fprintf(stderr, "pfnbench run --perf-record: %s\n", why);
+			config_free(&cfg);
+			free(gb_argv);
+			return 2;
+		}
+	}
 	/*
 	 * The first SIGINT/SIGTERM asks the sweep to stop after the current
 	 * iteration and write what finished; SA_RESETHAND makes a second one
@@ -111,6 +172,12 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pfnbench run: %s\n", err);
 		status = (dir[0] && ret != -ESRCH) ? 1 : 2;
 	} else {
+		if (perf_case && sweep_perf_record(&cfg, perf_case, perf_seconds, dir, err, sizeof(err))) {
+			fprintf(stderr, "pfnbench run --perf-record: %s\n", err);
+			status = 1;
+		} else if (perf_case) {
+			fprintf(stderr, "pfnbench run: profile of %s in %s/perf-summary.txt\n", perf_case, dir);
+		}
 		printf("%s\n", dir);
 	}
 	config_free(&cfg);

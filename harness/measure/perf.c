@@ -27,7 +27,8 @@
  * to the baseline) and, once per bracket, subtracted from them as the
  * measured cost of a bracket (cost_value[]).
  *
- * Left out: sampling, mmap'd self-monitoring reads (rdpmc), per-CPU events.
+ * Left out: sampling (perf_sampling_event() only probes which event perf
+ * record can use), mmap'd self-monitoring reads (rdpmc), per-CPU events.
  */
 #include "perf.h"
 
@@ -427,6 +428,69 @@ int perf_counters_read(const struct perf_counters *pc, double value[PC_NR], bool
 		}
 	}
 	return 0;
+}
+
+/* Can this thread sample type/config (user mode only with user_only)?  0 or -errno. */
+static int try_sampling(uint32_t type, uint64_t config, bool user_only)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = type;
+	attr.config = config;
+	attr.freq = 1;
+	attr.sample_freq = 1000;
+	attr.sample_type = PERF_SAMPLE_IP;
+	attr.disabled = 1;
+	attr.exclude_hv = 1;
+	attr.exclude_kernel = user_only;
+	fd = sys_perf_event_open(&attr, -1);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+int perf_sampling_event(char *event, size_t len, char *why, size_t whylen)
+{
+	char reason[REASON_LEN] = "";
+	const char *no_pmu = getenv("PFNBENCH_NO_PMU");
+	int ret;
+
+	why[0] = '\0';
+	if (no_pmu && *no_pmu && strcmp(no_pmu, "0") != 0) {
+		snprintf(reason, sizeof(reason), "disabled by PFNBENCH_NO_PMU");
+	} else {
+		for (int user = 0; user < 2; user++) {
+			ret = try_sampling(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, user);
+			if (!ret) {
+				snprintf(event, len, "cycles%s", user ? ":u" : "");
+				if (user)
+					snprintf(why, whylen, "kernel mode not sampled: perf_event_paranoid=%d",
+						 read_paranoid());
+				return 0;
+			}
+			if (ret != -EACCES && ret != -EPERM)
+				break;
+		}
+		explain(reason, -ret, true);
+	}
+	for (int user = 0; user < 2; user++) {
+		ret = try_sampling(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK, user);
+		if (!ret) {
+			snprintf(event, len, "cpu-clock%s", user ? ":u" : "");
+			snprintf(why, whylen, "hardware cycles cannot be sampled here (%s): the software clock "
+				 "cpu-clock instead%s", reason, user ? ", user mode only" : "");
+			return 0;
+		}
+		if (ret != -EACCES && ret != -EPERM)
+			break;
+	}
+	explain(reason, -ret, false);
+	snprintf(why, whylen, "perf cannot sample this process, not even cpu-clock: %s", reason);
+	return ret;
 }
 
 int perf_counters_describe(const struct perf_counters *pc, json_t *obj)

@@ -21,7 +21,9 @@
  * unavailable ("disabled by PFNBENCH_NO_PMU"), to exercise the fallback
  * path on machines that have a PMU.
  *
- * Left out on purpose: sampling, per-CPU counting, raw PMU events, libpfm.
+ * Left out on purpose: sampling (`perf record` does it for `pfnbench run
+ * --perf-record`; perf_sampling_event() only picks its event), per-CPU
+ * counting, raw PMU events, libpfm.
  */
 #ifndef PFNBENCH_PERF_H
 #define PFNBENCH_PERF_H
@@ -100,5 +102,18 @@ int perf_counters_read(const struct perf_counters *pc, double value[PC_NR], bool
  * "available": true.  Returns 0, -EINVAL or -ENOMEM.
  */
 int perf_counters_describe(const struct perf_counters *pc, json_t *obj);
+
+/*
+ * The event `perf record` can sample in this process (pfnbench run
+ * --perf-record): "cycles" where a hardware PMU and the privileges allow,
+ * else the software clock "cpu-clock", which needs no PMU; ":u" appended
+ * where only user mode may be sampled (perf_event_paranoid).  why gets the
+ * reason for anything short of "cycles" ("" otherwise), e.g. "hardware
+ * cycles cannot be sampled here (ENOENT: no hardware PMU (virtual
+ * machine?)): the software clock cpu-clock instead".  Returns 0, or -errno
+ * when not even cpu-clock can be sampled (why says why).  Honours
+ * PFNBENCH_NO_PMU.
+ */
+int perf_sampling_event(char *event, size_t len, char *why, size_t whylen);
 
 #endif
