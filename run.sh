@@ -187,7 +187,8 @@ fi
 
 if [ "${1:-}" = perf ]; then
 	# pfnbench run --perf-record CASE, with the sweep cut down to CASE
-	# (--benchmark_filter), on the Release build (frame pointers kept)
+	# (--benchmark_filter), on the measuring (Release) build: no frame
+	# pointers, stacks by DWARF (README, "Profiles")
 	shift
 	[ $# -ge 1 ] || { echo "usage: ./run.sh perf CASE [--config FILE] [--seconds S]" >&2; exit 2; }
 	case_name=$1; shift

@@ -28,9 +28,12 @@
  *
  * The event: "cycles" where a PMU and perf_event_paranoid allow, else the
  * software clock "cpu-clock" (this VM has no PMU), with the reason
- * (perf_sampling_event()).  Stacks are walked by frame pointers when this
- * build has them (PFNBENCH_FRAME_POINTERS, on in Release builds), else by
- * DWARF (`--call-graph dwarf`, heavier, at a lower frequency).
+ * (perf_sampling_event()).  Stacks are walked by DWARF (`--call-graph
+ * dwarf`, at 999 Hz: each sample copies 8 KiB of stack), which needs no
+ * frame pointers (kernels/ keeps unwind tables, which leave its code as it
+ * is), or by frame pointers in a build that keeps them
+ * (PFNBENCH_FRAME_POINTERS, off by default: they move timings by up to
+ * 12%, top CMakeLists.txt).
  *
  * The perf binary is $PFNBENCH_PERF, or `perf` on PATH (Debian: linux-perf).
  */
@@ -362,11 +365,11 @@ static int write_summary(const char *dir, const char *case_name, const char *eve
 	fprintf(out, "Event:    %s%s%s\n", event, why[0] ? "; " : "", why);
 	fprintf(out, "Stacks:   --call-graph %s (%s)\n", CALL_GRAPH,
 #ifdef PFNBENCH_FRAME_POINTERS
-		"this build keeps frame pointers"
+		"this build keeps frame pointers (PFNBENCH_FRAME_POINTERS),\n"
+		"          which move its timings: not the measuring build's code"
 #else
-		"this build has no frame pointers: DWARF unwinding,\n"
-		"          which stops in kernels/ (no unwind tables there, as in the\n"
-		"          kernel): a Release build keeps frame pointers (./run.sh perf)"
+		"this build has no frame pointers, as the kernel and the\n"
+		"          measuring build: stacks from DWARF unwind tables"
 #endif
 	);
 	fprintf(out, "Files:    perf.data, perf-report.txt (perf report --stdio),\n"
