@@ -63,6 +63,30 @@ static int run_perf_inside(const struct sweep_config *cfg, const char *config_pa
 	return 0;
 }
 
+/* --perf-record, before anything runs: the case exists, perf runs, an event can be sampled.  0 or -errno. */
+static int perf_check(const struct sweep_config *cfg, const char *perf_case)
+{
+	char event[32], why[512];
+	int ret = sweep_perf_check(cfg, perf_case, event, sizeof(event), why, sizeof(why));
+
+	if (ret)
+		fprintf(stderr, "pfnbench run --perf-record: %s\n", why);
+	return ret;
+}
+
+/* --perf-record, after the sweep wrote dir.  Exit status 0 or 1. */
+static int perf_record(const struct sweep_config *cfg, const char *perf_case, double seconds, const char *dir)
+{
+	char err[1024];
+
+	if (sweep_perf_record(cfg, perf_case, seconds, dir, err, sizeof(err))) {
+		fprintf(stderr, "pfnbench run --perf-record: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "pfnbench run: profile of %s in %s/perf-summary.txt\n", perf_case, dir);
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *config_path = NULL, *out = "results", *perf_case = NULL, *perf_inside = NULL;
@@ -138,16 +162,10 @@ int cmd_run(int argc, char **argv)
 		free(gb_argv);
 		return status;
 	}
-	if (perf_case) {
-		char event[32], why[512];
-
-		/* before anything runs: the case exists, perf runs, an event can be sampled */
-		if (sweep_perf_check(&cfg, perf_case, event, sizeof(event), why, sizeof(why))) {
-			fprintf(stderr, "pfnbench run --perf-record: %s\n", why);
-			config_free(&cfg);
-			free(gb_argv);
-			return 2;
-		}
+	if (perf_case && perf_check(&cfg, perf_case)) {
+		config_free(&cfg);
+		free(gb_argv);
+		return 2;
 	}
 	/*
 	 * The first SIGINT/SIGTERM asks the sweep to stop after the current
@@ -172,12 +190,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pfnbench run: %s\n", err);
 		status = (dir[0] && ret != -ESRCH) ? 1 : 2;
 	} else {
-		if (perf_case && sweep_perf_record(&cfg, perf_case, perf_seconds, dir, err, sizeof(err))) {
-			fprintf(stderr, "pfnbench run --perf-record: %s\n", err);
-			status = 1;
-		} else if (perf_case) {
-			fprintf(stderr, "pfnbench run: profile of %s in %s/perf-summary.txt\n", perf_case, dir);
-		}
+		status = perf_case ? perf_record(&cfg, perf_case, perf_seconds, dir) : 0;
 		printf("%s\n", dir);
 	}
 	config_free(&cfg);
