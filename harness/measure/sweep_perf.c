@@ -324,7 +324,7 @@ out:
 /* Copy perf-inside.txt's lines "key value" into the summary as sentences. */
 static void inside_summary(const char *dir, FILE *out)
 {
-	char path[PATH_MAX + 32], key[64], val[RESULT_STR_LONG];
+	char path[PATH_MAX + 32], key[64], val[64];  /* the values are numbers */
 	double pages = 0, calls = 0, passes = 0, wall = 0;
 	FILE *f;
 
@@ -332,7 +332,7 @@ static void inside_summary(const char *dir, FILE *out)
 	f = fopen(path, "r");
 	if (!f)
 		return;
-	while (fscanf(f, "%63s %511s", key, val) == 2) {
+	while (fscanf(f, "%63s %63s", key, val) == 2) {
 		if (!strcmp(key, "pages"))
 			pages = strtod(val, NULL);
 		else if (!strcmp(key, "calls"))
