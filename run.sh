@@ -10,6 +10,11 @@
 #                                the CI gate: callgrind counts against
 #                                results/baseline, timing against HEAD^1 (README)
 #   ./run.sh baseline            remake results/baseline (after an intended change)
+#   ./run.sh perf CASE [--config FILE] [--seconds S]
+#                                a perf record profile of one case (default
+#                                config configs/default.conf, 2 s of passes):
+#                                the case's timings, perf.data and
+#                                perf-summary.txt in a new results directory
 #   ./run.sh kcheck [--full]     the real kernel as the oracle: boot Debian's
 #                                kernel under QEMU, compare hmm_range_fault()
 #                                with the emulator, check numa.conf's node-1
@@ -178,6 +183,32 @@ if [ "${1:-}" = baseline ]; then
 	rm -rf "$tmp"
 	echo "results/baseline remade by: ./run.sh baseline" >&2
 	exit 0
+fi
+
+if [ "${1:-}" = perf ]; then
+	# pfnbench run --perf-record CASE, with the sweep cut down to CASE
+	# (--benchmark_filter), on the measuring (Release) build: no frame
+	# pointers, stacks by DWARF (README, "Profiles")
+	shift
+	[ $# -ge 1 ] || { echo "usage: ./run.sh perf CASE [--config FILE] [--seconds S]" >&2; exit 2; }
+	case_name=$1; shift
+	config=configs/default.conf seconds=2
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--config) config=$2; shift ;;
+		--seconds) seconds=$2; shift ;;
+		*) echo "run.sh perf: unknown argument '$1'" >&2; exit 2 ;;
+		esac
+		shift
+	done
+	install_missing
+	build "$BUILD_DIR/release" -DCMAKE_BUILD_TYPE=Release -DPFNBENCH_WERROR=OFF >&2
+	bin="$BUILD_DIR/release/pfnbench"
+	# Google Benchmark appends /min_time:.../repeats:... or /iterations:...
+	filter="^$(printf '%s' "$case_name" | sed 's/[.]/\\./g')/(min_time|iterations):"
+	echo "run.sh: running with ASLR disabled (setarch -R)" >&2
+	exec setarch "$(uname -m)" -R "$bin" run --config "$config" --out "$top/results" \
+		"--benchmark_filter=$filter" --perf-record "$case_name" --perf-seconds "$seconds"
 fi
 
 config=configs/default.conf

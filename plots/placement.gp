@@ -24,15 +24,26 @@ set style fill solid 0.8 border -1
 set boxwidth 0.9
 set yrange [0:*]
 set grid ytics lc rgb "#dddddd"
-set key top left autotitle columnheader
+set format y "%g"
+set xtics rotate by -30 left nomirror
+# the key under the backends' names, the values over their bars
+set key at screen 0.5, screen 0.02 center bottom horizontal
+set bmargin 9
+# one cluster per row, at x = 1, 2, ... (the header line is row 0): the axis
+# ends at the first and last
+stats datafile using 2 nooutput
+set xrange [0.4 : STATS_records + 0.6]
+v(x) = x != x ? "" : sprintf("%.3g", x)
 
 do for [fmt in "png svg"] {
     if (fmt eq "png") {
-        set terminal pngcairo size 800,500 noenhanced font "sans,10"
+        set terminal pngcairo size 900,540 noenhanced font "sans,10"
     } else {
-        set terminal svg size 800,500 dynamic noenhanced font "sans,10"
+        set terminal svg size 900,540 dynamic noenhanced font "sans,10"
     }
     set output outbase.".".fmt
-    plot datafile using 2:xtic(1) title "local", '' using 3 title "remote"
+    plot datafile using 2:xtic(1) title "local", '' using 3 title "remote", \
+         '' using ($0 - 0.2):2:(v($2)) with labels offset 0, 0.6 font ",7" notitle, \
+         '' using ($0 + 0.2):3:(v($3)) with labels offset 0, 0.6 font ",7" notitle
     set output
 }

@@ -28,10 +28,14 @@ if (!exists("block1")) block1 = ""
 stats datafile index 0 using 1 nooutput
 n0 = STATS_records
 set label 1 block0 at first (n0 - 1) / 2.0, graph 1.035 center font ",11"
+nbars = n0
 if (blocks > 1) {
     stats datafile index 1 using 1 nooutput
     set label 2 block1 at first n0 + 1 + (STATS_records - 1) / 2.0, graph 1.035 center font ",11"
+    nbars = n0 + 1 + STATS_records
 }
+# the axis ends at the first and the last bar
+set xrange [-0.6 : nbars - 0.4]
 set title "Share of each stage in the measured path\n".subtitle noenhanced offset 0,1.2
 set xlabel "npages (sum of the stage medians, ns/page)" offset 0,-0.5
 set ylabel "share of the sum of stages (%)"

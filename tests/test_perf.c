@@ -3,7 +3,7 @@
  * faults of freshly touched pages), hardware counters are either measured or
  * unavailable with a reason (on a VM without a PMU: unavailable), the
  * PFNBENCH_NO_PMU fallback, accumulation over enable/disable pairs, reset,
- * and the meta.json description.
+ * excluded brackets, and the meta.json description.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -149,6 +149,63 @@ static void test_accumulate_and_reset(void **state)
 	perf_counters_close(pc);
 }
 
+static void touch_cb(void *arg)
+{
+	(void)arg;
+	touch_fresh_pages();
+}
+
+/*
+ * An excluded bracket: what it counts is neither in the totals nor lost:
+ * it is subtracted once more as the cost of a measured bracket.  Page
+ * faults make it exact: an empty bracket costs none, one that touches
+ * NR_PAGES fresh pages costs at least NR_PAGES.
+ */
+static void test_exclude_bracket(void **state)
+{
+	(void)state;
+	struct perf_counters *pc;
+	double v1[PC_NR], v2[PC_NR], v3[PC_NR];
+	bool valid[PC_NR];
+	assert_int_equal(perf_counters_open(&pc, PC_MASK_SW), 0);
+
+	/* before any bracket ran: not a measurement */
+	assert_int_equal(perf_counters_exclude_bracket(pc, NULL, NULL), 0);
+	assert_int_equal(perf_counters_read(pc, v1, valid), 0);
+	assert_false(valid[PC_PAGE_FAULTS]);
+
+	assert_int_equal(perf_counters_enable(pc), 0);
+	touch_fresh_pages();
+	touch_fresh_pages();
+	assert_int_equal(perf_counters_disable(pc), 0);
+	assert_int_equal(perf_counters_read(pc, v1, valid), 0);
+	assert_true(valid[PC_PAGE_FAULTS] && v1[PC_PAGE_FAULTS] >= 2 * NR_PAGES);
+
+	/* an empty bracket: no page faults, some task clock taken off */
+	assert_int_equal(perf_counters_exclude_bracket(pc, NULL, NULL), 0);
+	assert_int_equal(perf_counters_read(pc, v2, valid), 0);
+	assert_true(valid[PC_PAGE_FAULTS]);
+	assert_true(v2[PC_PAGE_FAULTS] <= v1[PC_PAGE_FAULTS] && v2[PC_PAGE_FAULTS] >= v1[PC_PAGE_FAULTS] - 2);
+	assert_true(v2[PC_TASK_CLOCK] < v1[PC_TASK_CLOCK]);
+
+	/* a bracket that faults NR_PAGES pages: they come off the totals */
+	assert_int_equal(perf_counters_exclude_bracket(pc, touch_cb, NULL), 0);
+	assert_int_equal(perf_counters_read(pc, v3, valid), 0);
+	assert_true(valid[PC_PAGE_FAULTS]);
+	assert_true(v3[PC_PAGE_FAULTS] <= v2[PC_PAGE_FAULTS] - NR_PAGES);
+	assert_true(v3[PC_PAGE_FAULTS] >= NR_PAGES / 2);
+	assert_true(v3[PC_TASK_CLOCK] < v2[PC_TASK_CLOCK]);
+
+	/* reset forgets the cost too */
+	assert_int_equal(perf_counters_reset(pc), 0);
+	assert_int_equal(perf_counters_enable(pc), 0);
+	touch_fresh_pages();
+	assert_int_equal(perf_counters_disable(pc), 0);
+	assert_int_equal(perf_counters_read(pc, v1, valid), 0);
+	assert_true(valid[PC_PAGE_FAULTS] && v1[PC_PAGE_FAULTS] >= NR_PAGES);
+	perf_counters_close(pc);
+}
+
 static void test_no_pmu(void **state)
 {
 	(void)state;
@@ -192,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_software_counters),
 		cmocka_unit_test(test_accumulate_and_reset),
+		cmocka_unit_test(test_exclude_bracket),
 		cmocka_unit_test(test_no_pmu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

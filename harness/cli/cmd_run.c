@@ -1,9 +1,12 @@
 /*
  * cmd_run.c - `pfnbench run --config FILE [--out DIR] [--console]
- * [--benchmark_*...]`: check the config completely, then run the sweep.
+ * [--perf-record CASE [--perf-seconds S]] [--benchmark_*...]`: check the
+ * config completely, then run the sweep; with --perf-record, then profile
+ * CASE with `perf record` into the same results directory (sweep_perf.c).
  *
- * Exit status: 0 done, 2 bad usage or bad config (nothing run), 1 the
- * results could not be written, 130 interrupted by SIGINT, SIGTERM, SIGHUP
+ * Exit status: 0 done, 2 bad usage or bad config, or --perf-record cannot
+ * run here (nothing run; the reason is printed), 1 the results or the
+ * profile could not be written, 130 interrupted by SIGINT, SIGTERM, SIGHUP
  * or SIGPIPE (what finished is written and meta.json says where it
  * stopped).
  */
@@ -30,13 +33,17 @@ static void on_signal(int sig)
 }
 
 static const char run_usage[] =
-	"usage: pfnbench run --config FILE [--out DIR] [--console] [--benchmark_FLAG=VALUE...]\n"
+	"usage: pfnbench run --config FILE [--out DIR] [--console] [--perf-record CASE [--perf-seconds S]]\n"
+	"                    [--benchmark_FLAG=VALUE...]\n"
 	"  runs the sweep of FILE into a new directory under DIR (default results/)\n"
 	"  --console                       Google Benchmark's table on stderr\n"
 	"  --benchmark_filter=REGEX        only the cases and backends whose name matches\n"
 	"  --benchmark_list_tests=true     list those names; run nothing, create nothing\n"
 	"  --benchmark_repetitions=N       instead of the config's repetitions\n"
-	"  --benchmark_min_time=SECONDS    instead of the config's min_time\n";
+	"  --benchmark_min_time=SECONDS    instead of the config's min_time\n"
+	"  --perf-record CASE              then profile CASE (a name --benchmark_list_tests prints)\n"
+	"                                  with perf record into the same directory\n"
+	"  --perf-seconds S                seconds of passes to record (default 2)\n";
 
 /* --benchmark_NAME=VALUE's value among argv (the last one given), or NULL. */
 static const char *flag_value(int argc, char **argv, const char *name)
@@ -67,60 +74,143 @@ static void usage(void)
 	fputs(run_usage, stderr);
 }
 
+/* --perf-seconds: seconds of passes to record, 0 < S <= 3600. */
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0 && v <= 3600)) {
+		fprintf(stderr, "pfnbench run: --perf-seconds '%s': seconds of passes to record, 0 < S <= 3600\n", s);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Inside `perf record` (sweep_perf.c): the case's loop only.  Exit 0 or 1. */
+static int run_perf_inside(const struct sweep_config *cfg, const char *config_path, const char *out,
+			   const char *case_name, double seconds)
+{
+	struct sweep_options opt = { .config_path = config_path, .out_parent = out, .stop = &stop_requested };
+	char err[1024];
+
+	if (sweep_perf_inside(cfg, &opt, case_name, seconds, err, sizeof(err))) {
+		fprintf(stderr, "pfnbench run --perf-inside: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* --perf-record, before anything runs: the case exists, perf runs, an event can be sampled.  0 or -errno. */
+static int perf_check(const struct sweep_config *cfg, const char *perf_case)
+{
+	char event[32], why[512];
+	int ret = sweep_perf_check(cfg, perf_case, event, sizeof(event), why, sizeof(why));
+
+	if (ret)
+		fprintf(stderr, "pfnbench run --perf-record: %s\n", why);
+	return ret;
+}
+
+/* --perf-record, after the sweep wrote dir.  Exit status 0 or 1. */
+static int perf_record(const struct sweep_config *cfg, const char *perf_case, double seconds, const char *dir)
+{
+	char err[1024];
+
+	if (sweep_perf_record(cfg, perf_case, seconds, dir, err, sizeof(err))) {
+		fprintf(stderr, "pfnbench run --perf-record: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "pfnbench run: profile of %s in %s/perf-summary.txt\n", perf_case, dir);
+	return 0;
+}
+
+/* What `pfnbench run` was asked. */
+struct run_args {
+	const char *config_path, *out, *perf_case, *perf_inside;
+	double perf_seconds;
+	bool console;
+	char **gb_argv; /* what Google Benchmark is given */
+	int gb_argc;
+};
+
+/* Parse argv into a.  -1 to go on, else the exit status (0 after --help). */
+static int run_parse(struct run_args *a, int argc, char **argv)
+{
+	char err[MSG_MAX];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(run_usage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			a->config_path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			a->config_path = argv[i] + 9;
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			a->out = argv[++i];
+		else if (!strncmp(argv[i], "--out=", 6))
+			a->out = argv[i] + 6;
+		else if (!strcmp(argv[i], "--console"))
+			a->console = true;
+		else if (!strcmp(argv[i], "--perf-record") && i + 1 < argc)
+			a->perf_case = argv[++i];
+		else if (!strcmp(argv[i], "--perf-inside") && i + 1 < argc)
+			a->perf_inside = argv[++i];
+		else if (!strcmp(argv[i], "--perf-seconds") && i + 1 < argc) {
+			if (parse_seconds(argv[++i], &a->perf_seconds))
+				return 2;
+		} else if (!strncmp(argv[i], "--benchmark_", 12)) {
+			if (benchmark_flag_check(argv[i], err, sizeof(err))) {
+				fprintf(stderr, "pfnbench run: %s\n", err);
+				return 2;
+			}
+			/* repetitions, min_time and list_tests are pfnbench's (benchmark_flags.h) */
+			if (!strncmp(argv[i] + 12, "filter", 6))
+				a->gb_argv[a->gb_argc++] = argv[i];
+		} else {
+			fprintf(stderr, "pfnbench run: unknown argument '%s'\n", argv[i]);
+			usage();
+			return 2;
+		}
+	}
+	if (!a->config_path) {
+		usage();
+		return 2;
+	}
+	return -1;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	const char *config_path = NULL, *out = "results";
-	char **gb_argv = calloc((size_t)argc + 3, sizeof(char *));
-	int gb_argc = 0, ret, status = 0;
-	bool console = false;
+	struct run_args a = { .out = "results", .perf_seconds = 2 };
+	int ret, status = 0;
 	struct sweep_config cfg = { 0 };
 	char err[MSG_MAX], dir[4096] = "", cmdline[4096] = "pfnbench";
 	struct sigaction sa = { 0 };
 
-	if (!gb_argv)
+	a.gb_argv = calloc((size_t)argc + 3, sizeof(char *));
+	if (!a.gb_argv)
 		return 1;
-	gb_argv[gb_argc++] = "pfnbench";
+	a.gb_argv[a.gb_argc++] = "pfnbench";
 	/* the sweep orders the repetitions itself, in rounds (sweep_rounds.c) */
 	for (int i = 0; i < argc; i++) {
 		size_t l = strlen(cmdline);
 		snprintf(cmdline + l, sizeof(cmdline) - l, " %s", argv[i]);
 	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(run_usage, stdout);
-			free(gb_argv);
-			return 0;
-		} else if (!strcmp(argv[i], "--config") && i + 1 < argc)
-			config_path = argv[++i];
-		else if (!strncmp(argv[i], "--config=", 9))
-			config_path = argv[i] + 9;
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out = argv[++i];
-		else if (!strncmp(argv[i], "--out=", 6))
-			out = argv[i] + 6;
-		else if (!strcmp(argv[i], "--console"))
-			console = true;
-		else if (!strncmp(argv[i], "--benchmark_", 12)) {
-			if (benchmark_flag_check(argv[i], err, sizeof(err))) {
-				fprintf(stderr, "pfnbench run: %s\n", err);
-				free(gb_argv);
-				return 2;
-			}
-			/* repetitions, min_time and list_tests are pfnbench's (benchmark_flags.h) */
-			if (!strncmp(argv[i] + 12, "filter", 6))
-				gb_argv[gb_argc++] = argv[i];
-		} else {
-			fprintf(stderr, "pfnbench run: unknown argument '%s'\n", argv[i]);
-			usage();
-			free(gb_argv);
-			return 2;
-		}
+	status = run_parse(&a, argc, argv);
+	if (status >= 0) {
+		free(a.gb_argv);
+		return status;
 	}
-	if (!config_path) {
-		usage();
-		free(gb_argv);
-		return 2;
-	}
+	status = 0;
+	const char *config_path = a.config_path, *out = a.out, *perf_case = a.perf_case;
+	double perf_seconds = a.perf_seconds;
+	char **gb_argv = a.gb_argv;
+	int gb_argc = a.gb_argc;
+	bool console = a.console;
+
 	ret = gb_init(&gb_argc, gb_argv);
 	if (ret) {
 		fprintf(stderr, "pfnbench run: Google Benchmark does not accept:");
@@ -133,6 +223,17 @@ int cmd_run(int argc, char **argv)
 	ret = config_load(config_path, &sweep_config_checks, &cfg, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s\n", err);
+		free(gb_argv);
+		return 2;
+	}
+	if (a.perf_inside) {
+		status = run_perf_inside(&cfg, config_path, out, a.perf_inside, perf_seconds);
+		config_free(&cfg);
+		free(gb_argv);
+		return status;
+	}
+	if (perf_case && perf_check(&cfg, perf_case)) {
+		config_free(&cfg);
 		free(gb_argv);
 		return 2;
 	}
@@ -185,6 +286,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pfnbench run: %s\n", err);
 		status = (dir[0] && ret != -ESRCH) ? 1 : 2;
 	} else {
+		status = perf_case ? perf_record(&cfg, perf_case, perf_seconds, dir) : 0;
 		printf("%s\n", dir);
 	}
 	config_free(&cfg);

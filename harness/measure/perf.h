@@ -21,7 +21,9 @@
  * unavailable ("disabled by PFNBENCH_NO_PMU"), to exercise the fallback
  * path on machines that have a PMU.
  *
- * Left out on purpose: sampling, per-CPU counting, raw PMU events, libpfm.
+ * Left out on purpose: sampling (`perf record` does it for `pfnbench run
+ * --perf-record`; perf_sampling_event() only picks its event), per-CPU
+ * counting, raw PMU events, libpfm.
  */
 #ifndef PFNBENCH_PERF_H
 #define PFNBENCH_PERF_H
@@ -74,7 +76,19 @@ int perf_counters_disable(struct perf_counters *pc);
 int perf_counters_reset(struct perf_counters *pc);
 
 /*
- * Counts since the last reset (or open), scaled for multiplexing.
+ * Measure what one bracket costs, to take it out of the counts: while
+ * counting is off, enable, call inside(arg) (NULL: nothing), disable.  What
+ * this empty bracket counted is not part of the totals, and it is
+ * subtracted from them once more as the cost of one measured bracket.  Call
+ * it once per enable/disable pair of the measurement, with inside() doing
+ * what that bracket holds besides the measured work (the clock reads).
+ * Returns 0 or -errno.
+ */
+int perf_counters_exclude_bracket(struct perf_counters *pc, void (*inside)(void *), void *arg);
+
+/*
+ * Counts since the last reset (or open), net of the excluded brackets,
+ * scaled for multiplexing (never below 0).
  * valid[c] is false when c is unavailable or was never scheduled on the PMU
  * (running time 0); value[c] is then 0 and must not be used.  Returns 0 or
  * -errno of a failed read() (then every valid[] is false).
@@ -88,5 +102,18 @@ int perf_counters_read(const struct perf_counters *pc, double value[PC_NR], bool
  * "available": true.  Returns 0, -EINVAL or -ENOMEM.
  */
 int perf_counters_describe(const struct perf_counters *pc, json_t *obj);
+
+/*
+ * The event `perf record` can sample in this process (pfnbench run
+ * --perf-record): "cycles" where a hardware PMU and the privileges allow,
+ * else the software clock "cpu-clock", which needs no PMU; ":u" appended
+ * where only user mode may be sampled (perf_event_paranoid).  why gets the
+ * reason for anything short of "cycles" ("" otherwise), e.g. "hardware
+ * cycles cannot be sampled here (ENOENT: no hardware PMU (virtual
+ * machine?)): the software clock cpu-clock instead".  Returns 0, or -errno
+ * when not even cpu-clock can be sampled (why says why).  Honours
+ * PFNBENCH_NO_PMU.
+ */
+int perf_sampling_event(char *event, size_t len, char *why, size_t whylen);
 
 #endif

@@ -43,6 +43,29 @@ int sweep_run(const struct sweep_config *cfg, const struct sweep_options *opt, c
 int sweep_count(const struct sweep_config *cfg, const struct sweep_options *opt, const char *inside_dir,
 		char *dir_out, size_t dir_len, char *err, size_t errlen);
 
+/*
+ * `pfnbench run --perf-record CASE` (sweep_perf.c): can case_name of cfg be
+ * profiled here?  0 with the event `perf record` will sample (why: the
+ * reason it is not "cycles", or ""), or -errno with why saying what is
+ * missing: no such case, no perf binary, no event perf may sample.
+ */
+int sweep_perf_check(const struct sweep_config *cfg, const char *case_name, char *event, size_t event_len,
+		     char *why, size_t whylen);
+/*
+ * Profile case_name of cfg with `perf record` on this executable (which
+ * runs sweep_perf_inside()) into dir: perf.data, perf-report.txt,
+ * perf-folded.txt, perf-summary.txt.  0 or -errno with err filled.
+ */
+int sweep_perf_record(const struct sweep_config *cfg, const char *case_name, double seconds, const char *dir,
+		      char *err, size_t errlen);
+/*
+ * Inside perf: run case_name's timed iterations until its passes took
+ * seconds (or 10x that in wall time) and write opt->out_parent/perf-inside.txt.
+ * 0 or -errno with err filled.
+ */
+int sweep_perf_inside(const struct sweep_config *cfg, const struct sweep_options *opt, const char *case_name,
+		      double seconds, char *err, size_t errlen);
+
 /* config_checks with the real backend and workload tables. */
 extern const struct config_checks sweep_config_checks;
 

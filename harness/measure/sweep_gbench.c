@@ -19,8 +19,8 @@
  *              array and the conversion pass where the backend has them,
  *              with dma = yes the DMA mapping of every host page
  *              (iommu.h), the free
- *   [untimed]  perf counters stop, the iteration time goes to Google
- *              Benchmark (manual time)
+ *   [untimed]  perf counters stop when untimed work follows, the
+ *              iteration time goes to Google Benchmark (manual time)
  *
  * For workloads that never fault, `inner` passes of the same range make one
  * iteration last at least SWEEP_MIN_PAGES_PER_ITER pages, so that reading
@@ -28,11 +28,23 @@
  * fault run one pass per rebuild.  The cache flush of cache = cold runs
  * once per iteration, so with inner > 1 only the first pass of an
  * iteration starts cold (the config's help says so).  One untimed warm-up
- * pass precedes the loop.  The perf counters are enabled around the timed
- * region only.  Each iteration's time is kept: ns_per_page_median is their
- * median (ns_per_page, Google Benchmark's, their mean).  With stages =
- * separate, staged passes follow the timed loop in the first `repetitions`
- * rounds (bench_stages_apart()).
+ * pass precedes the loop.  Each iteration's time is kept:
+ * ns_per_page_median is their median (ns_per_page, Google Benchmark's,
+ * their mean).  With stages = separate, staged passes follow the timed
+ * loop in the first `repetitions` rounds (bench_stages_apart()).
+ *
+ * The perf counters bracket the timed region: enabled just before the
+ * first clock read, disabled just after the second whenever untimed work
+ * (a rebuild, a cache flush) follows, and otherwise left running into the
+ * next iteration (only Google Benchmark's loop bookkeeping and the store of
+ * the iteration's time run between two timed regions, tens of ns against
+ * at least SWEEP_MIN_PAGES_PER_ITER pages of work; only null, whose 4096
+ * pages take ~100 ns, shows it).  What a bracket itself costs (the ioctls,
+ * the two clock reads) is measured after each one by an empty bracket
+ * while the clock is stopped, and subtracted
+ * (perf_counters_exclude_bracket()): without that, the task clock of a
+ * one-page first-touch pass was 5-9x its wall time (tests/cli_counters.sh
+ * checks the two agree).
  *
  * The time of the null backend, which does no fault work, is this loop's
  * own cost per page: the report shows it next to the others.
@@ -128,6 +140,47 @@ static int bench_start(struct gb_state *st, struct bench_state *bs)
 	return 0;
 }
 
+/* What a bracket holds besides the passes: the two clock reads. */
+static void clock_pair(void *sink)
+{
+	uint64_t t0 = case_now_ns();
+
+	*(volatile uint64_t *)sink = case_now_ns() - t0;
+}
+
+/* Measure what one bracket costs, to subtract it (perf.h). */
+static void counters_exclude(struct case_run *t)
+{
+	uint64_t sink;
+
+	perf_counters_exclude_bracket(t->pc, clock_pair, &sink);
+}
+
+/* Start the counters just before a timed region. */
+static void counters_start(struct case_run *t, bool *counting)
+{
+	if (!t->pc || *counting)
+		return;
+	perf_counters_enable(t->pc);
+	*counting = true;
+}
+
+/*
+ * Stop the counters after a timed region, then measure an empty bracket.
+ * Measured here (its cost ~770 ns of task clock, stable to 1-2% over
+ * repetitions), an empty bracket right after the real one left
+ * task_clock/wall at 0.92-0.98 at first-touch npages 1 and 1.02-1.05 at
+ * npages 16; one right before the next enable, 0.83-0.89 and 1.02-1.05.
+ */
+static void counters_stop(struct case_run *t, bool *counting)
+{
+	if (!*counting)
+		return;
+	perf_counters_disable(t->pc);
+	*counting = false;
+	counters_exclude(t);
+}
+
 /* The timed iterations. */
 static void bench_loop(struct gb_state *st, struct bench_state *bs)
 {
@@ -140,12 +193,6 @@ static void bench_loop(struct gb_state *st, struct bench_state *bs)
 	bs->faults = bs->walks = 0;
 	if (t->pc)
 		perf_counters_reset(t->pc);
-	/*
-	 * The counters run only while the clock does: they are stopped
-	 * around untimed work (rebuild, cache flush), and otherwise left
-	 * running from one iteration to the next, where only Google
-	 * Benchmark's loop bookkeeping runs between two timed regions.
-	 */
 	while (gb_keep_running(st)) {
 		uint64_t t0, t1;
 		unsigned long faults_before = bs->faults;
@@ -154,28 +201,23 @@ static void bench_loop(struct gb_state *st, struct bench_state *bs)
 			gb_skip(st, SWEEP_INTERRUPTED " while this case ran");
 			break;
 		}
-		if (dirty || t->flush_buf) {
-			if (counting) {
-				perf_counters_disable(t->pc);
-				counting = false;
-			}
-			if (dirty && case_run_rebuild(t)) {
-				gb_skip(st, "rebuilding the address space failed");
-				break;
-			}
-			if (t->flush_buf)
-				case_run_cache_flush(t);
+		if (dirty && case_run_rebuild(t)) {
+			gb_skip(st, "rebuilding the address space failed");
+			break;
 		}
-		if (t->pc && !counting) {
-			perf_counters_enable(t->pc);
-			counting = true;
-		}
+		if (t->flush_buf)
+			case_run_cache_flush(t);
+		counters_start(t, &counting);
 		t0 = case_now_ns();
 		ret = 0;
 		for (unsigned long k = 0; k < bs->inner && !ret; k++)
 			ret = case_run_pass(t, sc, sw->cfg->stages == CONFIG_STAGES_YES, bs->stage_ns, &bs->faults,
 					    &bs->walks);
 		t1 = case_now_ns();
+		dirty = bs->faults > faults_before;
+		/* untimed work comes next: the counters stop with the clock */
+		if (dirty || t->flush_buf)
+			counters_stop(t, &counting);
 		if (ret) {
 			snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s)", bs->sb->ops->name, ret,
 				 strerror(-ret));
@@ -183,7 +225,6 @@ static void bench_loop(struct gb_state *st, struct bench_state *bs)
 			break;
 		}
 		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
-		dirty = bs->faults > faults_before;
 		bs->iters++;
 		if (bs->nr_it == bs->cap_it) {
 			size_t cap = bs->cap_it ? 2 * bs->cap_it : 1024;
@@ -204,8 +245,7 @@ static void bench_loop(struct gb_state *st, struct bench_state *bs)
 		double v[PC_NR];
 		bool valid[PC_NR];
 
-		if (counting)
-			perf_counters_disable(t->pc);
+		counters_stop(t, &counting);
 		if (!perf_counters_read(t->pc, v, valid))
 			for (int i = 0; i < PC_NR; i++) {
 				bs->ctr_total[i] = v[i];

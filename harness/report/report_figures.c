@@ -76,17 +76,18 @@ void figure_resolve_plots(struct report *r)
 
 /* ---- the figures ----------------------------------------------------------- */
 
-/* ns/page per backend, one per group. */
+/* ns/page per backend, one per group; null in a panel of its own. */
 int figure_ns(struct report *r, const struct report_figure *fig, const struct rgroup *g)
 {
-	char name[300], sub[400];
+	char name[300], sub[400], extra[6144] = "";
+	int bs[RM_MAX_BACKENDS], blocks = 0, nullidx = -1;
 	FILE *f;
 
 	fmt_to(name, sizeof(name), "ns_per_page-%s", g->file);
 	f = dat_open(r, name);
 	if (!f)
 		return -errno;
-	for (int b = 0, blocks = 0; b < r->m->nr_be; b++) {
+	for (int b = 0; b < r->m->nr_be; b++) {
 		int started = 0;
 
 		for (size_t i = 0; i < g->nr_cases; i++) {
@@ -96,8 +97,12 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
 			if (rmodel_median(r->m, rc, b, RCOL_NS_PER_PAGE, &med) ||
 			    rmodel_minmax(r->m, rc, b, RCOL_NS_PER_PAGE, &mn, &mx) || med <= 0)
 				continue;
-			if (!started)
-				fprintf(f, "%s%s median min max\n", blocks++ ? "\n\n" : "", rmodel_backend_name(r->m, b));
+			if (!started) {
+				fprintf(f, "%s%s median min max\n", blocks ? "\n\n" : "", rmodel_backend_name(r->m, b));
+				if (b == r->m->null_b)
+					nullidx = blocks;
+				bs[blocks++] = b;
+			}
 			started = 1;
 			fprintf(f, "%ld %.6g %.6g %.6g\n", rc->npages, med, mn, mx);
 		}
@@ -105,7 +110,11 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
 	if (dat_close(r, f))
 		return -EIO;
 	subtitle_for(r, sub, sizeof(sub), g->name);
-	figure_draw(r, fig->script, name, sub, NULL);
+	if (figure_styles(bs, blocks, extra, sizeof(extra)) || figure_xtics(r->m, g, extra, sizeof(extra)) ||
+	    figure_marks(r->m, g, extra, sizeof(extra)))
+		extra[0] = '\0'; /* cannot happen with 13 backends in 6 KiB: gnuplot's own styles */
+	fmt_to(extra + strlen(extra), sizeof(extra) - strlen(extra), "nullidx=%d", nullidx);
+	figure_draw(r, fig->script, name, sub, extra);
 	return 0;
 }
 
@@ -113,7 +122,7 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
  * and the text plot of the same data for the report itself. */
 int figure_ratio(struct report *r, const struct report_figure *fig, const struct rgroup *unused)
 {
-	char path[4200], expr[8192] = "", tmp[4200], pair[128], pexpr[256] = "";
+	char path[4200], expr[8192] = "", tmp[4200], pair[128], pexpr[512] = "";
 	FILE *f = dat_open(r, "ratio");
 	int blocks = 0;
 
@@ -144,14 +153,14 @@ int figure_ratio(struct report *r, const struct report_figure *fig, const struct
 	}
 	fmt_to(pair, sizeof(pair), "%s / %s", rmodel_backend_name(r->m, r->m->conv),
 	       rmodel_backend_name(r->m, r->m->direct));
-	if (figure_gp_set(pexpr, sizeof(pexpr), "pair", pair))
+	if (figure_gp_set(pexpr, sizeof(pexpr), "pair", pair) || figure_xtics(r->m, NULL, pexpr, sizeof(pexpr)))
 		pexpr[0] = '\0';
 	figure_draw(r, fig->script, "ratio", r->machine, pexpr);
 
 	fmt_to(path, sizeof(path), "%s/ratio.dat", r->datadir);
 	fmt_to(tmp, sizeof(tmp), "%s/ratio-dumb", r->datadir);
 	if (figure_gp_set(expr, sizeof(expr), "datafile", path) || figure_gp_set(expr, sizeof(expr), "outbase", tmp) ||
-	    figure_gp_set(expr, sizeof(expr), "pair", pair))
+	    figure_gp_set(expr, sizeof(expr), "pair", pair) || figure_xtics(r->m, NULL, expr, sizeof(expr)))
 		return 0;
 	strcat(expr, "dumb=1");
 	if (!figure_gnuplot(r, fig->script, expr))
@@ -159,42 +168,89 @@ int figure_ratio(struct report *r, const struct report_figure *fig, const struct
 	return 0;
 }
 
-/* The counters vocab.h marks for the figure, per page (measured ones only). */
-int figure_counters(struct report *r, const struct report_figure *fig, const struct rgroup *g)
+/* Below this many events per page at every point, a counter counted the
+ * process's stray events (a page fault of the harness), not the path's. */
+#define COUNTER_REAL_MIN 0.01
+
+/* The largest median of col over the group's cases and backends (0 when none). */
+static double group_max_median(struct report *r, const struct rgroup *g, enum result_col col)
 {
-	enum result_col cols[PC_NR];
-	char name[300], sub[400], extra[300], which[256] = "", labels[256] = "";
-	size_t nr = 0, nr_figure = 0;
-	FILE *f;
+	double mx = 0;
+
+	for (size_t i = 0; i < g->nr_cases; i++)
+		for (int b = 0; b < r->m->nr_be; b++) {
+			double v;
+
+			if (!rmodel_median(r->m, &r->m->cases[g->cases[i]], b, col, &v) && v > mx)
+				mx = v;
+		}
+	return mx;
+}
+
+/* "a, b, c" as "a, b or c" (in place). */
+static void or_last(char *list)
+{
+	char *last = strrchr(list, ',');
+
+	if (last) {
+		memmove(last + 3, last + 1, strlen(last + 1) + 1);
+		memcpy(last, " or", 3);
+	}
+}
+
+/* Which counters of the figure list are real in g: their columns, names in which. */
+static size_t counters_real(struct report *r, const struct rgroup *g, enum result_col *cols, char *which,
+			    size_t wlen)
+{
+	char labels[256] = "", small[256] = "";
+	size_t nr = 0;
 
 	for (int k = 0; k < PC_NR; k++) {
 		if (!pfn_counter_info[k].figure)
 			continue;
-		nr_figure++;
 		fmt_to(labels + strlen(labels), sizeof(labels) - strlen(labels), "%s%s", *labels ? ", " : "",
 		       pfn_counter_info[k].label);
-		if (rmodel_group_has(r->m, g, RCOL_COUNTER(k))) {
-			cols[nr++] = RCOL_COUNTER(k);
-			fmt_to(which + strlen(which), sizeof(which) - strlen(which), "%s%s", *which ? " " : "",
-			       pfn_counter_info[k].column);
+		if (!rmodel_group_has(r->m, g, RCOL_COUNTER(k)))
+			continue;
+		if (group_max_median(r, g, RCOL_COUNTER(k)) < COUNTER_REAL_MIN) {
+			fmt_to(small + strlen(small), sizeof(small) - strlen(small), "%s%s", *small ? ", " : "",
+			       pfn_counter_info[k].label);
+			continue;
 		}
+		cols[nr++] = RCOL_COUNTER(k);
+		fmt_to(which + strlen(which), wlen - strlen(which), "%s%s", *which ? " " : "",
+		       pfn_counter_info[k].column);
 	}
-	if (!nr) {
-		/* "instructions, LLC misses, page faults": the last comma reads "or" */
-		char *last = strrchr(labels, ',');
-
-		if (last && nr_figure > 1) {
-			memmove(last + 3, last + 1, strlen(last + 1) + 1);
-			memcpy(last, " or", 3);
-		}
+	if (nr)
+		return nr;
+	or_last(labels);
+	if (*small)
+		report_note(r, "%s: %s below %g per page everywhere (stray events of the process, not the path's): "
+			    "no counters figure", g->name, small, COUNTER_REAL_MIN);
+	else
 		report_note(r, "%s: no %s measured: no counters figure", g->name, labels);
+	return 0;
+}
+
+/*
+ * The counters vocab.h marks for the figure, per page, those that were
+ * real (measured, and not below COUNTER_REAL_MIN everywhere); none: a note.
+ */
+int figure_counters(struct report *r, const struct report_figure *fig, const struct rgroup *g)
+{
+	enum result_col cols[PC_NR];
+	char name[300], sub[400], extra[6144] = "", which[256] = "";
+	int bs[RM_MAX_BACKENDS], blocks = 0;
+	size_t nr = counters_real(r, g, cols, which, sizeof(which));
+	FILE *f;
+
+	if (!nr)
 		return 0;
-	}
 	fmt_to(name, sizeof(name), "counters-%s", g->file);
 	f = dat_open(r, name);
 	if (!f)
 		return -errno;
-	for (int b = 0, blocks = 0; b < r->m->nr_be; b++) {
+	for (int b = 0; b < r->m->nr_be; b++) {
 		int started = 0;
 
 		for (size_t i = 0; i < g->nr_cases; i++) {
@@ -210,8 +266,10 @@ int figure_counters(struct report *r, const struct report_figure *fig, const str
 			}
 			if (!any)
 				continue;
-			if (!started)
-				fprintf(f, "%s%s %s\n", blocks++ ? "\n\n" : "", rmodel_backend_name(r->m, b), which);
+			if (!started) {
+				fprintf(f, "%s%s %s\n", blocks ? "\n\n" : "", rmodel_backend_name(r->m, b), which);
+				bs[blocks++] = b;
+			}
 			started = 1;
 			fprintf(f, "%ld", rc->npages);
 			for (size_t k = 0; k < nr; k++) {
@@ -226,16 +284,54 @@ int figure_counters(struct report *r, const struct report_figure *fig, const str
 	if (dat_close(r, f))
 		return -EIO;
 	subtitle_for(r, sub, sizeof(sub), g->name);
-	fmt_to(extra, sizeof(extra), "counters='%s'", which);
+	if (figure_styles(bs, blocks, extra, sizeof(extra)) || figure_xtics(r->m, g, extra, sizeof(extra)))
+		extra[0] = '\0';
+	fmt_to(extra + strlen(extra), sizeof(extra) - strlen(extra), "counters='%s'", which);
 	figure_draw(r, fig->script, name, sub, extra);
 	return 0;
 }
 
-/* Bytes per page by backend at the group's largest npages. */
+/* Does plotdata/NAME.dat of an earlier memory figure hold exactly buf? Its name, or NULL. */
+static const char *memory_drawn_before(struct report *r, const char *buf, size_t len)
+{
+	for (size_t k = 0; k < r->nr_figs; k++) {
+		char path[4400], *old = NULL;
+		size_t n = 0;
+		FILE *f;
+
+		if (strncmp(r->figs[k], "memory-", 7))
+			continue;
+		fmt_to(path, sizeof(path), "%s/%s.dat", r->datadir, r->figs[k]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		old = malloc(len + 2);
+		if (old)
+			n = fread(old, 1, len + 1, f);
+		fclose(f);
+		if (old && n == len && !memcmp(old, buf, len)) {
+			free(old);
+			return r->figs[k];
+		}
+		free(old);
+	}
+	return NULL;
+}
+
+/*
+ * Bytes per page by backend at the group's largest npages.  No figure when
+ * every backend has the same bytes (a row of equal bars says nothing the
+ * table does not), or when an earlier group's figure has the same bars
+ * (bytes depend on the backend and the batch, rarely on the workload).
+ */
 int figure_memory(struct report *r, const struct report_figure *fig, const struct rgroup *g)
 {
-	char name[300], sub[400], what[300];
+	char name[300], sub[400], what[300], *buf = NULL;
 	const struct rcase *rc;
+	const char *same;
+	size_t len = 0;
+	double a0 = NAN, p0 = NAN;
+	int differ = 0, rows = 0;
 	FILE *f;
 
 	if (!g->nr_cases || (!rmodel_group_has(r->m, g, RCOL_BYTES_ALLOC_PER_PAGE) &&
@@ -245,9 +341,9 @@ int figure_memory(struct report *r, const struct report_figure *fig, const struc
 	}
 	rc = &r->m->cases[g->cases[g->nr_cases - 1]];
 	fmt_to(name, sizeof(name), "memory-%s", g->file);
-	f = dat_open(r, name);
+	f = open_memstream(&buf, &len);
 	if (!f)
-		return -errno;
+		return -ENOMEM;
 	fprintf(f, "backend alloc persistent\n");
 	for (int b = 0; b < r->m->nr_be; b++) {
 		double a, p;
@@ -256,8 +352,37 @@ int figure_memory(struct report *r, const struct report_figure *fig, const struc
 
 		if (ra && rp)
 			continue;
-		fprintf(f, "%s %.6g %.6g\n", rmodel_backend_name(r->m, b), ra ? NAN : a, rp ? NAN : p);
+		a = ra ? NAN : a;
+		p = rp ? NAN : p;
+		if (rows++ == 0) {
+			a0 = a;
+			p0 = p;
+		}
+		differ |= !(a == a0 || (isnan(a) && isnan(a0))) || !(p == p0 || (isnan(p) && isnan(p0)));
+		fprintf(f, "%s %.6g %.6g\n", rmodel_backend_name(r->m, b), a, p);
 	}
+	if (fclose(f)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	same = differ ? memory_drawn_before(r, buf, len) : NULL;
+	if (!differ || same) {
+		if (!differ)
+			report_note(r, "%s: every backend has %.4g bytes allocated per call and %.4g held per page: "
+				    "no memory figure", g->name, a0, p0);
+		else
+			report_note(r, "%s: the bytes per page of %s again: no memory figure", g->name, same);
+		free(buf);
+		return 0;
+	}
+	f = dat_open(r, name);
+	if (!f || fwrite(buf, 1, len, f) != len) {
+		free(buf);
+		if (f)
+			fclose(f);
+		return -EIO;
+	}
+	free(buf);
 	if (dat_close(r, f))
 		return -EIO;
 	fmt_to(what, sizeof(what), "%s, npages %ld, batch %ld", g->name, rc->npages, rc->batch);

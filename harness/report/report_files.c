@@ -151,10 +151,10 @@ int dat_close(struct report *r, FILE *f)
 
 /* ---- gnuplot ---------------------------------------------------------------- */
 
-int figure_gnuplot(struct report *r, const char *script, const char *expr)
+int figure_gnuplot(struct report *r, const char *script, const char *expr_in)
 {
 	const char *prog = r->o->gnuplot ? r->o->gnuplot : "gnuplot";
-	char spath[4200];
+	char spath[4200], dir[4200], expr[16384] = "";
 	char *argv[5];
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
@@ -163,6 +163,11 @@ int figure_gnuplot(struct report *r, const char *script, const char *expr)
 	fmt_to(spath, sizeof(spath), "%s/%s", r->plots, script);
 	if (access(spath, R_OK))
 		return -ENOENT;
+	/* where the scripts load their shared parts from (style.gp) */
+	fmt_to(dir, sizeof(dir), "%s/", r->plots);
+	if (figure_gp_set(expr, sizeof(expr), "dir", dir) || strlen(expr) + strlen(expr_in) >= sizeof(expr))
+		return -ENAMETOOLONG;
+	strcat(expr, expr_in);
 	log = openat(r->workfd, "gnuplot.log", O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (log < 0)
 		return -errno;

@@ -123,6 +123,23 @@ int figure_gp_set(char *buf, size_t len, const char *key, const char *val);
 /* Where the scripts are: opts, $PFNBENCH_PLOTS_DIR, the source tree. */
 void figure_resolve_plots(struct report *r);
 
+/* ---- what the scripts get besides their data (report_figstyle.c) -------- */
+
+/* x tics at each npages measured, up to this many (else gnuplot's decades) */
+#define FIGURE_MAX_XTICS 12
+
+/* Backend slot b's line: colour "#rrggbb", gnuplot dash type (1 solid
+ * era C and null, 2 dashed era B, 3 dotted era A) and point type. */
+void figure_backend_style(int b, char *colour, size_t len, int *dt, int *pt);
+/* Append colours='..'; dts='..'; pts='..'; for the blocks' backends bs[n].  0 or -ENAMETOOLONG. */
+int figure_styles(const int *bs, int n, char *expr, size_t len);
+/* Append xt='1 16 512'; (the npages of group g, of every case when g is
+ * NULL; '' when more than FIGURE_MAX_XTICS). */
+int figure_xtics(const struct rmodel *m, const struct rgroup *g, char *expr, size_t len);
+/* Append nmarks=N; markxK=W; marklabK='W: backends'; for each driver window
+ * W within the group's npages, named by the backends that declare it. */
+int figure_marks(const struct rmodel *m, const struct rgroup *g, char *expr, size_t len);
+
 /* rmodel_median() for a table cell: 1 with *v, 0 when not measured, -ENOMEM. */
 static inline int median_cell(const struct rmodel *m, const struct rcase *rc, int b, enum result_col col, double *v)
 {
@@ -140,7 +157,8 @@ void report_note(struct report *r, const char *fmt, ...) __attribute__((format(p
 /* text as a paragraph wrapped at PARA, indent on every line after the first
  * (whose prefix, used columns long, is already printed). */
 void wrap(FILE *f, const char *text, size_t used, const char *indent);
-/* A value in a fixed-width column, "-" when unknown. */
+/* A value in a fixed-width column, "-" when unknown; one as wide as the
+ * column or wider gets a space before it, so that columns never touch. */
 void cell(FILE *f, int width, const char *fmt, int known, double v);
 /* A number with about 5 significant digits in at most 11 characters. */
 void num(char *buf, size_t len, double v);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_priv.h"
@@ -42,6 +43,98 @@ static void comp_table(struct report *r, const struct rgroup *g, size_t k)
 	fprintf(f, "\n");
 }
 
+/* Comparing doubles for qsort(). */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The distribution-free interval of a median from n values (sorted here):
+ * [x(j), x(n+1-j)] with the largest j whose coverage, 1 - 2 P(Bin(n, 1/2)
+ * < j), is at least 95%.  Below 6 values none is, and [min, max] is given
+ * with its coverage (n = 5: 93.8%).  Returns the coverage in %, 0 for n < 2.
+ */
+static double median_interval(double *v, size_t n, double *lo, double *hi)
+{
+	double tail = 0, p = ldexp(1.0, -(int)(n < 1000 ? n : 1000)), cover = 0;
+	size_t j = 0;
+
+	if (n < 2)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	/* tail = P(Bin(n, 1/2) <= i), p = P(... = i) */
+	for (size_t i = 0; i < n / 2; i++) {
+		tail += p;
+		if (1 - 2 * tail < 0.95 && j)
+			break;
+		j = i + 1;
+		cover = 1 - 2 * tail;
+		p = p * (double)(n - i) / (double)(i + 1);
+	}
+	*lo = v[j - 1];
+	*hi = v[n - j];
+	return cover * 100;
+}
+
+/* null's row: in the "minus null" column, the interval of its median. */
+static int null_interval_cell(struct report *r, const struct rcase *rc, double *cover)
+{
+	const struct rmodel *m = r->m;
+	double *v = malloc((rc->nr[m->null_b] + 1) * sizeof(*v)), lo = 0, hi = 0;
+	char buf[40];
+
+	if (!v)
+		return -ENOMEM;
+	*cover = median_interval(v, rmodel_samples(m, rc, m->null_b, m->tcol, v, NULL), &lo, &hi);
+	free(v);
+	if (*cover <= 0) {
+		fprintf(r->out, "%12s", "-");
+		return 0;
+	}
+	fmt_to(buf, sizeof(buf), "[%.3g,%.3g]", lo, hi);
+	fprintf(r->out, " %11s", buf);
+	return 0;
+}
+
+/* "null costs A to B ns per call here": its median ns/page times the batch. */
+static int null_per_call(struct report *r, const struct rgroup *g, double cover_min)
+{
+	const struct rmodel *m = r->m;
+	double lo = INFINITY, hi = -INFINITY;
+	char text[400];
+	size_t n;
+
+	for (size_t i = 0; i < g->nr_cases; i++) {
+		const struct rcase *rc = &m->cases[g->cases[i]];
+		double v;
+		int k = median_cell(m, rc, m->null_b, m->tcol, &v);
+
+		if (k < 0)
+			return k;
+		v *= (double)rc->batch;
+		if (k) {
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+	}
+	if (lo > hi)
+		return 0;
+	n = (size_t)fmt_to(text, sizeof(text), "null costs %.3g", lo);
+	if (hi >= lo * 1.005)
+		n += (size_t)fmt_to(text + n, sizeof(text) - n, " to %.3g", hi);
+	n += (size_t)fmt_to(text + n, sizeof(text) - n, " ns per call here (median ns/page x batch).");
+	if (cover_min > 0 && cover_min < 95)
+		fmt_to(text + n, sizeof(text) - n,
+		       " Its intervals are [min, max], which cover %.1f%%: with fewer than 6 repetitions no "
+		       "order statistic reaches 95%%.", cover_min);
+	wrap(r->out, text, 0, "");
+	fprintf(r->out, "\n");
+	return 0;
+}
+
 /*
  * Every declared comparison whose backends ran (the first is the
  * headline), then every backend's ns per page against null.
@@ -51,6 +144,7 @@ int section_tables(struct report *r, const struct rgroup *g)
 	const struct rmodel *m = r->m;
 	FILE *f = r->out;
 	size_t reps = 0;
+	double cover_min = 100;
 
 	for (size_t i = 0; i < g->nr_cases; i++)
 		if (rmodel_reps(&m->cases[g->cases[i]]) > reps)
@@ -72,8 +166,13 @@ int section_tables(struct report *r, const struct rgroup *g)
 	for (size_t k = 0; k < m->nr_comps; k++)
 		comp_table(r, g, k);
 
-	fprintf(f, "Every backend (window: pages per hmm_range_fault() call, 0 = the whole\ncall); null = the harness alone%s\n\n",
-		m->tcol == RCOL_NS_PER_PAGE_MEDIAN ? "; ns/page: the median iteration, as above" : "");
+	fprintf(f, "Every backend (window: pages per hmm_range_fault() call, 0 = the whole\n"
+		   "call); null = the harness alone: the timing loop, the call through the ops\n"
+		   "struct and one window's bookkeeping, which every backend pays too.  minus\n"
+		   "null = the backend's median less null's at the same npages and batch; in\n"
+		   "null's own row, the 95%% interval of its median: the uncertainty of what\n"
+		   "is subtracted%s.\n\n",
+		m->tcol == RCOL_NS_PER_PAGE_MEDIAN ? ".  ns/page: the median iteration, as above" : "");
 	fprintf(f, "  npages   batch backend              era window    ns/page  minus null\n");
 	for (size_t i = 0; i < g->nr_cases; i++) {
 		const struct rcase *rc = &m->cases[g->cases[i]];
@@ -94,12 +193,22 @@ int section_tables(struct report *r, const struct rgroup *g)
 			fprintf(f, "%8ld%8ld %-20s %3s %6u", rc->npages, rc->batch, rmodel_backend_name(m, b),
 				pfn_era_name(pfn_backends[b]->era), pfn_backends[b]->window);
 			cell(f, 11, "%.2f", kv, v);
-			cell(f, 12, "%+.2f", kv && kn && b != m->null_b, v - n);
+			if (b == m->null_b) {
+				double cover;
+				int ret = null_interval_cell(r, rc, &cover);
+
+				if (ret)
+					return ret;
+				if (cover > 0 && cover < cover_min)
+					cover_min = cover;
+			} else {
+				cell(f, 12, "%+.2f", kv && kn, v - n);
+			}
 			fprintf(f, "\n");
 		}
 	}
 	fprintf(f, "\n");
-	return 0;
+	return m->null_b >= 0 ? null_per_call(r, g, cover_min) : 0;
 }
 
 /* A table of medians of col for the group: a row per case and backend. */

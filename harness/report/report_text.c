@@ -85,7 +85,7 @@ void wrap(FILE *f, const char *text, size_t used, const char *indent)
 	fputc('\n', f);
 }
 
-/* A value in a fixed-width column, "-" when unknown. */
+/* A value in a fixed-width column, "-" when unknown (report_priv.h). */
 void cell(FILE *f, int width, const char *fmt, int known, double v)
 {
 	char buf[64];
@@ -95,7 +95,8 @@ void cell(FILE *f, int width, const char *fmt, int known, double v)
 		return;
 	}
 	fmt_to(buf, sizeof(buf), fmt, v);
-	fprintf(f, "%*s", width, buf);
+	/* wider than its column: one space still separates it from the last */
+	fprintf(f, "%s%*s", strlen(buf) >= (size_t)width ? " " : "", width, buf);
 }
 
 /* A number with about 5 significant digits in at most 11 characters. */
