@@ -423,6 +423,14 @@ int perf_counters_read(const struct perf_counters *pc, double value[PC_NR], bool
 			/* Multiplexed: the group counted running of enabled ns. */
 			if (running != enabled)
 				v = v * (double)enabled / (double)running;
+			/*
+			 * A clock that the subtraction took to 0 or below is not a
+			 * measurement: an empty bracket that an interrupt stretched
+			 * cost more than the brackets it stands for (seen once: task
+			 * clock 0 at first-touch npages 16).  Not a false 0.
+			 */
+			if (v <= 0 && c == PC_TASK_CLOCK && pc->nr_excluded)
+				continue;
 			value[c] = v > 0 ? v : 0;
 			valid[c] = true;
 		}
