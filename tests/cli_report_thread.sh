@@ -81,7 +81,7 @@ cp -r "$DATA/results-fixture" "$TMP/nopair"
 "$BIN" report --no-figures "$TMP/nopair" >/dev/null 2>&1 || fail "report (no pair) exit $?"
 N=$(section "$TMP/nopair/report.txt" | tr '\n' ' ')
 has "$N" 'The pair did not run in these results \(thread-2018-without: no rows; thread-2018-with: no rows\)\.'
-has "$N" 'configs/thread\.conf runs it at npages 16, 64, 512 and 2\^18; configs/default\.conf \(\./run\.sh\) at 16, 64 and 512 among the drivers\.'
+has "$N" 'configs/thread\.conf runs it at npages 16, 64, 512 and 2\^18; configs/default\.conf \(\./run\.sh\) at the same four among the drivers\.'
 
 [ $FAILS -eq 0 ] && echo "cli_report_thread: ok"
 exit $((FAILS > 0))

@@ -496,7 +496,10 @@ static void commit(struct sweep *sw, bool force)
  */
 static void commit_row(struct sweep *sw, const struct result_row *row)
 {
-	if (case_now_ns() - sw->t_last_commit_ns >= SWEEP_COMMIT_INTERVAL_NS || results_tail_append(&sw->tail, row))
+	/* appended first: a rewrite that fails leaves the row in the file all the same */
+	int ret = results_tail_append(&sw->tail, row);
+
+	if (ret || case_now_ns() - sw->t_last_commit_ns >= SWEEP_COMMIT_INTERVAL_NS)
 		commit(sw, true);
 }
 
@@ -562,9 +565,11 @@ static void sweep_report(void *ctx, const struct gb_run_report *r)
 									      : NAN) &&
 	    !sw->commit_error)
 		sw->commit_error = -ENOMEM;
-	if (results_csv_append(sw->csv, &row)) {
+	int ret = results_csv_append(sw->csv, &row);
+
+	if (ret) {
 		if (!sw->commit_error)
-			sw->commit_error = -ENOMEM;
+			sw->commit_error = ret;
 		return;
 	}
 	commit_row(sw, &row);

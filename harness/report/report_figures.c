@@ -112,7 +112,7 @@ int figure_ns(struct report *r, const struct report_figure *fig, const struct rg
 	subtitle_for(r, sub, sizeof(sub), g->name);
 	if (figure_styles(bs, blocks, extra, sizeof(extra)) || figure_xtics(r->m, g, extra, sizeof(extra)) ||
 	    figure_marks(r->m, g, extra, sizeof(extra)))
-		extra[0] = '\0'; /* cannot happen with 13 backends in 6 KiB: gnuplot's own styles */
+		extra[0] = '\0'; /* cannot happen with 14 backends in 6 KiB: gnuplot's own styles */
 	fmt_to(extra + strlen(extra), sizeof(extra) - strlen(extra), "nullidx=%d", nullidx);
 	figure_draw(r, fig->script, name, sub, extra);
 	return 0;
@@ -368,7 +368,7 @@ int figure_memory(struct report *r, const struct report_figure *fig, const struc
 	same = differ ? memory_drawn_before(r, buf, len) : NULL;
 	if (!differ || same) {
 		if (!differ)
-			report_note(r, "%s: every backend has %.4g bytes allocated per call and %.4g held per page: "
+			report_note(r, "%s: every backend has %.4g bytes allocated per call and %.4g held, per page: "
 				    "no memory figure", g->name, a0, p0);
 		else
 			report_note(r, "%s: the bytes per page of %s again: no memory figure", g->name, same);

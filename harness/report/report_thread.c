@@ -255,7 +255,7 @@ int section_thread2018(struct report *r, const struct rgroup *g)
 	if (!m->has[wo] || !m->has[wi]) {
 		fmt_to(text, sizeof(text),
 		       "The pair did not run in these results (%s: %s; %s: %s). %s runs it at npages 16, 64, "
-		       "512 and 2^18; %s (./run.sh) at 16, 64 and 512 among the drivers.",
+		       "512 and 2^18; %s (./run.sh) at the same four among the drivers.",
 		       c.conv->name, m->has[wo] ? "ran" : "no rows", c.direct->name, m->has[wi] ? "ran" : "no rows",
 		       THREAD_CONFIG, THREAD_CONFIG_DEFAULT);
 		wrap(r->out, text, 0, "");

@@ -221,7 +221,9 @@ int results_csv_commit(const struct results_csv *csv, const char *dir);
  * opened O_APPEND (without following links), takes each new row at once
  * with one write(2), so that a kill loses no finished row; the next rewrite
  * replaces it with the same rows (and fsyncs).  A write that fails part way
- * is cut back with ftruncate(), so readers never see half a row.
+ * is cut back with ftruncate() and the next rewrite replaces the file.  (A
+ * SIGKILL inside a write that crosses a page can still leave half a line,
+ * until a rewrite; readers refuse such a file by its missing newline.)
  */
 struct results_tail {
 	int fd;            /* -1: closed */

@@ -272,11 +272,15 @@ int results_tail_open(struct results_tail *t, const char *dir)
 	t->fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (t->fd < 0)
 		return -errno;
-	if (fstat(t->fd, &st) || !S_ISREG(st.st_mode)) {
-		int ret = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+	if (fstat(t->fd, &st)) {
+		int ret = -errno;
 
 		results_tail_close(t);
 		return ret;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		results_tail_close(t);
+		return -EINVAL;
 	}
 	t->size = (long long)st.st_size;
 	return 0;
