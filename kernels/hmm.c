@@ -56,6 +56,7 @@
 #include <errno.h>
 
 #include "hmm.h"
+#include "pagewalk.h"
 
 #define hmm_inline static inline __attribute__((always_inline))
 
@@ -452,49 +453,8 @@ hmm_inline int hmm_vma_walk_test(struct hmm_vma_walk *w, unsigned long start, un
 	return 1;
 }
 
-/* mm/pagewalk.c: walk_pgd_range() -> walk_pud_range() -> walk_pmd_range(). */
-hmm_inline int walk_pgd_range(struct hmm_vma_walk *w, unsigned long addr, unsigned long end)
-{
-	struct emu_mm *mm = w->range->mm;
-	unsigned long next, pnext, mnext;
-	int err;
-
-	for (; addr < end; addr = next) {
-		pgd_t pgd = mm->pgd[pgd_index(addr)];
-		pud_t *pudp;
-
-		next = pgd_addr_end(addr, end);
-		if (pgd_none(pgd)) {
-			err = hmm_vma_walk_hole(w, addr, next);
-			if (err)
-				return err;
-			continue;
-		}
-		pudp = pgd_table(pgd) + pud_index(addr);
-		for (unsigned long a = addr; a < next; a = pnext, pudp++) {
-			pmd_t *pmdp;
-
-			pnext = pud_addr_end(a, next);
-			if (pud_none(*pudp)) {
-				err = hmm_vma_walk_hole(w, a, pnext);
-				if (err)
-					return err;
-				continue;
-			}
-			pmdp = pud_table(*pudp) + pmd_index(a);
-			for (unsigned long b = a; b < pnext; b = mnext, pmdp++) {
-				mnext = pmd_addr_end(b, pnext);
-				if (pmd_none(*pmdp))
-					err = hmm_vma_walk_hole(w, b, mnext);
-				else
-					err = hmm_vma_walk_pmd(w, pmdp, b, mnext);
-				if (err)
-					return err;
-			}
-		}
-	}
-	return 0;
-}
+/* mm/pagewalk.c: walk_pgd_range() -> walk_pud_range() -> walk_pmd_range() (pagewalk.h). */
+PAGEWALK_DEFINE(walk_pgd_range, struct hmm_vma_walk, hmm_vma_walk_hole, hmm_vma_walk_pmd)
 
 hmm_inline int walk_page_range(struct hmm_vma_walk *w, unsigned long start, unsigned long end)
 {

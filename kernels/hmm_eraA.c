@@ -71,6 +71,7 @@
 #include <errno.h>
 
 #include "hmm.h"
+#include "pagewalk.h"
 
 #define hmm_inline static inline __attribute__((always_inline))
 
@@ -260,46 +261,8 @@ fault:
 	return 0;
 }
 
-/* walk_page_range() of v4.16 over one VMA: pte_hole for missing directories. */
-hmm_inline int hmm_a_walk_range(struct hmm_a_walk *w, unsigned long addr, unsigned long end)
-{
-	struct emu_mm *mm = w->range->mm;
-	unsigned long next, pnext, mnext;
-	int err;
-
-	for (; addr < end; addr = next) {
-		pgd_t pgd = mm->pgd[pgd_index(addr)];
-		pud_t *pudp;
-
-		next = pgd_addr_end(addr, end);
-		if (pgd_none(pgd)) {
-			err = hmm_a_walk_hole(w, addr, next);
-			if (err)
-				return err;
-			continue;
-		}
-		pudp = pgd_table(pgd) + pud_index(addr);
-		for (unsigned long a = addr; a < next; a = pnext, pudp++) {
-			pmd_t *pmdp;
-
-			pnext = pud_addr_end(a, next);
-			if (pud_none(*pudp)) {
-				err = hmm_a_walk_hole(w, a, pnext);
-				if (err)
-					return err;
-				continue;
-			}
-			pmdp = pud_table(*pudp) + pmd_index(a);
-			for (unsigned long b = a; b < pnext; b = mnext, pmdp++) {
-				mnext = pmd_addr_end(b, pnext);
-				err = pmd_none(*pmdp) ? hmm_a_walk_hole(w, b, mnext) : hmm_a_walk_pmd(w, pmdp, b, mnext);
-				if (err)
-					return err;
-			}
-		}
-	}
-	return 0;
-}
+/* walk_page_range() of v4.16 over one VMA: pte_hole for missing directories (pagewalk.h). */
+PAGEWALK_DEFINE(hmm_a_walk_range, struct hmm_a_walk, hmm_a_walk_hole, hmm_a_walk_pmd)
 
 /* The model's argument checks: what the kernel got from its caller by construction. */
 hmm_inline bool hmm_a_range_ok(const struct hmm_range *range)
@@ -326,7 +289,10 @@ hmm_inline int hmm_a_get_pfns(struct emu_vma *vma, struct hmm_range *range, cons
 	range->nr_faults = 0;
 	if (!vma || !hmm_a_range_ok(range))
 		return -EINVAL;
-	/* FIXME support hugetlb fs */
+	/*
+	 * hugetlb VMAs: v4.16 mm/hmm.c left them unsupported at this point (its
+	 * comment asks for hugetlb fs support); the emulator makes none.
+	 */
 	if (vma->vm_flags & VM_SPECIAL) {
 		hmm_a_fill(&w, range->start, range->end, a_special(&w));
 		return -EINVAL;
@@ -350,7 +316,10 @@ hmm_inline int hmm_a_fault(struct emu_vma *vma, struct hmm_range *range, bool wr
 	range->nr_faults = 0;
 	if (!vma || !hmm_a_range_ok(range) || !hmm_a_in_vma(vma, range))
 		return -EINVAL;
-	/* FIXME support hugetlb fs */
+	/*
+	 * hugetlb VMAs: v4.16 mm/hmm.c left them unsupported at this point (its
+	 * comment asks for hugetlb fs support); the emulator makes none.
+	 */
 	if (vma->vm_flags & VM_SPECIAL) {
 		hmm_a_fill(&w, range->start, range->end, a_special(&w));
 		return 0;
