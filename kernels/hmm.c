@@ -60,12 +60,16 @@
 
 #define hmm_inline static inline __attribute__((always_inline))
 
+/* The fixed format's bits, the same from v5.8 on: VALID, WRITE, ERROR; no shift */
+#define HMM_FIXED_BITS                                                                                  \
+	.flags = { [HMM_PFN_FLAG_VALID] = HMM_PFN_VALID, [HMM_PFN_FLAG_WRITE] = HMM_PFN_WRITE,          \
+		   [HMM_PFN_FLAG_DEVICE_PRIVATE] = 0 },                                                   \
+	.values = { [HMM_PFN_VALUE_ERROR] = HMM_PFN_ERROR, [HMM_PFN_VALUE_NONE] = 0,                    \
+		    [HMM_PFN_VALUE_SPECIAL] = HMM_PFN_ERROR },                                             \
+	.pfn_shift = 0
+
 const struct hmm_encoding hmm_encoding_fixed = {
-	.flags = { [HMM_PFN_FLAG_VALID] = HMM_PFN_VALID, [HMM_PFN_FLAG_WRITE] = HMM_PFN_WRITE,
-		   [HMM_PFN_FLAG_DEVICE_PRIVATE] = 0 },
-	.values = { [HMM_PFN_VALUE_ERROR] = HMM_PFN_ERROR, [HMM_PFN_VALUE_NONE] = 0,
-		    [HMM_PFN_VALUE_SPECIAL] = HMM_PFN_ERROR },
-	.pfn_shift = 0,
+	HMM_FIXED_BITS,
 	.has_order = true,
 	.order_shift = HMM_PFN_ORDER_SHIFT,
 	.dev_pfn_offset = 0,
@@ -73,11 +77,7 @@ const struct hmm_encoding hmm_encoding_fixed = {
 
 /* v5.8: the same bits, the pfn in 0-60, no order (added by v5.9's 3b50a6e536d2). */
 const struct hmm_encoding hmm_encoding_fixed_v58 = {
-	.flags = { [HMM_PFN_FLAG_VALID] = HMM_PFN_VALID, [HMM_PFN_FLAG_WRITE] = HMM_PFN_WRITE,
-		   [HMM_PFN_FLAG_DEVICE_PRIVATE] = 0 },
-	.values = { [HMM_PFN_VALUE_ERROR] = HMM_PFN_ERROR, [HMM_PFN_VALUE_NONE] = 0,
-		    [HMM_PFN_VALUE_SPECIAL] = HMM_PFN_ERROR },
-	.pfn_shift = 0,
+	HMM_FIXED_BITS,
 	.has_order = false,
 	.order_shift = 0,
 	.dev_pfn_offset = 0,
@@ -85,11 +85,7 @@ const struct hmm_encoding hmm_encoding_fixed_v58 = {
 
 /* v6.16: the order in 53-57 below DMA_MAPPED/P2PDMA/P2PDMA_BUS, the pfn in 0-52 */
 const struct hmm_encoding hmm_encoding_fixed_v616 = {
-	.flags = { [HMM_PFN_FLAG_VALID] = HMM_PFN_VALID, [HMM_PFN_FLAG_WRITE] = HMM_PFN_WRITE,
-		   [HMM_PFN_FLAG_DEVICE_PRIVATE] = 0 },
-	.values = { [HMM_PFN_VALUE_ERROR] = HMM_PFN_ERROR, [HMM_PFN_VALUE_NONE] = 0,
-		    [HMM_PFN_VALUE_SPECIAL] = HMM_PFN_ERROR },
-	.pfn_shift = 0,
+	HMM_FIXED_BITS,
 	.has_order = true,
 	.order_shift = HMM_PFN_V616_ORDER_SHIFT,
 	.dev_pfn_offset = 0,
