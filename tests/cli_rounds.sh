@@ -10,9 +10,11 @@
 #   target      a target every pair reaches stops the case after exactly
 #               `repetitions` rounds, "precision reached", its precision in
 #               every row
-#   max_time    a target no pair reaches stops it at max_time (after
-#               `repetitions` rounds at least), and the report marks the
-#               interval "!"
+#   max_time    a target not reached stops it at max_time (after
+#               `repetitions` rounds at least, before the 12th)
+#   out of reach  a target no pair can reach (+-1e-6 ns/page) stops it
+#               after exactly 12 rounds, "out of reach", and the report
+#               marks the interval "!"
 #
 # usage: bash cli_rounds.sh PFNBENCH_BIN TESTS_DATA_DIR
 set -u
@@ -85,17 +87,32 @@ PY
 fi
 
 # ---- max_time ------------------------------------------------------------------
-if dir=$(run cap "nouveau-v5.8, nouveau-v5.7" "repetitions = 6" "precision = 0.000001" "max_time = 1"); then
+if dir=$(run cap "nouveau-v5.8, nouveau-v5.7" "repetitions = 6" "precision = 0.000001" "max_time = 0.2"); then
 	if msg=$(python3 - "$dir" 2>&1 <<'PY'
 import json, os, sys
 p = json.load(open(os.path.join(sys.argv[1], 'meta.json')))['precision']
 c = p['cases']['mirror/npages:512/batch:512']
 assert c['stopped'] == 'max_time' and c['met'] is False, c
-assert c['seconds'] >= 1 and c['repetitions'] >= 6, c
+assert c['seconds'] >= 0.2 and 6 <= c['repetitions'] < 12, c
+assert c['settled'] == {'nouveau-v5.8/nouveau-v5.7': 'open'}, c
 assert c['reached_ns_per_page'] > 0.000001 and p['cases_met'] == 0, c
-print('%d rounds in %.1f s' % (c['repetitions'], c['seconds']))
+print('%d rounds in %.2f s' % (c['repetitions'], c['seconds']))
 PY
 	); then ok "max_time: $msg"; else fail "max_time: $msg"; fi
+fi
+
+# ---- out of reach ----------------------------------------------------------------
+if dir=$(run reach "nouveau-v5.8, nouveau-v5.7" "repetitions = 6" "precision = 0.000001" "max_time = 60"); then
+	if msg=$(python3 - "$dir" 2>&1 <<'PY'
+import json, os, sys
+p = json.load(open(os.path.join(sys.argv[1], 'meta.json')))['precision']
+c = p['cases']['mirror/npages:512/batch:512']
+assert c['stopped'] == 'out of reach' and c['met'] is False, c
+assert c['repetitions'] == 12 and c['seconds'] < 60, c
+assert c['settled'] == {'nouveau-v5.8/nouveau-v5.7': 'out of reach'}, c
+print('%d rounds in %.1f s' % (c['repetitions'], c['seconds']))
+PY
+	); then ok "out of reach: $msg"; else fail "out of reach: $msg"; fi
 	"$BIN" report --no-figures "$dir" >/dev/null 2>"$TMP/report.err" || fail "report: $(cat "$TMP/report.err")"
 	# the table row of npages 512: the half-width, then "!"
 	if grep -Eq '^ +512 +512 .* [0-9.]+! ' "$dir/report.txt"; then

@@ -1,7 +1,7 @@
 /*
  * test_paired.c - the robust paired statistics (common/paired.c) against
- * known values, and the sweep's stopping rule (measure/sweep_rounds.c) on
- * cases made by hand.
+ * known values, and the sweep's stopping rule and order of backends
+ * (measure/sweep_rounds.c) on cases made by hand.
  *
  * Expected values were computed offline with an independent Python script:
  * the signed-rank null distribution by enumerating all 2^n sign patterns
@@ -148,23 +148,32 @@ static void test_compare_inside(void **state)
 
 /* ---- the stopping rule ------------------------------------------------------- */
 
+#define RIG_MAX 6
+
 struct rig {
 	struct sweep_config cfg;
 	struct sweep sw;
 	struct case_desc cases[1];
-	struct sweep_bench benches[3];
-	char *names[3];
+	struct sweep_bench benches[RIG_MAX];
+	char *names[RIG_MAX];
+	size_t n;
 };
 
-/* One case run by nouveau-v5.8, its counterpart nouveau-v5.7, and null. */
-static void rig_init(struct rig *r, double precision, double max_time)
+/* One case run by the backends @names (NULL: nouveau-v5.8, its counterpart nouveau-v5.7, and null). */
+static void rig_init_with(struct rig *r, double precision, double max_time, char *const *names, size_t n)
 {
+	static char *const three[] = { "nouveau-v5.8", "nouveau-v5.7", "null" };
+
 	memset(r, 0, sizeof(*r));
-	r->names[0] = "nouveau-v5.8";
-	r->names[1] = "nouveau-v5.7";
-	r->names[2] = "null";
+	if (!names) {
+		names = three;
+		n = 3;
+	}
+	r->n = n;
+	for (size_t i = 0; i < n; i++)
+		r->names[i] = names[i];
 	r->cfg.backends = r->names;
-	r->cfg.nr_backends = 3;
+	r->cfg.nr_backends = n;
 	r->cfg.repetitions = 6;
 	r->cfg.precision_ns = precision;
 	r->cfg.max_time_s = max_time;
@@ -173,8 +182,8 @@ static void rig_init(struct rig *r, double precision, double max_time)
 	r->sw.cases = r->cases;
 	r->sw.nr_cases = 1;
 	r->sw.benches = r->benches;
-	r->sw.nr_benches = 3;
-	for (int i = 0; i < 3; i++) {
+	r->sw.nr_benches = n;
+	for (size_t i = 0; i < n; i++) {
 		r->benches[i].sw = &r->sw;
 		r->benches[i].sc = &r->cases[0];
 		r->benches[i].ops = pfn_backend_find(r->names[i]);
@@ -184,9 +193,14 @@ static void rig_init(struct rig *r, double precision, double max_time)
 	assert_int_equal(results_csv_create(&r->sw.csv), 0);
 }
 
+static void rig_init(struct rig *r, double precision, double max_time)
+{
+	rig_init_with(r, precision, max_time, NULL, 0);
+}
+
 static void rig_free(struct rig *r)
 {
-	for (int i = 0; i < 3; i++)
+	for (size_t i = 0; i < r->n; i++)
 		free(r->benches[i].vals);
 	free(r->sw.crun);
 	results_csv_destroy(r->sw.csv);
@@ -276,6 +290,111 @@ static void test_stop_cap_and_none(void **state)
 	rig_free(&r);
 }
 
+static void test_spread(void **state)
+{
+	double d[] = { 1, 2, 3, 4, 100 }, two[] = { 5, 7 };
+
+	(void)state;
+	/* median 3, absolute deviations 2 1 0 1 97: their median 1; the outlier moves nothing */
+	assert_float_equal(paired_spread(d, 5), 1.4826, 1e-12);
+	d[4] = 1e9;
+	assert_float_equal(paired_spread(d, 5), 1.4826, 1e-12);
+	assert_float_equal(paired_spread(two, 2), 1.4826, 1e-12);
+	assert_true(isnan(paired_spread(d, 1)));
+}
+
+/* One round of a rig of any backends: bench i gets vals[i] (NAN: none). */
+static void rig_round_vals(struct rig *r, const double *vals)
+{
+	unsigned k = r->sw.crun[0].rounds;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (!isnan(vals[i]))
+			assert_int_equal(sweep_rounds_value(&r->benches[i], k, vals[i]), 0);
+	r->sw.crun[0].rounds++;
+	r->sw.crun[0].seconds += 0.01;
+	r->sw.crun[0].last_round_s = 0.01;
+}
+
+static void test_settle(void **state)
+{
+	static char *const names[] = { "nouveau-v5.8", "nouveau-v5.7", "nouveau-v6.1", "null" };
+	struct rig r;
+
+	(void)state;
+	/*
+	 * v5.8 - v5.7 within +-0.01 of 0.5: settled at the target after 6
+	 * rounds, and v5.8 sits out; v5.7 runs on for v6.1 - v5.7, whose
+	 * pairs are 0.4 or 0.6 (spread 0.148: 34 rounds would do, within
+	 * reach of 100 s at 0.01 s a round): open
+	 */
+	rig_init_with(&r, 0.05, 100, names, 4);
+	for (int i = 0; i < 6; i++) {
+		double v[] = { 10.5 + (i % 3 - 1) * 0.01, 10, 20 + (i % 2 ? 0.4 : 0.6), 0.05 };
+
+		rig_round_vals(&r, v);
+		assert_int_equal(sweep_rounds_judge(&r.sw), 1);
+	}
+	assert_false(r.sw.crun[0].done);
+	assert_true(r.benches[0].settled);
+	assert_false(r.benches[1].settled);	/* in the open comparison too */
+	assert_false(r.benches[2].settled);
+	assert_false(r.benches[3].settled);	/* in none: runs as long as the case */
+	assert_string_equal(r.sw.crun[0].settled[0], SWEEP_STOP_TARGET);
+	rig_free(&r);
+
+	/*
+	 * pairs 10 apart never reach +-0.05 (spread 7.4: 84000 rounds): out
+	 * of reach, but not judged before round 12 (the first few are
+	 * round 0 and perhaps a stretched one)
+	 */
+	rig_init_with(&r, 0.05, 100, names, 2);
+	for (int i = 0; i < 12; i++) {
+		double v[] = { 10 + (i % 2 ? 10 : 0), 10 };
+
+		rig_round_vals(&r, v);
+		assert_int_equal(sweep_rounds_judge(&r.sw), i < 11 ? 1 : 0);
+	}
+	assert_string_equal(r.sw.crun[0].stopped, SWEEP_STOP_REACH);
+	assert_string_equal(r.sw.crun[0].settled[0], SWEEP_STOP_REACH);
+	assert_true(r.sw.crun[0].reached > 0.05);
+	rig_free(&r);
+}
+
+static void test_order(void **state)
+{
+	static char *const names[] = { "null", "nouveau-v5.8", "amdgpu-v5.7", "nouveau-v5.7", "amdgpu-v5.8",
+				       "nouveau-v6.1" };
+	struct rig r;
+	bool differ = false;
+	size_t first[RIG_MAX];
+
+	(void)state;
+	rig_init_with(&r, 0.05, 100, names, 6);
+	for (unsigned round = 0; round < 20; round++) {
+		size_t o[RIG_MAX], pos[RIG_MAX], seen = 0;
+
+		r.sw.round = round;
+		sweep_rounds_order(&r.sw, 0, o);
+		for (size_t i = 0; i < 6; i++) {
+			seen |= (size_t)1 << o[i];
+			pos[o[i]] = i;
+		}
+		assert_int_equal(seen, 0x3f);		/* a permutation */
+		/* nouveau v5.7, v5.8 and v6.1 (two comparisons) next to each other; amdgpu's two */
+		assert_true((pos[1] > pos[3] ? pos[1] - pos[3] : pos[3] - pos[1]) <= 2);
+		assert_true((pos[5] > pos[3] ? pos[5] - pos[3] : pos[3] - pos[5]) <= 2);
+		assert_true((pos[5] > pos[1] ? pos[5] - pos[1] : pos[1] - pos[5]) <= 2);
+		assert_true((pos[2] > pos[4] ? pos[2] - pos[4] : pos[4] - pos[2]) == 1);
+		if (!round)
+			memcpy(first, o, sizeof(first));
+		else
+			differ |= memcmp(first, o, sizeof(first)) != 0;
+	}
+	assert_true(differ);			/* each round its own draw */
+	rig_free(&r);
+}
+
 static void test_shuffle(void **state)
 {
 	size_t a[8], b[8], seen = 0;
@@ -304,6 +423,9 @@ int main(void)
 		cmocka_unit_test(test_compare_inside),
 		cmocka_unit_test(test_stop_target),
 		cmocka_unit_test(test_stop_cap_and_none),
+		cmocka_unit_test(test_spread),
+		cmocka_unit_test(test_settle),
+		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_shuffle),
 	};
 

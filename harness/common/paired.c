@@ -83,6 +83,23 @@ int paired_hl(const double *d, size_t n, struct paired_hl *out)
 	return 0;
 }
 
+double paired_spread(const double *d, size_t n)
+{
+	double *v, med, mad;
+
+	if (n < 2 || !(v = malloc(n * sizeof(*v))))
+		return NAN;
+	memcpy(v, d, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_double);
+	med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	for (size_t i = 0; i < n; i++)
+		v[i] = fabs(d[i] - med);
+	qsort(v, n, sizeof(*v), cmp_double);
+	mad = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	free(v);
+	return 1.4826 * mad;
+}
+
 int paired_compare(const double *a, const double *b, size_t n, struct paired_cmp *out)
 {
 	double *d;

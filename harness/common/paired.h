@@ -55,6 +55,17 @@ struct paired_hl {
 int paired_hl(const double *d, size_t n, struct paired_hl *out);
 
 /*
+ * A standard deviation of d[0..n) that one outlier cannot move: 1.4826
+ * times the median absolute deviation from the median (the factor makes it
+ * the standard deviation of normal noise).  The sweep's stopping rule
+ * projects from it how many pairs an interval of a given half-width needs,
+ * about (1.96 * spread / half)^2; the interval itself is too wide at a
+ * few pairs ([min, max] at six) to project from.  NAN when n < 2 or out of
+ * memory.
+ */
+double paired_spread(const double *d, size_t n);
+
+/*
  * k for n pairs: the interval is the k-th smallest and k-th largest Walsh
  * average; 0 when n < PAIRED_MIN_CI.  Exposed for the tests.
  */

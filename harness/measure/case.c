@@ -18,17 +18,40 @@
 #include "placement.h"
 #include "workloads.h"
 
+void case_keep_release(struct case_keep *k)
+{
+	emu_mm_destroy(k->mm);
+	placement_ctx_destroy(k->place);
+	free(k->pages);
+	k->sc = NULL;
+	k->mm = NULL;
+	k->place = NULL;
+	k->pages = NULL;
+}
+
 void case_run_free(struct case_run *t)
 {
 	pfn_backend_destroy(t->b);
 	emu_iommu_destroy(t->io);
 	kernel_source_destroy(t->ks);
+	perf_counters_close(t->pc);
+	free(t->flush_buf);
+	if (t->from_keep) {
+		/* the space goes back to keep (empty: setup took it or released it) */
+		struct case_keep *k = t->keep;
+
+		k->place = t->place;
+		k->mm = t->mm;
+		k->pages = t->pages;
+		k->base = t->base;
+		k->mm_npages = t->mm_npages;
+		k->req = t->space_req;
+		return;
+	}
 	emu_mm_destroy(t->mm);
 	placement_ctx_destroy(t->place);
-	perf_counters_close(t->pc);
 	if (t->own_pages)
 		free(t->pages);
-	free(t->flush_buf);
 }
 
 void case_run_cache_flush(struct case_run *t)
@@ -93,9 +116,12 @@ int case_memory_check(const struct case_desc *sc, const struct sweep_config *cfg
 	return 0;
 }
 
-/* Bind to one core of the requested node (any node: node 0), one per thread, and place memory. */
+/*
+ * Bind to one core of the requested node (any node: node 0), one per
+ * thread, and place memory (a new placement context unless kept).
+ */
 static int case_run_place(struct case_run *t, const struct case_desc *sc, const struct case_env *env,
-			  int thread_index, char *why, size_t whylen)
+			  int thread_index, bool kept, char *why, size_t whylen)
 {
 	struct placement_req req;
 	int ret, nodes, cpu_node;
@@ -115,7 +141,7 @@ static int case_run_place(struct case_run *t, const struct case_desc *sc, const 
 			return ret;
 	}
 	placement_set_thread_policy(&req);
-	return placement_ctx_create(&req, 0, &t->place, why, whylen);
+	return kept ? 0 : placement_ctx_create(&req, 0, &t->place, why, whylen);
 }
 
 int case_run_space_pages(struct case_run *t, const struct emu_mm_params *mp, unsigned long base,
@@ -194,22 +220,62 @@ enum emu_req case_backend_request(const struct pfn_backend_ops *ops, enum emu_re
 	return req;
 }
 
+/* Move k's space into t (case_run_free() puts it back). */
+static void case_keep_take(struct case_run *t, struct case_keep *k)
+{
+	t->place = k->place;
+	t->mm = k->mm;
+	t->pages = k->pages;
+	t->own_pages = true;
+	t->base = k->base;
+	t->mm_npages = k->mm_npages;
+	t->req = t->space_req = k->req;
+	t->from_keep = true;
+	k->place = NULL;
+	k->mm = NULL;
+	k->pages = NULL;
+	k->reuses++;
+}
+
 int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct pfn_backend_ops *ops,
 		   const struct case_env *env, int thread_index, char *why, size_t whylen)
 {
 	const struct sweep_config *cfg = env->cfg;
 	struct emu_mm_params mp = { .pfn_limit = CASE_PFN_LIMIT, .clear_data = cfg->clear_data };
+	struct case_keep *k = sc->source == CONFIG_SOURCE_EMULATED ? t->keep : NULL;
+	bool kept = k && k->sc == sc && k->mm;
 	int ret;
 
+	if (k && !kept)
+		case_keep_release(k);
 	ret = case_memory_check(sc, cfg, why, whylen);
 	if (!ret)
-		ret = case_run_place(t, sc, env, thread_index, why, whylen);
+		ret = case_run_place(t, sc, env, thread_index, kept, why, whylen);
 	if (ret)
 		return ret;
+	if (kept)
+		case_keep_take(t, k);
 	mp.mem = placement_ctx_ops(t->place);
-	ret = case_run_space(t, sc, &mp, cfg, why, whylen);
-	if (ret)
-		return ret;
+	if (kept) {
+		/* as case_run_rebuild(), before any backend: the same layout */
+		ret = emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
+		if (ret) {
+			msg_printf(why, whylen, "cannot repopulate the kept address space: %s", strerror(-ret));
+			t->from_keep = false;   /* freed, not kept */
+			k->sc = NULL;
+			return ret;
+		}
+	} else {
+		ret = case_run_space(t, sc, &mp, cfg, why, whylen);
+		if (ret)
+			return ret;
+		t->space_req = t->req;
+		if (k) {
+			t->from_keep = true;
+			k->sc = sc;
+			k->builds++;
+		}
+	}
 	if (t->ks && !kernel_source_pfns_real(t->ks) && pfn_backend_reads_struct_page(ops)) {
 		msg_printf(why, whylen, CASE_PFNS_HIDDEN ": %s reads struct page per entry, and every entry "
 			   "would load pfn 0's one line (run as root to time it)", ops->name);

@@ -64,6 +64,28 @@ struct case_env {
 	size_t llc_bytes;                /* 0: unknown (the flush buffer assumes 32 MiB) */
 };
 
+/*
+ * An emulated address space kept from one setup to the next of the same
+ * case (sweep_gbench.c keeps one, for thread 0 of the cases that run one
+ * thread, and empties it after every round).  The backends of a case then
+ * run one after the other on the same memory, repopulated from the
+ * description (untimed) before each: a paired difference no longer
+ * carries the layouts of two builds (where the page tables and memmap
+ * landed), and a round builds each case once, not once per backend.
+ */
+struct case_keep {
+	const struct case_desc *sc;     /* the case it holds; NULL: empty */
+	struct placement_ctx *place;
+	struct emu_mm *mm;
+	struct emu_page_desc *pages;    /* owned */
+	unsigned long base, mm_npages;
+	enum emu_req req;               /* the workload's request */
+	unsigned long builds, reuses;   /* how often setup built a space, and took this one */
+};
+
+/* Free what k holds; k is empty after (its counts stay). */
+void case_keep_release(struct case_keep *k);
+
 /* What one thread running one case with one backend holds. */
 struct case_run {
 	struct placement_ctx *place;
@@ -78,6 +100,14 @@ struct case_run {
 	enum emu_req req;             /* the request of every page */
 	uint8_t *flush_buf;           /* cache = cold */
 	size_t flush_bytes;
+	/*
+	 * Set by the caller before case_run_setup(), or NULL: for an
+	 * emulated space, setup takes it from *keep when keep holds this
+	 * case (repopulated), and case_run_free() puts it back there.
+	 */
+	struct case_keep *keep;
+	enum emu_req space_req;       /* the workload's request, before the backend's own */
+	bool from_keep;               /* the space goes back to keep when freed */
 };
 
 /* CLOCK_MONOTONIC in ns: the clock of the timed region and of the stages
@@ -110,7 +140,9 @@ int case_memory_check(const struct case_desc *sc, const struct sweep_config *cfg
  * cannot shape the workload here), -EACCES (source = kernel without
  * CAP_SYS_ADMIN and a backend whose pass reads struct page: why starts
  * with CASE_PFNS_HIDDEN), or the -errno of what failed.  Free t with
- * case_run_free() either way.
+ * case_run_free() either way.  With t->keep set (emulated source), the
+ * space is the kept one when it holds sc, else a new one (what keep held
+ * is freed first).
  */
 int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct pfn_backend_ops *ops,
 		   const struct case_env *env, int thread_index, char *why, size_t whylen);

@@ -250,6 +250,7 @@ int sweep_open_results_dir(struct sweep *sw, char *dir_out, size_t dir_len, char
 /* Free what sweep_run() and sweep_count() set up. */
 void sweep_free(struct sweep *sw)
 {
+	case_keep_release(&sw->keep);
 	results_tail_close(&sw->tail);
 	results_csv_destroy(sw->csv);
 	free(sw->case_skip);

@@ -22,6 +22,15 @@
 
 /* passes that do not fault repeat until one iteration covers this many pages */
 #define SWEEP_MIN_PAGES_PER_ITER 4096UL
+/* the skip reason of cases cut short by a signal (they get no row) */
+#define SWEEP_INTERRUPTED "interrupted"
+/* pages faulted per repetition of a case whose workload asks for faults */
+#define SWEEP_FAULT_PAGES 16384UL
+/* iterations of a repetition that does not rebuild, at the least and at the most (after round 0) */
+#define SWEEP_MIN_ITERATIONS 15
+#define SWEEP_MAX_ITERATIONS 1000000
+/* rewrite results.csv at most this often (and always at the end); rows in between are appended */
+#define SWEEP_COMMIT_INTERVAL_NS 1000000000ULL
 
 struct sweep;
 
@@ -44,6 +53,8 @@ struct sweep_bench {
 	int64_t iterations;             /* per thread, from round 0; 0 = not known yet */
 	int warm;                       /* SWEEP_WARM_*: did its warm-up pass fault */
 	bool dead;                      /* skipped: not run again */
+	bool settled;                   /* every comparison it is in settled: it sits out the case's
+					   later rounds (sweep_rounds.c) */
 	double *vals;                   /* vals[round]: the paired metric, NAN when missing */
 	size_t nr_vals;
 };
@@ -59,6 +70,8 @@ struct sweep_case_run {
 	double reached;                 /* the largest 95% CI half-width of its comparisons, NAN none */
 	const char *stopped;            /* why it stopped (SWEEP_STOP_*) */
 	double half[PFN_MAX_COMPARISONS]; /* each declared comparison's half-width, NAN none */
+	double spread[PFN_MAX_COMPARISONS]; /* its differences' paired_spread(), NAN none */
+	const char *settled[PFN_MAX_COMPARISONS]; /* SWEEP_STOP_TARGET or _REACH once settled, else NULL */
 };
 
 /* One run of `pfnbench run` or `pfnbench callgrind`. */
@@ -94,6 +107,7 @@ struct sweep {
 	json_t *gbench;                 /* gbench.json so far: every round's runs */
 	json_t *gbench_reps;            /* registered name -> its runs in gbench */
 	uint64_t t_last_json_ns;        /* gbench.json last written */
+	struct case_keep keep;          /* the space of the case running (thread 0, threads = 1) */
 	const char *kind;             /* meta.json "kind": "timing" or "callgrind" */
 	char valgrind_version[64];    /* callgrind: `valgrind --version` */
 };
@@ -128,6 +142,7 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at);
 #define SWEEP_STOP_TARGET "precision reached"
 #define SWEEP_STOP_TIME "max_time"             /* the cap, short of the target */
 #define SWEEP_STOP_NO_PAIRS "no comparison"    /* no declared comparison with values */
+#define SWEEP_STOP_REACH "out of reach"        /* the rounds it needs are far beyond max_time */
 
 /* The benches of case ci: sw->benches[ci * nr_backends ...]. */
 static inline struct sweep_bench *sweep_case_benches(struct sweep *sw, size_t ci)
@@ -148,6 +163,22 @@ int sweep_rounds_value(struct sweep_bench *sb, unsigned round, double v);
  * into every row of each case that stopped.  Returns how many cases go on.
  */
 size_t sweep_rounds_judge(struct sweep *sw);
+
+struct gb_run_report;
+/* Google Benchmark's report of one run (ctx: the sweep): its row of results.csv (sweep_rows.c). */
+void sweep_report(void *ctx, const struct gb_run_report *r);
+/* Rewrite results.csv and meta.json's progress, if a second has passed since the last time or force. */
+void sweep_commit(struct sweep *sw, bool force);
+
+/*
+ * The order of case ci's backends in this round into border[] (indices
+ * into the config's backends): the backends joined by declared
+ * comparisons (nouveau v5.7, v5.8 and v6.1; each other pair) run one
+ * after the other, the groups in a random order and each group's members
+ * in a random order of their own, reproducible from the seed, the case
+ * and the round.
+ */
+void sweep_rounds_order(struct sweep *sw, size_t ci, size_t *border);
 
 /*
  * The time left of one case after ROUNDS rounds that took SECONDS, the

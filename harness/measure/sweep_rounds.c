@@ -3,12 +3,14 @@
  *
  * A round runs every backend of every case still running once: the cases
  * in a random order (reproducible from the seed and the round), the
- * backends of one case one after the other in a random order of their own
- * (sweep_gbench.c registers them so, and Google Benchmark runs them in
- * that order).  So repetition r of a conversion backend and repetition r
- * of its declared counterpart ran next to each other, on address spaces
- * built from the same description: the report pairs them by r, and drift
- * of the machine between rounds falls on both sides of every pair.
+ * backends of one case one after the other, those joined by declared
+ * comparisons next to each other (sweep_rounds_order(); sweep_gbench.c
+ * registers them so, and Google Benchmark runs them in that order), all
+ * on the one address space the round built for the case (case.h's struct
+ * case_keep).  So repetition r of a conversion backend and repetition r of
+ * its declared counterpart ran next to each other on the same memory: the
+ * report pairs them by r, and drift of the machine between rounds falls
+ * on both sides of every pair.
  *
  * The stopping rule, checked between rounds for each case still running:
  *
@@ -17,13 +19,24 @@
  *   no declared comparison with values        -> stop ("no comparison")
  *   every comparison's 95% CI half-width of
  *     the paired differences <= precision     -> stop ("precision reached")
+ *   every comparison settled (below), one at
+ *     least out of reach                      -> stop ("out of reach")
  *   max_time spent by the case                -> stop ("max_time")
  *   otherwise                                 -> go on
  *
+ * A comparison settles when its half-width reaches the target, or when it
+ * is out of reach (out_of_reach(): after SWEEP_REACH_MIN_ROUNDS rounds,
+ * the rounds its spread says it needs are more than SWEEP_REACH_FACTOR
+ * times those the case has had and has left); a backend whose comparisons
+ * have all settled sits out the case's later rounds, so that the rounds
+ * of the comparisons still open get shorter (a backend in no comparison,
+ * null, runs as long as the case).  A settled comparison's interval stays
+ * as it was when it settled.
+ *
  * The half-width is paired.h's (Hodges-Lehmann, signed-rank interval) of
  * ns_per_page_median (the median iteration of each repetition), the same
- * numbers the report pairs.  A case stops as a whole: its backends keep
- * the same number of repetitions.
+ * numbers the report pairs: a backend that sat out has fewer repetitions,
+ * and the report pairs repetition r of two backends only where both ran.
  */
 #include <errno.h>
 #include <math.h>
@@ -38,6 +51,10 @@
 
 /* never more rounds than this, whatever the cap */
 #define SWEEP_MAX_ROUNDS 100000u
+/* out of reach: needs more than this many times the rounds left (out_of_reach()) */
+#define SWEEP_REACH_FACTOR 4.0
+/* ... judged after this many rounds at the least, and twice `repetitions` */
+#define SWEEP_REACH_MIN_ROUNDS 12u
 
 int sweep_rounds_init(struct sweep *sw)
 {
@@ -47,7 +64,7 @@ int sweep_rounds_init(struct sweep *sw)
 	for (size_t i = 0; i < sw->nr_cases; i++) {
 		sw->crun[i].reached = NAN;
 		for (size_t k = 0; k < PFN_MAX_COMPARISONS; k++)
-			sw->crun[i].half[k] = NAN;
+			sw->crun[i].half[k] = sw->crun[i].spread[k] = NAN;
 	}
 	return 0;
 }
@@ -118,6 +135,9 @@ static int case_precision(struct sweep *sw, size_t ci, double *reached)
 			continue;
 		}
 		sw->crun[ci].half[k] = pc.diff.half;
+		for (size_t i = 0; i < n; i++)
+			a[i] -= b[i];
+		sw->crun[ci].spread[k] = paired_spread(a, n);
 		if (!isnan(*reached) && pc.diff.half > *reached)
 			*reached = pc.diff.half;
 	}
@@ -146,6 +166,64 @@ static void case_stop(struct sweep *sw, size_t ci, const char *why)
 	case_rows(sw, ci);
 }
 
+/*
+ * Is comparison k of case ci out of reach: would an interval of +-target
+ * need more than SWEEP_REACH_FACTOR times the rounds the case has had and
+ * has left before max_time at its last round's pace?  The rounds it needs
+ * are projected from the robust spread of its differences, (1.96 * spread
+ * / target)^2 (paired.h); the factor allows for the case's rounds getting
+ * faster as its other comparisons settle, and for a spread of few pairs
+ * being large by luck.
+ */
+static bool out_of_reach(const struct sweep *sw, const struct sweep_case_run *cr, size_t k)
+{
+	double z = 1.96 * cr->spread[k] / sw->cfg->precision_ns;
+	double left = cr->last_round_s > 0 ? (sw->cfg->max_time_s - cr->seconds) / cr->last_round_s : 0;
+
+	/* not from the first few: round 0 (Google Benchmark's own count) and one stretched pair make two of six */
+	if (cr->rounds < SWEEP_REACH_MIN_ROUNDS || cr->rounds < 2 * sw->cfg->repetitions)
+		return false;
+	return !isnan(z) && z * z > SWEEP_REACH_FACTOR * ((double)cr->rounds + (left > 0 ? left : 0));
+}
+
+/*
+ * Settle case ci's comparisons that reached the target or are out of
+ * reach, and let the backends whose comparisons all settled sit out the
+ * later rounds (a backend in no comparison, null, runs as long as the
+ * case).  Returns how many comparisons with values are still open.
+ */
+static size_t settle(struct sweep *sw, size_t ci)
+{
+	struct sweep_case_run *cr = &sw->crun[ci];
+	struct sweep_bench *b = sweep_case_benches(sw, ci);
+	struct pfn_comparison all[PFN_MAX_COMPARISONS];
+	size_t nc = pfn_comparisons(all), open = 0;
+
+	for (size_t k = 0; k < nc; k++) {
+		if (cr->settled[k] || isnan(cr->half[k]))
+			continue;
+		if (cr->half[k] <= sw->cfg->precision_ns)
+			cr->settled[k] = SWEEP_STOP_TARGET;
+		else if (out_of_reach(sw, cr, k))
+			cr->settled[k] = SWEEP_STOP_REACH;
+		else
+			open++;
+	}
+	for (size_t i = 0; i < sw->cfg->nr_backends; i++) {
+		bool in_one = false, in_open = false;
+
+		for (size_t k = 0; k < nc; k++)
+			if (b[i].ops == all[k].conv || b[i].ops == all[k].direct) {
+				in_one = true;
+				/* one without values yet (NAN) counts as open */
+				in_open |= !cr->settled[k] && case_bench(sw, ci, all[k].conv) &&
+					   case_bench(sw, ci, all[k].direct);
+			}
+		b[i].settled = in_one && !in_open;
+	}
+	return open;
+}
+
 size_t sweep_rounds_judge(struct sweep *sw)
 {
 	const struct sweep_config *cfg = sw->cfg;
@@ -168,6 +246,8 @@ size_t sweep_rounds_judge(struct sweep *sw)
 			case_stop(sw, ci, SWEEP_STOP_NO_PAIRS);
 		else if (have > 0 && !isnan(cr->reached) && cr->reached <= cfg->precision_ns)
 			case_stop(sw, ci, SWEEP_STOP_TARGET);
+		else if (have > 0 && settle(sw, ci) == 0 && !isnan(cr->reached))
+			case_stop(sw, ci, SWEEP_STOP_REACH);   /* each reached or out of reach, one at least out */
 		else if (cr->seconds >= cfg->max_time_s || cr->rounds >= SWEEP_MAX_ROUNDS)
 			case_stop(sw, ci, SWEEP_STOP_TIME);
 		else
@@ -254,6 +334,67 @@ void sweep_rounds_shuffle(size_t *v, size_t n, uint64_t seed, unsigned round)
 		v[i - 1] = v[j];
 		v[j] = t;
 	}
+}
+
+/* grp[k]: the lowest index of the backends that declared comparisons join to backend k. */
+static void backend_groups(struct sweep *sw, size_t ci, size_t *grp)
+{
+	struct sweep_bench *b = sweep_case_benches(sw, ci);
+	struct pfn_comparison all[PFN_MAX_COMPARISONS];
+	size_t nc = pfn_comparisons(all), n = sw->cfg->nr_backends;
+
+	for (size_t k = 0; k < n; k++)
+		grp[k] = k;
+	for (size_t c = 0; c < nc; c++) {
+		size_t i = n, j = n, from, to;
+
+		for (size_t k = 0; k < n; k++) {
+			if (b[k].ops == all[c].conv)
+				i = k;
+			if (b[k].ops == all[c].direct)
+				j = k;
+		}
+		if (i == n || j == n || grp[i] == grp[j])
+			continue;
+		from = grp[i] > grp[j] ? grp[i] : grp[j];
+		to = grp[i] < grp[j] ? grp[i] : grp[j];
+		for (size_t k = 0; k < n; k++)
+			if (grp[k] == from)
+				grp[k] = to;
+	}
+}
+
+void sweep_rounds_order(struct sweep *sw, size_t ci, size_t *border)
+{
+	size_t n = sw->cfg->nr_backends, *grp = malloc(2 * (n + 1) * sizeof(*grp)), *rank;
+
+	for (size_t k = 0; k < n; k++)
+		border[k] = k;
+	sweep_rounds_shuffle(border, n, sw->cfg->seed ^ ci, sw->round);
+	if (!grp)
+		return;   /* the draw alone: the pairs are still in one round */
+	rank = grp + n + 1;
+	backend_groups(sw, ci, grp);
+	/* each group ranks where its first member drew; a stable sort by rank keeps the draw within */
+	for (size_t i = 0; i < n; i++) {
+		rank[i] = i;
+		for (size_t j = 0; j < i; j++)
+			if (grp[border[j]] == grp[border[i]]) {
+				rank[i] = rank[j];
+				break;
+			}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && rank[j - 1] > rank[j]; j--) {
+			size_t t = rank[j];
+
+			rank[j] = rank[j - 1];
+			rank[j - 1] = t;
+			t = border[j];
+			border[j] = border[j - 1];
+			border[j - 1] = t;
+		}
+	free(grp);
 }
 
 /* ---- gbench.json ----------------------------------------------------------- */
@@ -379,7 +520,7 @@ json_t *sweep_rounds_json(const struct sweep *sw)
 			met += ok;
 		}
 		{
-			json_t *per = json_object();
+			json_t *per = json_object(), *settled = json_object();
 
 			for (size_t k = 0; per && k < nc; k++) {
 				char name[2 * RESULT_STR_SHORT + 2];
@@ -388,6 +529,8 @@ json_t *sweep_rounds_json(const struct sweep *sw)
 					continue;
 				pfn_comparison_name(&all[k], name, sizeof(name));
 				json_object_set_new(per, name, json_real(cr->half[k]));
+				json_object_set_new(settled, name, json_string(cr->settled[k] ? cr->settled[k]
+											: "open"));
 			}
 			json_object_set_new(cases, sw->cases[ci].key,
 					    json_pack("{s:i, s:o, s:b, s:s, s:f, s:o}", "repetitions",
@@ -395,11 +538,16 @@ json_t *sweep_rounds_json(const struct sweep *sw)
 						      isnan(cr->reached) ? json_null() : json_real(cr->reached), "met", ok,
 						      "stopped", cr->stopped ? cr->stopped : "running", "seconds",
 						      cr->seconds, "comparisons", per ? per : json_object()));
+			json_object_set_new(json_object_get(cases, sw->cases[ci].key), "settled",
+					    settled ? settled : json_object());
 		}
 	}
 	json_object_set_new(o, "cases_met", json_integer((json_int_t)met));
 	json_object_set_new(o, "cases_with_interval", json_integer((json_int_t)judged));
 	json_object_set_new(o, "rounds", json_integer(sw->round));
+	/* case.h's struct case_keep: spaces built, and setups that took the case's kept one */
+	json_object_set_new(o, "space_builds", json_integer((json_int_t)sw->keep.builds));
+	json_object_set_new(o, "space_reuses", json_integer((json_int_t)sw->keep.reuses));
 	json_object_set_new(o, "cases", cases);
 	return o;
 }
