@@ -361,6 +361,50 @@ static void test_settle(void **state)
 	rig_free(&r);
 }
 
+/*
+ * A comparison that settled keeps its interval while both its backends run
+ * on for others: v5.8 / v5.7 reaches the target in 6 rounds; v5.8 runs on
+ * for v5.8 / v5.6 and v5.7 for v6.1 / v5.7, whose pairs tighten later,
+ * while v5.8 - v5.7 wanders over 0.5 .. 3.5 (recomputed, an interval far
+ * wider than the target).  The case stops "precision reached", each comparison
+ * settled so.
+ */
+static void test_settle_frozen(void **state)
+{
+	static char *const names[] = { "nouveau-v5.8", "nouveau-v5.7", "nouveau-v5.6", "nouveau-v6.1" };
+	struct rig r;
+	struct pfn_comparison all[PFN_MAX_COMPARISONS];
+	size_t nc = pfn_comparisons(all), settled = 0, i;
+
+	(void)state;
+	rig_init_with(&r, 0.05, 1000, names, 4);
+	for (i = 0; i < 6; i++) {
+		double alt = i % 2 ? 0.4 : 0.6, v[] = { 10.5 + ((double)(i % 3) - 1) * 0.01, 10, 0, 20 + alt };
+
+		v[2] = v[0] - alt;
+		rig_round_vals(&r, v);
+		assert_int_equal(sweep_rounds_judge(&r.sw), 1);
+	}
+	assert_false(r.benches[0].settled || r.benches[1].settled);	/* each in an open comparison */
+	for (; i < 200 && !r.sw.crun[0].done; i++) {
+		double v[] = { 10.5 + fmod((double)i * 0.377, 3.0), 10, 0, 20.5 };
+
+		v[2] = v[0] - 0.5;
+		rig_round_vals(&r, v);
+		sweep_rounds_judge(&r.sw);
+	}
+	assert_true(r.sw.crun[0].done);
+	assert_string_equal(r.sw.crun[0].stopped, SWEEP_STOP_TARGET);
+	assert_true(r.sw.crun[0].reached <= 0.05);
+	for (size_t k = 0; k < nc; k++)
+		if (r.sw.crun[0].settled[k]) {
+			assert_string_equal(r.sw.crun[0].settled[k], SWEEP_STOP_TARGET);
+			settled++;
+		}
+	assert_int_equal(settled, 3);
+	rig_free(&r);
+}
+
 static void test_order(void **state)
 {
 	static char *const names[] = { "null", "nouveau-v5.8", "amdgpu-v5.7", "nouveau-v5.7", "amdgpu-v5.8",
@@ -425,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_stop_cap_and_none),
 		cmocka_unit_test(test_spread),
 		cmocka_unit_test(test_settle),
+		cmocka_unit_test(test_settle_frozen),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_shuffle),
 	};

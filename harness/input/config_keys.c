@@ -37,13 +37,15 @@ const struct config_key config_keys[] = {
 	  .help = "independent repetitions of every case, 1 .. 1000000, run in rounds: each round runs every "
 		  "backend of every case once, the cases in a random order and the backends of a case one after "
 		  "the other on one address space (results.csv keeps one row per repetition); with precision, the "
-		  "fewest before the target is checked" },
+		  "fewest before the target is checked, and a backend whose comparisons settled sits out the "
+		  "case's later rounds" },
 	{ "sweep", "precision", CONFIG_T_DOUBLE, AT(precision_ns), 0, 0, 1e6, .dflt = "none", .extra_word = "none",
 	  .unit = "ns/page", .hint = "ns per page, e.g. 0.05, or none",
 	  .help = "the wanted 95% CI half-width, in ns per page, of every paired difference of a case (each "
 		  "declared comparison whose two backends ran); rounds go on for the cases that have not reached "
 		  "it until max_time, without the backends whose comparisons reached it or are out of reach (after "
-		  "12 rounds, needing over 4 times the rounds max_time allows); none = exactly repetitions rounds" },
+		  "12 rounds, or twice repetitions if more, needing over 4 times the rounds max_time allows); none "
+		  "= exactly repetitions rounds" },
 	{ "sweep", "max_time", CONFIG_T_DOUBLE, AT(max_time_s), 0, 0, 86400, .dflt = "10", .unit = "seconds",
 	  .json = "max_time_s",
 	  .hint = "seconds, e.g. 10",

@@ -246,9 +246,10 @@ int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct 
 	bool kept = k && k->sc == sc && k->mm;
 	int ret;
 
-	if (k && !kept)
-		case_keep_release(k);
-	ret = case_memory_check(sc, cfg, why, whylen);
+	if (t->keep && !kept)
+		case_keep_release(t->keep);   /* another case's, or a space this one does not keep */
+	/* a kept space is already there: the check would count it twice */
+	ret = kept ? 0 : case_memory_check(sc, cfg, why, whylen);
 	if (!ret)
 		ret = case_run_place(t, sc, env, thread_index, kept, why, whylen);
 	if (ret)

@@ -375,9 +375,15 @@ static void sweep_bench_fn(struct gb_state *st, void *arg)
 		gb_skip(st, cannot);
 		return;
 	}
-	/* one thread: the backends of the case share its space this round (case.h) */
+	/*
+	 * One thread: the backends of the case share its space this round
+	 * (case.h).  Several: each builds its own, and the space of the
+	 * case before goes first (thread 0; the others do not touch it).
+	 */
 	if (sb->sc->threads <= 1)
 		bs.t.keep = &sb->sw->keep;
+	else if (bs.thread0)
+		case_keep_release(&sb->sw->keep);
 	if (bench_start(st, &bs) == 0) {
 		bench_loop(st, &bs);
 		if (bs.iters) {

@@ -26,12 +26,14 @@
  *
  * A comparison settles when its half-width reaches the target, or when it
  * is out of reach (out_of_reach(): after SWEEP_REACH_MIN_ROUNDS rounds,
- * the rounds its spread says it needs are more than SWEEP_REACH_FACTOR
- * times those the case has had and has left); a backend whose comparisons
+ * or twice `repetitions` when that is more, the rounds its spread says it
+ * needs are more than SWEEP_REACH_FACTOR times those the case has had and
+ * has left); a backend whose comparisons
  * have all settled sits out the case's later rounds, so that the rounds
  * of the comparisons still open get shorter (a backend in no comparison,
  * null, runs as long as the case).  A settled comparison's interval stays
- * as it was when it settled.
+ * as it was when it settled, even where its backends run on for another
+ * comparison (nouveau v5.7 for v6.1 / v5.7 after v5.8 / v5.7 settled).
  *
  * The half-width is paired.h's (Hodges-Lehmann, signed-rank interval) of
  * ns_per_page_median (the median iteration of each repetition), the same
@@ -122,6 +124,13 @@ static int case_precision(struct sweep *sw, size_t ci, double *reached)
 
 		if (!c || !d)
 			continue;
+		if (sw->crun[ci].settled[k]) {
+			/* as it was when it settled, though its backends may run on for another comparison */
+			have++;
+			if (sw->crun[ci].half[k] > *reached)
+				*reached = sw->crun[ci].half[k];
+			continue;
+		}
 		for (size_t r = 0; r < rounds && r < c->nr_vals && r < d->nr_vals; r++)
 			if (!isnan(c->vals[r]) && !isnan(d->vals[r])) {
 				a[n] = c->vals[r];
@@ -186,6 +195,14 @@ static bool out_of_reach(const struct sweep *sw, const struct sweep_case_run *cr
 	return !isnan(z) && z * z > SWEEP_REACH_FACTOR * ((double)cr->rounds + (left > 0 ? left : 0));
 }
 
+/* Do both backends of comparison c run in case ci (one without values yet counts)? */
+static bool comparison_runs(struct sweep *sw, size_t ci, const struct pfn_comparison *c)
+{
+	const struct sweep_bench *a = case_bench(sw, ci, c->conv), *b = case_bench(sw, ci, c->direct);
+
+	return a && b && !a->dead && !b->dead;
+}
+
 /*
  * Settle case ci's comparisons that reached the target or are out of
  * reach, and let the backends whose comparisons all settled sit out the
@@ -215,9 +232,7 @@ static size_t settle(struct sweep *sw, size_t ci)
 		for (size_t k = 0; k < nc; k++)
 			if (b[i].ops == all[k].conv || b[i].ops == all[k].direct) {
 				in_one = true;
-				/* one without values yet (NAN) counts as open */
-				in_open |= !cr->settled[k] && case_bench(sw, ci, all[k].conv) &&
-					   case_bench(sw, ci, all[k].direct);
+				in_open |= !cr->settled[k] && comparison_runs(sw, ci, &all[k]);
 			}
 		b[i].settled = in_one && !in_open;
 	}
@@ -244,10 +259,9 @@ size_t sweep_rounds_judge(struct sweep *sw)
 			case_stop(sw, ci, SWEEP_STOP_REPETITIONS);
 		else if (have == 0)
 			case_stop(sw, ci, SWEEP_STOP_NO_PAIRS);
-		else if (have > 0 && !isnan(cr->reached) && cr->reached <= cfg->precision_ns)
-			case_stop(sw, ci, SWEEP_STOP_TARGET);
 		else if (have > 0 && settle(sw, ci) == 0 && !isnan(cr->reached))
-			case_stop(sw, ci, SWEEP_STOP_REACH);   /* each reached or out of reach, one at least out */
+			/* each reached the target or is out of reach */
+			case_stop(sw, ci, cr->reached <= cfg->precision_ns ? SWEEP_STOP_TARGET : SWEEP_STOP_REACH);
 		else if (cr->seconds >= cfg->max_time_s || cr->rounds >= SWEEP_MAX_ROUNDS)
 			case_stop(sw, ci, SWEEP_STOP_TIME);
 		else
