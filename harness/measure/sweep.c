@@ -207,7 +207,9 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 			    json_pack("{s:s, s:s, s:i}", "clock", "CLOCK_MONOTONIC, manual time per iteration",
 				      "interleaving",
 				      "rounds: every case once per round in a random order, the backends of a case "
-				      "one after the other in a random order",
+				      "one after the other in a random order, those a comparison joins next to each "
+				      "other, on the round's one address space of the case (one thread); with "
+				      "precision, a backend whose comparisons settled sits out",
 				      "min_pages_per_iteration", (int)SWEEP_MIN_PAGES_PER_ITER));
 	if (sw->crun)
 		json_object_set_new(meta, "precision", sweep_rounds_json(sw));
