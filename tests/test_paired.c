@@ -343,6 +343,21 @@ static void test_settle(void **state)
 	assert_string_equal(r.sw.crun[0].settled[0], SWEEP_STOP_TARGET);
 	rig_free(&r);
 
+	/* nouveau-v5.6 without its counterpart v5.8 is in no comparison here: it runs on too */
+	{
+		static char *const other[] = { "nouveau-v6.1", "nouveau-v5.7", "nouveau-v5.6" };
+
+		rig_init_with(&r, 0.05, 100, other, 3);
+		for (int i = 0; i < 6; i++) {
+			double v[] = { 20 + (i % 2 ? 0.4 : 0.6), 10, 12 };
+
+			rig_round_vals(&r, v);
+			assert_int_equal(sweep_rounds_judge(&r.sw), 1);
+		}
+		assert_false(r.benches[2].settled);
+	}
+	rig_free(&r);
+
 	/*
 	 * pairs 10 apart never reach +-0.05 (spread 7.4: 84000 rounds): out
 	 * of reach, but not judged before round 12 (the first few are
