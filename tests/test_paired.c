@@ -105,6 +105,63 @@ static void test_hl_outlier(void **state)
 	assert_float_equal(o.hi, 1.025, 1e-12);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * paired_hl() and paired_median() pick their order statistics by
+ * selection: the same values as a sort (of the Walsh averages, of the
+ * values), on sizes either side of the exact/normal boundary, with ties
+ * (values on a coarse grid), sorted and reversed input, and one value
+ * repeated throughout.
+ */
+static void test_hl_select(void **state)
+{
+	static const size_t sizes[] = { 6, 7, 8, 9, 13, 21, 60, 61, 64, 127, 250 };
+	double d[250], *w = malloc(250 * 251 / 2 * sizeof(*w));
+	unsigned long long x = 88172645463325252ULL;
+
+	(void)state;
+	assert_non_null(w);
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		for (int kind = 0; kind < 5; kind++) {
+			size_t n = sizes[si], nw = n * (n + 1) / 2, m = 0, k = paired_hl_rank(n);
+			struct paired_hl h;
+
+			for (size_t i = 0; i < n; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				d[i] = kind == 0   ? (double)(x % 1000003) / 1000 - 500   /* spread out */
+				       : kind == 1 ? (double)(x % 5) - 2		   /* heavy ties */
+				       : kind == 2 ? (double)i			   /* sorted */
+				       : kind == 3 ? -(double)i			   /* reversed */
+						   : 0.25;			   /* all equal */
+			}
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = i; j < n; j++)
+					w[m++] = (d[i] + d[j]) / 2;
+			qsort(w, nw, sizeof(*w), cmp_dbl);
+			assert_int_equal(paired_hl(d, n, &h), 0);
+			assert_true(h.est == (nw % 2 ? w[nw / 2] : (w[nw / 2 - 1] + w[nw / 2]) / 2));
+			assert_true(k > 0 && h.lo == w[k - 1] && h.hi == w[nw - k]);
+			/* the median alone, of n - 1 and of n values (one count even, one odd) */
+			for (size_t len = n - 1; len <= n; len++) {
+				double sorted[250], med;
+
+				memcpy(sorted, d, len * sizeof(*d));
+				qsort(sorted, len, sizeof(*sorted), cmp_dbl);
+				med = paired_median(d, len);
+				assert_true(med == (len % 2 ? sorted[len / 2]
+							    : (sorted[len / 2 - 1] + sorted[len / 2]) / 2));
+			}
+		}
+	}
+	free(w);
+}
+
 /* The case: a ratio of medians outside its own t-interval cannot happen here. */
 static void test_compare_inside(void **state)
 {
@@ -479,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_rank),
 		cmocka_unit_test(test_hl_known),
 		cmocka_unit_test(test_hl_outlier),
+		cmocka_unit_test(test_hl_select),
 		cmocka_unit_test(test_compare_inside),
 		cmocka_unit_test(test_stop_target),
 		cmocka_unit_test(test_stop_cap_and_none),

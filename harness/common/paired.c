@@ -1,8 +1,11 @@
 /*
  * paired.c - Hodges-Lehmann estimate and signed-rank interval (paired.h).
  *
- * The Walsh averages are all formed and sorted: the sweep checks cases of
- * at most a few hundred pairs, a few times 10^4 averages.
+ * The Walsh averages are all formed, and the estimate and the interval's
+ * ends are picked from them by selection (select_kth(), expected linear
+ * time) rather than a sort: the sweep checks every open comparison of a
+ * case after each of its rounds, and at 250 pairs (31375 averages) a
+ * sort of them took 3.5 ms, as long as a round of a 512-page case.
  */
 #include "paired.h"
 
@@ -14,11 +17,63 @@
 /* the two-sided 97.5% normal quantile */
 #define Z975 1.959963984540054
 
-static int cmp_double(const void *a, const void *b)
+/*
+ * Rearrange a[0..n) so that a[k] is the value a sort would put there, none
+ * before it larger and none after it smaller (Hoare's FIND, the pivot the
+ * median of three), and return a[k].  k < n.
+ */
+static double select_kth(double *a, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t lo = 0, hi = n - 1;
 
-	return (x > y) - (x < y);
+	while (hi > lo) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		double x = a[lo], y = a[mid], z = a[hi], pivot;
+
+		pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+
+				a[i++] = a[j];
+				a[j] = t;
+				if (!j)
+					break;
+				j--;
+			}
+		}
+		/* a[lo..j] <= pivot <= a[i..hi], and a[j+1..i-1] == pivot */
+		if (k <= j && j < hi)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return a[k];
+}
+
+/* The largest of a[0..n), n > 0. */
+static double max_of(const double *a, size_t n)
+{
+	double m = a[0];
+
+	for (size_t i = 1; i < n; i++)
+		if (a[i] > m)
+			m = a[i];
+	return m;
+}
+
+double paired_median(double *v, size_t n)
+{
+	/* the upper median; then the lower one is the largest below it */
+	double m = select_kth(v, n, n / 2);
+
+	return n % 2 ? m : (max_of(v, n / 2) + m) / 2;
 }
 
 size_t paired_hl_rank(size_t n)
@@ -70,13 +125,14 @@ int paired_hl(const double *d, size_t n, struct paired_hl *out)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i; j < n; j++)
 			a[w++] = (d[i] + d[j]) / 2;
-	qsort(a, nw, sizeof(*a), cmp_double);
 	out->n = n;
-	out->est = nw % 2 ? a[nw / 2] : (a[nw / 2 - 1] + a[nw / 2]) / 2;
+	out->est = paired_median(a, nw);
 	k = paired_hl_rank(n);
 	if (k > 0 && k <= nw / 2) {
-		out->lo = a[k - 1];
-		out->hi = a[nw - k];
+		/* a[0..nw/2) holds the lower half: the k-th smallest is among them */
+		out->lo = select_kth(a, nw / 2, k - 1);
+		/* and a[nw/2..nw) the upper: the k-th largest */
+		out->hi = select_kth(a + nw / 2, nw - nw / 2, nw - k - nw / 2);
 		out->half = (out->hi - out->lo) / 2;
 	}
 	free(a);
@@ -90,12 +146,10 @@ double paired_spread(const double *d, size_t n)
 	if (n < 2 || !(v = malloc(n * sizeof(*v))))
 		return NAN;
 	memcpy(v, d, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), cmp_double);
-	med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	med = paired_median(v, n);
 	for (size_t i = 0; i < n; i++)
 		v[i] = fabs(d[i] - med);
-	qsort(v, n, sizeof(*v), cmp_double);
-	mad = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	mad = paired_median(v, n);
 	free(v);
 	return 1.4826 * mad;
 }

@@ -66,6 +66,13 @@ int paired_hl(const double *d, size_t n, struct paired_hl *out);
 double paired_spread(const double *d, size_t n);
 
 /*
+ * The median of v[0..n), n > 0, by selection (expected linear time, no
+ * sort); v is reordered: v[n / 2] is the upper median, nothing before it
+ * larger and nothing after it smaller.
+ */
+double paired_median(double *v, size_t n);
+
+/*
  * k for n pairs: the interval is the k-th smallest and k-th largest Walsh
  * average; 0 when n < PAIRED_MIN_CI.  Exposed for the tests.
  */

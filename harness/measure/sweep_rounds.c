@@ -108,18 +108,15 @@ static int case_precision(struct sweep *sw, size_t ci, double *reached)
 {
 	struct pfn_comparison all[PFN_MAX_COMPARISONS];
 	size_t nc = pfn_comparisons(all), rounds = sw->crun[ci].rounds;
-	double *a = malloc((rounds + 1) * sizeof(*a)), *b = malloc((rounds + 1) * sizeof(*b));
+	double *a = malloc((rounds + 1) * sizeof(*a));
 	int have = 0;
 
 	*reached = -INFINITY;
-	if (!a || !b) {
-		free(a);
-		free(b);
+	if (!a)
 		return -ENOMEM;
-	}
 	for (size_t k = 0; k < nc; k++) {
 		struct sweep_bench *c = case_bench(sw, ci, all[k].conv), *d = case_bench(sw, ci, all[k].direct);
-		struct paired_cmp pc;
+		struct paired_hl hl;
 		size_t n = 0;
 
 		if (!c || !d)
@@ -131,27 +128,23 @@ static int case_precision(struct sweep *sw, size_t ci, double *reached)
 				*reached = sw->crun[ci].half[k];
 			continue;
 		}
+		/* the differences alone: the ratio (paired_compare()) is the report's */
 		for (size_t r = 0; r < rounds && r < c->nr_vals && r < d->nr_vals; r++)
-			if (!isnan(c->vals[r]) && !isnan(d->vals[r])) {
-				a[n] = c->vals[r];
-				b[n++] = d->vals[r];
-			}
+			if (!isnan(c->vals[r]) && !isnan(d->vals[r]))
+				a[n++] = c->vals[r] - d->vals[r];
 		if (!n)
 			continue;
 		have++;
-		if (paired_compare(a, b, n, &pc) || isnan(pc.diff.half)) {
+		if (paired_hl(a, n, &hl) || isnan(hl.half)) {
 			*reached = NAN;
 			continue;
 		}
-		sw->crun[ci].half[k] = pc.diff.half;
-		for (size_t i = 0; i < n; i++)
-			a[i] -= b[i];
+		sw->crun[ci].half[k] = hl.half;
 		sw->crun[ci].spread[k] = paired_spread(a, n);
-		if (!isnan(*reached) && pc.diff.half > *reached)
-			*reached = pc.diff.half;
+		if (!isnan(*reached) && hl.half > *reached)
+			*reached = hl.half;
 	}
 	free(a);
-	free(b);
 	if (!have)
 		*reached = NAN;
 	return have;
