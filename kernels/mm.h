@@ -247,6 +247,18 @@ int emu_mm_create(const struct emu_mm_params *params, struct emu_mm **out);
 void emu_mm_destroy(struct emu_mm *mm);
 /* Drop every VMA, mapping and allocated frame; keeps the memmap reservation. */
 void emu_mm_clear(struct emu_mm *mm);
+/*
+ * Has anything changed the space since the last emu_mm_clear() (and so
+ * emu_mm_populate())?  After them only emu_handle_mm_fault() writes a
+ * page table, a struct page, the frame allocator or a notifier event, and
+ * it counts every call, failed ones too (a fault that fails may still have
+ * allocated a page-table page).  A harness need not repopulate a space
+ * that has not changed: it is what the description built.
+ */
+static inline bool emu_mm_changed(const struct emu_mm *mm)
+{
+	return mm->stats.faults != 0;
+}
 /* Raise an MMU notifier event over [start, end) (see enum emu_mmu_event). */
 static inline void emu_mmu_notify(struct emu_mm *mm, unsigned long start, unsigned long end, unsigned event,
 				  const void *owner)

@@ -2,7 +2,9 @@
  * test_workloads.c - the seeded address-space generators (harness/input/workloads.c):
  * every workload builds (emu_mm_populate accepts it, pfns below 2^28),
  * has the states and request it documents, is deterministic per seed,
- * and 2^20 pages generate in well under a second.
+ * and 2^20 pages generate in well under a second; and a pass of any
+ * backend that leaves emu_mm_changed() false left the space byte for byte
+ * as the description built it (the sweep then skips the repopulate).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "backend.h"
 #include "mm.h"
 #include "workloads.h"
 
@@ -215,6 +218,93 @@ static void test_large_is_fast(void **state)
 	}
 }
 
+/* FNV-1a over n bytes, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Everything a pass could change: page tables, struct pages, VMAs, allocators, notifier events. */
+static uint64_t space_hash(const struct emu_mm *mm)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const struct emu_memmap *mm_map = &mm->memmap;
+
+	for (unsigned long i = 0; i < mm->nr_pt_chunks; i++)
+		h = fnv(h, mm->pt_chunks[i], mm->pt_chunk_size);
+	for (unsigned long k = 0; k < mm_map->nr_present; k++)
+		h = fnv(h, mm_map->vmemmap + mm_map->present_secs[k] * PAGES_PER_SECTION,
+			PAGES_PER_SECTION * sizeof(struct page));
+	for (unsigned long i = 0; i < mm->nr_vmas; i++)
+		h = fnv(h, &mm->vmas[i], sizeof(mm->vmas[i]));
+	h = fnv(h, &mm->next_pfn, sizeof(mm->next_pfn));
+	h = fnv(h, &mm->free_list, sizeof(mm->free_list));
+	h = fnv(h, &mm->next_swap_slot, sizeof(mm->next_swap_slot));
+	return fnv(h, &mm->notifier_seq, sizeof(mm->notifier_seq));
+}
+
+/*
+ * Every backend, every workload, with the workload's request and with
+ * writes: where the passes left emu_mm_changed() false, the space hashes
+ * as it did after emu_mm_populate().
+ */
+static void test_unchanged_space(void **state)
+{
+	const unsigned long sizes[] = { 64, 1024 };
+	unsigned long clean = 0, changed = 0;
+
+	(void)state;
+	for (const struct workload *wl = workloads; wl->name; wl++) {
+		for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+			struct workload_params wp = { .seed = 7, .migrated_share = 0.5 };
+			unsigned long base, n = workload_mm_npages(wl->name, sizes[si]);
+			struct emu_page_desc *p;
+			enum emu_req wreq;
+
+			assert_int_equal(workload_generate(wl->name, sizes[si], &wp, &base, &p, &wreq), 0);
+			for (size_t bi = 0; pfn_backends[bi]; bi++) {
+				for (int w = 0; w < 2; w++) {
+					struct pfn_backend_params bp = { .mm = g_mm, .max_npages = sizes[si],
+									 .range_start = base, .range_npages = n };
+					struct pfn_call c = { .start = base, .npages = sizes[si],
+							      .default_req = w ? EMU_REQ_WRITE : wreq };
+					struct pfn_backend *b;
+					uint64_t before;
+					int ret;
+
+					assert_int_equal(emu_mm_populate(g_mm, base, p, n, NULL), 0);
+					assert_false(emu_mm_changed(g_mm));
+					before = space_hash(g_mm);
+					ret = pfn_backend_create(pfn_backends[bi], &bp, &b);
+					if (ret == -ENOTSUP)
+						continue;
+					assert_int_equal(ret, 0);
+					for (int pass = 0; pass < 2; pass++)
+						(void)pfn_backend_range_fault(b, &c);
+					pfn_backend_destroy(b);
+					if (emu_mm_changed(g_mm)) {
+						changed++;
+						continue;
+					}
+					clean++;
+					if (space_hash(g_mm) != before)
+						fail_msg("%s on %s (%lu pages, %s): the space changed, and "
+							 "emu_mm_changed() says not", pfn_backends[bi]->name, wl->name,
+							 sizes[si], w ? "write" : "its request");
+				}
+			}
+			free(p);
+		}
+	}
+	/* both kinds happened, many times */
+	assert_true(clean > 50);
+	assert_true(changed > 50);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_has_its_mix),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_large_is_fast),
+		cmocka_unit_test(test_unchanged_space),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

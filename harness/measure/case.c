@@ -257,8 +257,9 @@ int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct 
 	if (kept)
 		case_keep_take(t, k);
 	mp.mem = placement_ctx_ops(t->place);
-	if (kept) {
+	if (kept && emu_mm_changed(t->mm)) {
 		/* as case_run_rebuild(), before any backend: the same layout */
+		k->refills++;
 		ret = emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
 		if (ret) {
 			msg_printf(why, whylen, "cannot repopulate the kept address space: %s", strerror(-ret));
@@ -266,7 +267,7 @@ int case_run_setup(struct case_run *t, const struct case_desc *sc, const struct 
 			k->sc = NULL;
 			return ret;
 		}
-	} else {
+	} else if (!kept) {
 		ret = case_run_space(t, sc, &mp, cfg, why, whylen);
 		if (ret)
 			return ret;

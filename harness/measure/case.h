@@ -69,9 +69,11 @@ struct case_env {
  * case (sweep_gbench.c keeps one, for thread 0 of the cases that run one
  * thread, and empties it after every round).  The backends of a case then
  * run one after the other on the same memory, repopulated from the
- * description (untimed) before each: a paired difference no longer
- * carries the layouts of two builds (where the page tables and memmap
- * landed), and a round builds each case once, not once per backend.
+ * description (untimed) before each that follows a pass that changed it
+ * (a fault: emu_mm_changed()); one that did not change it is what the
+ * description built.  A paired difference no longer carries the layouts
+ * of two builds (where the page tables and memmap landed), and a round
+ * builds each case once, not once per backend.
  */
 struct case_keep {
 	const struct case_desc *sc;     /* the case it holds; NULL: empty */
@@ -81,6 +83,7 @@ struct case_keep {
 	unsigned long base, mm_npages;
 	enum emu_req req;               /* the workload's request */
 	unsigned long builds, reuses;   /* how often setup built a space, and took this one */
+	unsigned long refills;          /* ... of the reuses, those it repopulated (emu_mm_changed()) */
 };
 
 /* Free what k holds; k is empty after (its counts stay). */

@@ -6,8 +6,9 @@
  * backends of a case one after the other, and Google Benchmark runs them
  * in that order; so both backends of a case are measured side by side on
  * the same address space: built once per case and round from the seeded
- * description, repopulated from it (untimed) before each backend
- * (case.h's struct case_keep; a case of several threads builds one per
+ * description, repopulated from it (untimed) before each backend that
+ * follows a pass which faulted in it (case.h's struct case_keep,
+ * emu_mm_changed()); a case of several threads builds one per
  * backend and thread).  Between rounds the stopping rule decides which
  * cases go on (precision, max_time) and which backends of a case sit out
  * (their comparisons settled, sweep_rounds.c).

@@ -556,6 +556,7 @@ json_t *sweep_rounds_json(const struct sweep *sw)
 	/* case.h's struct case_keep: spaces built, and setups that took the case's kept one */
 	json_object_set_new(o, "space_builds", json_integer((json_int_t)sw->keep.builds));
 	json_object_set_new(o, "space_reuses", json_integer((json_int_t)sw->keep.reuses));
+	json_object_set_new(o, "space_refills", json_integer((json_int_t)sw->keep.refills));
 	json_object_set_new(o, "cases", cases);
 	return o;
 }
