@@ -530,6 +530,16 @@ static void test_shuffle(void **state)
 	assert_memory_not_equal(a, b, sizeof(a));	/* another round, another order */
 }
 
+/* results.csv and gbench.json: rewritten once a second, or 50 times as long as the last rewrite took */
+static void test_commit_gap(void **state)
+{
+	(void)state;
+	assert_true(sweep_commit_gap_ns(0) == SWEEP_COMMIT_INTERVAL_NS);
+	assert_true(sweep_commit_gap_ns(20000000ULL) == SWEEP_COMMIT_INTERVAL_NS);	/* 20 ms: 1 s */
+	assert_true(sweep_commit_gap_ns(40000000ULL) == 2000000000ULL);		/* 40 ms: 2 s */
+	assert_true(sweep_commit_gap_ns(300000000ULL) == 15000000000ULL);		/* 0.3 s: 15 s */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_settle_frozen),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_shuffle),
+		cmocka_unit_test(test_commit_gap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

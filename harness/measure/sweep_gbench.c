@@ -495,9 +495,12 @@ static int run_rounds(struct sweep *sw, char *err, size_t errlen)
 		}
 		if (!ret)
 			ret = sweep_rounds_merge_json(sw, path);
-		if (!ret && case_now_ns() - sw->t_last_json_ns >= SWEEP_COMMIT_INTERVAL_NS) {
+		if (!ret && case_now_ns() - sw->t_last_json_ns >= sweep_commit_gap_ns(sw->json_cost_ns)) {
+			uint64_t t1 = case_now_ns();
+
 			ret = sweep_rounds_write_json(sw);
 			sw->t_last_json_ns = case_now_ns();
+			sw->json_cost_ns = sw->t_last_json_ns - t1;
 		}
 		if (ret)
 			break;

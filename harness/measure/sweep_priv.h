@@ -31,6 +31,21 @@
 #define SWEEP_MAX_ITERATIONS 1000000
 /* rewrite results.csv at most this often (and always at the end); rows in between are appended */
 #define SWEEP_COMMIT_INTERVAL_NS 1000000000ULL
+/*
+ * ... and, as the files grow, no sooner than this many times as long as
+ * the last rewrite took, so that rewriting stays under 2% of the run: at
+ * the end of the default sweep results.csv is 6 MB and gbench.json 16 MB,
+ * and rewriting them every second took a tenth of its time (perf: the
+ * printing of doubles).  The same for gbench.json.
+ */
+#define SWEEP_COMMIT_SPACING 50
+
+/* The wait before the next rewrite of a file whose last one took @cost_ns. */
+static inline uint64_t sweep_commit_gap_ns(uint64_t cost_ns)
+{
+	return cost_ns > SWEEP_COMMIT_INTERVAL_NS / SWEEP_COMMIT_SPACING ? cost_ns * SWEEP_COMMIT_SPACING
+									  : SWEEP_COMMIT_INTERVAL_NS;
+}
 
 struct sweep;
 
@@ -90,6 +105,7 @@ struct sweep {
 	size_t nr_reports;
 	size_t nr_finished;             /* reports that are results (not cut short) */
 	uint64_t t_start_ns, t_last_commit_ns;
+	uint64_t commit_cost_ns;        /* the last rewrite of results.csv took */
 	time_t started;                 /* wall clock, for meta.json */
 	int commit_error;
 	struct results_tail tail;      /* results.csv between rewrites: rows appended at once */
@@ -107,6 +123,7 @@ struct sweep {
 	json_t *gbench;                 /* gbench.json so far: every round's runs */
 	json_t *gbench_reps;            /* registered name -> its runs in gbench */
 	uint64_t t_last_json_ns;        /* gbench.json last written */
+	uint64_t json_cost_ns;          /* ... and how long that took */
 	struct case_keep keep;          /* the space of the case running (thread 0, threads = 1) */
 	const char *kind;             /* meta.json "kind": "timing" or "callgrind" */
 	char valgrind_version[64];    /* callgrind: `valgrind --version` */

@@ -89,12 +89,13 @@ void sweep_commit(struct sweep *sw, bool force)
 	uint64_t now = case_now_ns();
 	int ret;
 
-	if (!force && now - sw->t_last_commit_ns < SWEEP_COMMIT_INTERVAL_NS)
+	if (!force && now - sw->t_last_commit_ns < sweep_commit_gap_ns(sw->commit_cost_ns))
 		return;
 	ret = results_csv_commit(sw->csv, sw->dir);
 	if (ret && !sw->commit_error)
 		sw->commit_error = ret;
-	sw->t_last_commit_ns = now;
+	sw->t_last_commit_ns = case_now_ns();
+	sw->commit_cost_ns = sw->t_last_commit_ns - now;
 	if (!ret) {
 		/* the rows until the next rewrite go on the end of the file just written */
 		if (results_tail_open(&sw->tail, sw->dir))
@@ -106,14 +107,16 @@ void sweep_commit(struct sweep *sw, bool force)
 /*
  * A new row reaches results.csv at once: appended to the file the last
  * rewrite wrote, or, once a second (or when it cannot be appended), with
- * every row in a rewrite.  So SIGKILL loses only the repetitions in flight.
+ * every row in a rewrite; once a rewrite takes 20 ms, no sooner than 50
+ * times as long as it took (SWEEP_COMMIT_SPACING).  So SIGKILL loses only
+ * the repetitions in flight.
  */
 static void commit_row(struct sweep *sw, const struct result_row *row)
 {
 	/* appended first: a rewrite that fails leaves the row in the file all the same */
 	int ret = results_tail_append(&sw->tail, row);
 
-	if (ret || case_now_ns() - sw->t_last_commit_ns >= SWEEP_COMMIT_INTERVAL_NS)
+	if (ret || case_now_ns() - sw->t_last_commit_ns >= sweep_commit_gap_ns(sw->commit_cost_ns))
 		sweep_commit(sw, true);
 }
 
