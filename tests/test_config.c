@@ -254,7 +254,7 @@ static void test_shipped_configs(void **state)
 			assert_int_equal(cfg.npages[6], 262144);
 			assert_int_equal(config_nr_cases(&cfg), 10 * 5 * 7);
 			assert_float_equal(cfg.precision_ns, 0.05, 1e-12);
-			assert_float_equal(cfg.max_time_s, 10, 1e-12);
+			assert_float_equal(cfg.max_time_s, 12, 1e-12);
 			assert_int_equal(cfg.stages, CONFIG_STAGES_SEPARATE);
 		}
 		if (!strcmp(names[i], "drivers.conf")) {
