@@ -249,11 +249,14 @@ void emu_mm_destroy(struct emu_mm *mm);
 void emu_mm_clear(struct emu_mm *mm);
 /*
  * Has anything changed the space since the last emu_mm_clear() (and so
- * emu_mm_populate())?  After them only emu_handle_mm_fault() writes a
- * page table, a struct page, the frame allocator or a notifier event, and
- * it counts every call, failed ones too (a fault that fails may still have
- * allocated a page-table page).  A harness need not repopulate a space
- * that has not changed: it is what the description built.
+ * emu_mm_populate())?  After them only emu_handle_mm_fault() calls the
+ * writers (emu_pte_alloc(), emu_alloc_frame(), emu_mmu_notify(), the VMA
+ * and frame functions), and it counts every call, failed ones too (a
+ * fault that fails may still have allocated a page-table page); a new
+ * caller of them after populate must count itself in stats.faults.  A
+ * harness need not repopulate a space whose last populate succeeded and
+ * that has not changed: it is what the description built.  (A populate
+ * that failed leaves the space cleared, and this false.)
  */
 static inline bool emu_mm_changed(const struct emu_mm *mm)
 {

@@ -116,8 +116,9 @@ static int cmp_dbl(const void *a, const void *b)
  * paired_hl() and paired_median() pick their order statistics by
  * selection: the same values as a sort (of the Walsh averages, of the
  * values), on sizes either side of the exact/normal boundary, with ties
- * (values on a coarse grid), sorted and reversed input, and one value
- * repeated throughout.
+ * (values on a coarse grid), sorted, reversed and rising-then-falling
+ * input, and one value repeated throughout; and the median of nothing is
+ * NAN.
  */
 static void test_hl_select(void **state)
 {
@@ -128,7 +129,7 @@ static void test_hl_select(void **state)
 	(void)state;
 	assert_non_null(w);
 	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
-		for (int kind = 0; kind < 5; kind++) {
+		for (int kind = 0; kind < 6; kind++) {
 			size_t n = sizes[si], nw = n * (n + 1) / 2, m = 0, k = paired_hl_rank(n);
 			struct paired_hl h;
 
@@ -138,6 +139,7 @@ static void test_hl_select(void **state)
 				       : kind == 1 ? (double)(x % 5) - 2		   /* heavy ties */
 				       : kind == 2 ? (double)i			   /* sorted */
 				       : kind == 3 ? -(double)i			   /* reversed */
+				       : kind == 4 ? (double)(i < n / 2 ? i : n - i)   /* rising, falling */
 						   : 0.25;			   /* all equal */
 			}
 			for (size_t i = 0; i < n; i++)
@@ -160,6 +162,7 @@ static void test_hl_select(void **state)
 		}
 	}
 	free(w);
+	assert_true(isnan(paired_median(d, 0)));
 }
 
 /* The case: a ratio of medians outside its own t-interval cannot happen here. */
@@ -530,7 +533,7 @@ static void test_shuffle(void **state)
 	assert_memory_not_equal(a, b, sizeof(a));	/* another round, another order */
 }
 
-/* results.csv and gbench.json: rewritten once a second, or 50 times as long as the last rewrite took */
+/* results.csv and gbench.json: rewritten once a second, or 50 times as long as the last rewrite took, 30 s at most */
 static void test_commit_gap(void **state)
 {
 	(void)state;
@@ -538,6 +541,7 @@ static void test_commit_gap(void **state)
 	assert_true(sweep_commit_gap_ns(20000000ULL) == SWEEP_COMMIT_INTERVAL_NS);	/* 20 ms: 1 s */
 	assert_true(sweep_commit_gap_ns(40000000ULL) == 2000000000ULL);		/* 40 ms: 2 s */
 	assert_true(sweep_commit_gap_ns(300000000ULL) == 15000000000ULL);		/* 0.3 s: 15 s */
+	assert_true(sweep_commit_gap_ns(3000000000ULL) == SWEEP_COMMIT_MAX_NS);		/* a 3 s stall: 30 s */
 }
 
 int main(void)

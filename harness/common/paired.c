@@ -17,16 +17,33 @@
 /* the two-sided 97.5% normal quantile */
 #define Z975 1.959963984540054
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
  * Rearrange a[0..n) so that a[k] is the value a sort would put there, none
  * before it larger and none after it smaller (Hoare's FIND, the pivot the
- * median of three), and return a[k].  k < n.
+ * median of three), and return a[k].  k < n.  An input built to defeat
+ * a median of three would make it quadratic; after twice log2(n) + 8
+ * partitions the range left is sorted instead (introselect), so it is
+ * O(n log n) at worst.
  */
 static double select_kth(double *a, size_t n, size_t k)
 {
-	size_t lo = 0, hi = n - 1;
+	size_t lo = 0, hi = n - 1, budget = 8;
 
+	for (size_t m = n; m > 1; m >>= 1)
+		budget += 2;
 	while (hi > lo) {
+		if (!budget--) {
+			/* everything outside [lo, hi] is already on its side of it */
+			qsort(a + lo, hi - lo + 1, sizeof(*a), cmp_double);
+			break;
+		}
 		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
 		double x = a[lo], y = a[mid], z = a[hi], pivot;
 
@@ -70,8 +87,12 @@ static double max_of(const double *a, size_t n)
 
 double paired_median(double *v, size_t n)
 {
+	double m;
+
+	if (!n)
+		return NAN;
 	/* the upper median; then the lower one is the largest below it */
-	double m = select_kth(v, n, n / 2);
+	m = select_kth(v, n, n / 2);
 
 	return n % 2 ? m : (max_of(v, n / 2) + m) / 2;
 }

@@ -66,9 +66,9 @@ int paired_hl(const double *d, size_t n, struct paired_hl *out);
 double paired_spread(const double *d, size_t n);
 
 /*
- * The median of v[0..n), n > 0, by selection (expected linear time, no
- * sort); v is reordered: v[n / 2] is the upper median, nothing before it
- * larger and nothing after it smaller.
+ * The median of v[0..n) by selection (expected linear time, O(n log n) at
+ * worst, no sort); v is reordered: v[n / 2] is the upper median, nothing
+ * before it larger and nothing after it smaller.  NAN when n is 0.
  */
 double paired_median(double *v, size_t n);
 

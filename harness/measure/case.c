@@ -345,6 +345,11 @@ int case_run_rebuild(struct case_run *t)
 {
 	int ret = t->ks ? kernel_source_reset(t->ks) : emu_mm_populate(t->mm, t->base, t->pages, t->mm_npages, NULL);
 
+	if (ret && t->from_keep) {
+		/* a failed populate leaves the space cleared, and emu_mm_changed() false: not kept */
+		t->from_keep = false;
+		t->keep->sc = NULL;
+	}
 	/* the notifier callbacks of the teardown, untimed as the kernel runs them at munmap (backend.h) */
 	if (!ret && t->b)
 		pfn_backend_mmu_notify(t->b);

@@ -106,7 +106,8 @@ struct case_run {
 	/*
 	 * Set by the caller before case_run_setup(), or NULL: for an
 	 * emulated space, setup takes it from *keep when keep holds this
-	 * case (repopulated), and case_run_free() puts it back there.
+	 * case (repopulated if a fault changed it), and case_run_free() puts
+	 * it back there (not after a rebuild that failed).
 	 */
 	struct case_keep *keep;
 	enum emu_req space_req;       /* the workload's request, before the backend's own */

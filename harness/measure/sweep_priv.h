@@ -36,15 +36,20 @@
  * the last rewrite took, so that rewriting stays under 2% of the run: at
  * the end of the default sweep results.csv is 6 MB and gbench.json 16 MB,
  * and rewriting them every second took a tenth of its time (perf: the
- * printing of doubles).  The same for gbench.json.
+ * printing of doubles).  The same for gbench.json.  Never more than
+ * SWEEP_COMMIT_MAX_NS apart, so that one stalled fsync does not leave
+ * meta.json's progress stale for minutes.
  */
 #define SWEEP_COMMIT_SPACING 50
+#define SWEEP_COMMIT_MAX_NS 30000000000ULL
 
 /* The wait before the next rewrite of a file whose last one took @cost_ns. */
 static inline uint64_t sweep_commit_gap_ns(uint64_t cost_ns)
 {
-	return cost_ns > SWEEP_COMMIT_INTERVAL_NS / SWEEP_COMMIT_SPACING ? cost_ns * SWEEP_COMMIT_SPACING
-									  : SWEEP_COMMIT_INTERVAL_NS;
+	if (cost_ns <= SWEEP_COMMIT_INTERVAL_NS / SWEEP_COMMIT_SPACING)
+		return SWEEP_COMMIT_INTERVAL_NS;
+	return cost_ns < SWEEP_COMMIT_MAX_NS / SWEEP_COMMIT_SPACING ? cost_ns * SWEEP_COMMIT_SPACING
+								     : SWEEP_COMMIT_MAX_NS;
 }
 
 struct sweep;

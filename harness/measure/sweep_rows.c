@@ -1,7 +1,7 @@
 /*
  * sweep_rows.c - what `pfnbench run` makes of each Google Benchmark run:
  * a row of results.csv (appended at once, the whole file rewritten once a
- * second), the paired metric of the rounds (sweep_rounds.c), the
+ * second, less often as it grows: SWEEP_COMMIT_SPACING), the paired metric of the rounds (sweep_rounds.c), the
  * iterations later rounds run, and meta.json's progress.
  */
 #include <errno.h>
@@ -108,8 +108,8 @@ void sweep_commit(struct sweep *sw, bool force)
  * A new row reaches results.csv at once: appended to the file the last
  * rewrite wrote, or, once a second (or when it cannot be appended), with
  * every row in a rewrite; once a rewrite takes 20 ms, no sooner than 50
- * times as long as it took (SWEEP_COMMIT_SPACING).  So SIGKILL loses only
- * the repetitions in flight.
+ * times as long as it took (SWEEP_COMMIT_SPACING), 30 s apart at most.  So
+ * SIGKILL loses only the repetitions in flight.
  */
 static void commit_row(struct sweep *sw, const struct result_row *row)
 {
