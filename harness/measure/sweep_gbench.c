@@ -7,8 +7,8 @@
  * in that order; so both backends of a case are measured side by side on
  * the same address space: built once per case and round from the seeded
  * description, repopulated from it (untimed) before each backend that
- * follows a pass which faulted in it (case.h's struct case_keep,
- * emu_mm_changed()); a case of several threads builds one per
+ * finds it changed by a fault since its last populate (case.h's struct
+ * case_keep, emu_mm_changed()); a case of several threads builds one per
  * backend and thread).  Between rounds the stopping rule decides which
  * cases go on (precision, max_time) and which backends of a case sit out
  * (their comparisons settled, sweep_rounds.c).

@@ -1,8 +1,9 @@
 /*
  * sweep_rows.c - what `pfnbench run` makes of each Google Benchmark run:
  * a row of results.csv (appended at once, the whole file rewritten once a
- * second, less often as it grows: SWEEP_COMMIT_SPACING), the paired metric of the rounds (sweep_rounds.c), the
- * iterations later rounds run, and meta.json's progress.
+ * second, less often as it grows: SWEEP_COMMIT_SPACING), the paired metric
+ * of the rounds (sweep_rounds.c), the iterations later rounds run, and
+ * meta.json's progress.
  */
 #include <errno.h>
 #include <math.h>
