@@ -6,7 +6,8 @@
 #               runs, after its first round, the iterations min_time asks
 #               for (ceil(min_time / its first round's median iteration),
 #               15 at least); the one that faults keeps 16384 pages a
-#               repetition (32 iterations)
+#               repetition (32 iterations); both warm up until their
+#               passes settle (meta.json precision.warmup)
 #   target      a target every pair reaches stops the case after exactly
 #               `repetitions` rounds, "precision reached", its precision in
 #               every row
@@ -44,7 +45,7 @@ run() {
 # ---- iterations ------------------------------------------------------------
 if dir=$(run iters "nouveau-v5.8, amdgpu-v5.8" "repetitions = 3"); then
 	if msg=$(python3 - "$dir" 2>&1 <<'PY'
-import csv, math, os, sys
+import csv, json, math, os, sys
 rows = list(csv.DictReader(open(os.path.join(sys.argv[1], 'results.csv'))))
 by = {}
 for r in rows:
@@ -61,7 +62,11 @@ for rep in (1, 2):
     got = int(clean[rep]['iterations'])
     assert abs(got - want) <= 1, 'clean backend, round %d: %d iterations, want %d' % (rep, got, want)
     assert int(faulting[rep]['iterations']) == 32, 'faulting backend: %s' % faulting[rep]['iterations']
-print('%d iterations after round 0' % want)
+# the warm-up until settled: every repetition of both, 3 units at least (the
+# faulting one's first pass is one), 12 at most
+w = json.load(open(os.path.join(sys.argv[1], 'meta.json')))['precision']['warmup']
+assert w['repetitions'] == 6 and 6 * 3 <= w['units'] <= 6 * 12 and w['unsettled'] <= 6, w
+print('%d iterations after round 0, %d warm-up units' % (want, w['units']))
 PY
 	); then ok "iterations: $msg"; else fail "iterations: $msg"; fi
 fi

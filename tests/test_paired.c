@@ -544,6 +544,27 @@ static void test_commit_gap(void **state)
 	assert_true(sweep_commit_gap_ns(3000000000ULL) == SWEEP_COMMIT_MAX_NS);		/* a 3 s stall: 30 s */
 }
 
+/* The warm-up stops when its last three units agree within 5%, not before. */
+static void test_warm_settled(void **state)
+{
+	/* nouveau-v5.8 at 2^18 pages after other cases ran (ns/page x 1000) */
+	static const uint64_t falling[] = { 16600, 16200, 13800, 9700, 7700, 7500, 7500 };
+	static const uint64_t steady[] = { 77000, 76000, 78000 };
+	static const uint64_t noisy[] = { 100, 110, 100, 110, 100, 110 };
+	unsigned n;
+
+	(void)state;
+	for (n = 0; n <= 7 && !sweep_warm_settled(falling, n); n++)
+		;
+	assert_int_equal(n, 7);	/* 7700, 7500, 7500: within 2.7% */
+	assert_false(sweep_warm_settled(falling, 6));	/* 9700 among the last three */
+	assert_false(sweep_warm_settled(steady, 2));	/* fewer than three units */
+	assert_true(sweep_warm_settled(steady, 3));	/* 78000 / 76000 = 1.026 */
+	for (n = 3; n <= 6; n++)
+		assert_false(sweep_warm_settled(noisy, n));	/* 10% apart: the caps end it */
+	assert_true(SWEEP_WARM_SETTLE <= SWEEP_WARM_MAX_UNITS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_shuffle),
 		cmocka_unit_test(test_commit_gap),
+		cmocka_unit_test(test_warm_settled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,8 +31,11 @@
  * the clock is a small share of the time even at npages = 1; workloads that
  * fault run one pass per rebuild.  The cache flush of cache = cold runs
  * once per iteration, so with inner > 1 only the first pass of an
- * iteration starts cold (the config's help says so).  One untimed warm-up
- * pass precedes the loop.  Each iteration's time is kept:
+ * iteration starts cold (the config's help says so).  One untimed pass
+ * precedes the loop; with cache = warm, untimed units of one iteration's
+ * passes (one pass after a rebuild where passes fault) follow until their
+ * times settle (bench_warm_up()).
+ * Each iteration's time is kept:
  * ns_per_page_median is their median (ns_per_page, Google Benchmark's,
  * their mean).  With stages = separate, staged passes follow the timed
  * loop in the first `repetitions` rounds (bench_stages_apart()).
@@ -102,12 +105,55 @@ static void bench_skip(struct gb_state *st, struct bench_state *bs)
 	gb_skip(st, bs->why);
 }
 
-/* Set up, then the untimed warm-up pass.  0, or -errno after gb_skip(). */
+/*
+ * cache = warm: untimed units of `inner` passes (one iteration's; one pass
+ * after a rebuild where passes fault) until their times settle
+ * (sweep_priv.h's sweep_warm_settled()) or a cap.  The first pass, first_ns
+ * long, is the first unit where a unit is one pass.  0 or the -errno of a
+ * pass or a rebuild.
+ */
+static int bench_warm_up(struct bench_state *bs, uint64_t first_ns)
+{
+	struct sweep *sw = bs->sb->sw;
+	uint64_t unit_ns[SWEEP_WARM_MAX_UNITS], spent = first_ns;
+	unsigned n = 0;
+	int ret = 0;
+
+	if (bs->inner == 1)
+		unit_ns[n++] = first_ns;
+	while (!sweep_warm_settled(unit_ns, n) && n < SWEEP_WARM_MAX_UNITS && spent < SWEEP_WARM_MAX_NS) {
+		uint64_t t0 = case_now_ns(), t1;
+
+		/* a pass that faulted is followed by a rebuild, as in the timed loop */
+		if (bs->faults > 0) {
+			ret = case_run_rebuild(&bs->t);
+			if (ret)
+				return ret;
+		}
+		t1 = case_now_ns();
+		for (unsigned long k = 0; k < bs->inner && !ret; k++)
+			ret = case_run_pass(&bs->t, bs->sc, false, bs->stage_ns, &bs->faults, &bs->walks);
+		if (ret)
+			return ret;
+		unit_ns[n++] = case_now_ns() - t1;
+		spent += case_now_ns() - t0;
+	}
+	memset(bs->stage_ns, 0, sizeof(bs->stage_ns));
+	if (bs->thread0) {
+		sw->warm_reps++;
+		sw->warm_units += n;
+		sw->warm_capped += !sweep_warm_settled(unit_ns, n);
+	}
+	return 0;
+}
+
+/* Set up, then the untimed warm-up (bench_warm_up()).  0, or -errno after gb_skip(). */
 static int bench_start(struct gb_state *st, struct bench_state *bs)
 {
 	struct sweep_bench *sb = bs->sb;
 	const struct case_desc *sc = bs->sc;
 	int ret = case_run_setup(&bs->t, sc, sb->ops, &sb->sw->env, gb_thread_index(st), bs->why, sizeof(bs->why));
+	uint64_t first_ns;
 
 	if (ret) {
 		bench_skip(st, bs);
@@ -116,7 +162,9 @@ static int bench_start(struct gb_state *st, struct bench_state *bs)
 	bs->calls_per_pass = (sc->npages + sc->batch - 1) / sc->batch;
 
 	/* warm-up pass, untimed: fills caches and TLBs, checks the path works */
+	first_ns = case_now_ns();
 	ret = case_run_pass(&bs->t, sc, false, bs->stage_ns, &bs->faults, &bs->walks);
+	first_ns = case_now_ns() - first_ns;
 	if (ret) {
 		snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s) on workload %s", sb->ops->name, ret,
 			 strerror(-ret), sc->workload);
@@ -132,6 +180,15 @@ static int bench_start(struct gb_state *st, struct bench_state *bs)
 	 */
 	bs->inner = bs->faults > 0 ? 1 : (SWEEP_MIN_PAGES_PER_ITER + sc->npages - 1) / sc->npages;
 	bs->warm = bs->faults > 0 ? SWEEP_WARM_FAULTED : SWEEP_WARM_CLEAN;
+	if (!bs->t.flush_buf) {
+		ret = bench_warm_up(bs, first_ns);
+		if (ret) {
+			snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s) on workload %s",
+				 sb->ops->name, ret, strerror(-ret), sc->workload);
+			bench_skip(st, bs);
+			return ret;
+		}
+	}
 	return 0;
 }
 

@@ -52,6 +52,36 @@ static inline uint64_t sweep_commit_gap_ns(uint64_t cost_ns)
 								     : SWEEP_COMMIT_MAX_NS;
 }
 
+/*
+ * The warm-up of cache = warm (sweep_gbench.c): after the first untimed
+ * pass, untimed units of one iteration's passes (one pass after a rebuild
+ * where passes fault) repeat until the last
+ * SWEEP_WARM_SETTLE units took within SWEEP_WARM_TOL of each other, or
+ * SWEEP_WARM_MAX_UNITS units or SWEEP_WARM_MAX_NS have gone.  Measured
+ * here after other cases had run: at 2^18 pages nouveau-v5.8's passes took
+ * 16.6, 16.2, 13.8, 9.7, 7.7, 7.5, 7.5 ns/page (the working set settling
+ * into the last-level cache over several passes), so one warm-up pass left
+ * the timed iteration anywhere between 8 and 18.
+ */
+#define SWEEP_WARM_SETTLE 3
+#define SWEEP_WARM_TOL 0.05
+#define SWEEP_WARM_MAX_UNITS 12
+#define SWEEP_WARM_MAX_NS 50000000ULL
+
+/* Have the last SWEEP_WARM_SETTLE of n warm-up units (ns each) settled? */
+static inline bool sweep_warm_settled(const uint64_t *unit_ns, unsigned n)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	if (n < SWEEP_WARM_SETTLE)
+		return false;
+	for (unsigned i = n - SWEEP_WARM_SETTLE; i < n; i++) {
+		lo = unit_ns[i] < lo ? unit_ns[i] : lo;
+		hi = unit_ns[i] > hi ? unit_ns[i] : hi;
+	}
+	return (double)hi <= (1.0 + SWEEP_WARM_TOL) * (double)lo;
+}
+
 struct sweep;
 
 #define SWEEP_WARM_UNKNOWN 0
@@ -130,6 +160,8 @@ struct sweep {
 	uint64_t t_last_json_ns;        /* gbench.json last written */
 	uint64_t json_cost_ns;          /* ... and how long that took */
 	struct case_keep keep;          /* the space of the case running (thread 0, threads = 1) */
+	/* the warm-up (sweep_warm_settled()), thread 0's: repetitions warmed, units, and those capped */
+	unsigned long warm_reps, warm_units, warm_capped;
 	const char *kind;             /* meta.json "kind": "timing" or "callgrind" */
 	char valgrind_version[64];    /* callgrind: `valgrind --version` */
 };
