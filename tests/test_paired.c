@@ -562,7 +562,23 @@ static void test_warm_settled(void **state)
 	assert_true(sweep_warm_settled(steady, 3));	/* 78000 / 76000 = 1.026 */
 	for (n = 3; n <= 6; n++)
 		assert_false(sweep_warm_settled(noisy, n));	/* 10% apart: the caps end it */
-	assert_true(SWEEP_WARM_SETTLE <= SWEEP_WARM_MAX_UNITS);
+}
+
+/* ... or at a cap: SWEEP_WARM_MAX_UNITS units, or SWEEP_WARM_MAX_NS spent. */
+static void test_warm_caps(void **state)
+{
+	uint64_t units[SWEEP_WARM_MAX_UNITS];
+
+	(void)state;
+	for (unsigned i = 0; i < SWEEP_WARM_MAX_UNITS; i++)
+		units[i] = i % 2 ? 110 : 100;	/* never settles */
+	assert_true(sweep_warm_more(units, 0, 0));
+	assert_true(sweep_warm_more(units, SWEEP_WARM_MAX_UNITS - 1, SWEEP_WARM_MAX_NS - 1));
+	assert_false(sweep_warm_more(units, SWEEP_WARM_MAX_UNITS, 0));
+	assert_false(sweep_warm_more(units, 1, SWEEP_WARM_MAX_NS));
+	units[0] = units[1] = units[2] = 100;	/* settled after three */
+	assert_false(sweep_warm_more(units, 3, 0));
+	assert_true(sweep_warm_more(units, 2, 0));
 }
 
 int main(void)
@@ -582,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_shuffle),
 		cmocka_unit_test(test_commit_gap),
 		cmocka_unit_test(test_warm_settled),
+		cmocka_unit_test(test_warm_caps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,7 @@ static const struct {
 	{ "list_tests", FLAG_BOOL, NULL },
 	{ "repetitions", FLAG_COUNT, NULL },
 	{ "min_time", FLAG_SECONDS, NULL },
-	{ "min_warmup_time", 0, "pfnbench warms up every repetition itself, untimed, until its passes settle" },
+	{ "min_warmup_time", 0, "pfnbench warms up every repetition itself, untimed (cache = warm: until its passes settle)" },
 	{ "out", 0, "pfnbench writes gbench.json into the results directory itself (give --out DIR)" },
 	{ "out_format", 0, "pfnbench writes gbench.json (JSON) into the results directory" },
 	{ "format", 0, "results.csv and gbench.json are the machine-readable output; --console shows "

@@ -169,7 +169,7 @@ int sweep_expand(struct sweep *sw)
 int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 {
 	json_t *meta = json_object(), *o;
-	char ts[32], warmup[256];
+	char ts[32], warmup[320];
 	char *summary;
 	int ret;
 
@@ -203,18 +203,22 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 	json_object_set_new(meta, "counters", sw->counters ? json_incref(sw->counters) : json_object());
 	if (config_to_json(sw->cfg, &o) == 0)
 		json_object_set_new(meta, "config", o);
-	snprintf(warmup, sizeof(warmup),
-		 "cache = warm: one untimed pass, then untimed iterations (a pass after a rebuild where passes "
-		 "fault) until the last %d took within %.0f%% of each other (at most %d, or %.0f ms)",
-		 SWEEP_WARM_SETTLE, 100 * SWEEP_WARM_TOL, SWEEP_WARM_MAX_UNITS, SWEEP_WARM_MAX_NS / 1e6);
-	json_object_set_new(meta, "timing",
-			    json_pack("{s:s, s:s, s:i, s:s}", "clock", "CLOCK_MONOTONIC, manual time per iteration",
-				      "interleaving",
-				      "rounds: every case once per round in a random order, the backends of a case "
-				      "one after the other in a random order, those a comparison joins next to each "
-				      "other, on the round's one address space of the case (one thread); with "
-				      "precision, a backend whose comparisons settled sits out",
-				      "min_pages_per_iteration", (int)SWEEP_MIN_PAGES_PER_ITER, "warmup", warmup));
+	o = json_pack("{s:s, s:s, s:i}", "clock", "CLOCK_MONOTONIC, manual time per iteration", "interleaving",
+		      "rounds: every case once per round in a random order, the backends of a case one after the "
+		      "other in a random order, those a comparison joins next to each other, on the round's one "
+		      "address space of the case (one thread); with precision, a backend whose comparisons "
+		      "settled sits out",
+		      "min_pages_per_iteration", (int)SWEEP_MIN_PAGES_PER_ITER);
+	if (o && sw->crun) {
+		/* the Google Benchmark driver's (sweep_gbench.c), not callgrind's */
+		snprintf(warmup, sizeof(warmup),
+			 "cache = warm: untimed units of one iteration's passes (the first pass is one where a "
+			 "unit is one pass; a pass after a rebuild where passes fault) until the last %d took "
+			 "within %.0f%% of each other, %d units at most, or until %.0f ms have gone",
+			 SWEEP_WARM_SETTLE, 100 * SWEEP_WARM_TOL, SWEEP_WARM_MAX_UNITS, SWEEP_WARM_MAX_NS / 1e6);
+		json_object_set_new(o, "warmup", json_string(warmup));
+	}
+	json_object_set_new(meta, "timing", o);
 	if (sw->crun)
 		json_object_set_new(meta, "precision", sweep_rounds_json(sw));
 	if (sw->progress)

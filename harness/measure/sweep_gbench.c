@@ -87,7 +87,7 @@ struct bench_state {
 	char why[RESULT_STR_LONG];
 	uint64_t stage_ns[PFN_STAGE_NR];
 	double stage_pages;		/* the pages stage_ns covers */
-	int warm;			/* SWEEP_WARM_*: did the warm-up pass fault */
+	int warm;			/* SWEEP_WARM_*: did the first (untimed) pass fault */
 	unsigned long faults, walks, calls_per_pass, inner;
 	uint64_t iters;
 	double *it_ns;			/* each timed iteration's time */
@@ -105,12 +105,18 @@ static void bench_skip(struct gb_state *st, struct bench_state *bs)
 	gb_skip(st, bs->why);
 }
 
+/* Why a pass failed, into bs->why. */
+static void bench_pass_failed(struct bench_state *bs, int ret)
+{
+	snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s) on workload %s", bs->sb->ops->name, ret,
+		 strerror(-ret), bs->sc->workload);
+}
+
 /*
  * cache = warm: untimed units of `inner` passes (one iteration's; one pass
- * after a rebuild where passes fault) until their times settle
- * (sweep_priv.h's sweep_warm_settled()) or a cap.  The first pass, first_ns
- * long, is the first unit where a unit is one pass.  0 or the -errno of a
- * pass or a rebuild.
+ * after a rebuild where passes fault) until their times settle or a cap
+ * (sweep_priv.h's sweep_warm_more()).  The first pass, first_ns long, is
+ * the first unit where a unit is one pass.  0, or -errno with bs->why.
  */
 static int bench_warm_up(struct bench_state *bs, uint64_t first_ns)
 {
@@ -121,20 +127,21 @@ static int bench_warm_up(struct bench_state *bs, uint64_t first_ns)
 
 	if (bs->inner == 1)
 		unit_ns[n++] = first_ns;
-	while (!sweep_warm_settled(unit_ns, n) && n < SWEEP_WARM_MAX_UNITS && spent < SWEEP_WARM_MAX_NS) {
+	while (sweep_warm_more(unit_ns, n, spent)) {
 		uint64_t t0 = case_now_ns(), t1;
 
 		/* a pass that faulted is followed by a rebuild, as in the timed loop */
-		if (bs->faults > 0) {
-			ret = case_run_rebuild(&bs->t);
-			if (ret)
-				return ret;
+		if (bs->faults > 0 && case_run_rebuild(&bs->t)) {
+			snprintf(bs->why, sizeof(bs->why), "rebuilding the address space failed");
+			return -EIO;
 		}
 		t1 = case_now_ns();
 		for (unsigned long k = 0; k < bs->inner && !ret; k++)
 			ret = case_run_pass(&bs->t, bs->sc, false, bs->stage_ns, &bs->faults, &bs->walks);
-		if (ret)
+		if (ret) {
+			bench_pass_failed(bs, ret);
 			return ret;
+		}
 		unit_ns[n++] = case_now_ns() - t1;
 		spent += case_now_ns() - t0;
 	}
@@ -166,8 +173,7 @@ static int bench_start(struct gb_state *st, struct bench_state *bs)
 	ret = case_run_pass(&bs->t, sc, false, bs->stage_ns, &bs->faults, &bs->walks);
 	first_ns = case_now_ns() - first_ns;
 	if (ret) {
-		snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s) on workload %s", sb->ops->name, ret,
-			 strerror(-ret), sc->workload);
+		bench_pass_failed(bs, ret);
 		bench_skip(st, bs);
 		return ret;
 	}
@@ -183,8 +189,6 @@ static int bench_start(struct gb_state *st, struct bench_state *bs)
 	if (!bs->t.flush_buf) {
 		ret = bench_warm_up(bs, first_ns);
 		if (ret) {
-			snprintf(bs->why, sizeof(bs->why), "backend %s returned %d (%s) on workload %s",
-				 sb->ops->name, ret, strerror(-ret), sc->workload);
 			bench_skip(st, bs);
 			return ret;
 		}

@@ -54,19 +54,23 @@ static inline uint64_t sweep_commit_gap_ns(uint64_t cost_ns)
 
 /*
  * The warm-up of cache = warm (sweep_gbench.c): after the first untimed
- * pass, untimed units of one iteration's passes (one pass after a rebuild
- * where passes fault) repeat until the last
- * SWEEP_WARM_SETTLE units took within SWEEP_WARM_TOL of each other, or
- * SWEEP_WARM_MAX_UNITS units or SWEEP_WARM_MAX_NS have gone.  Measured
- * here after other cases had run: at 2^18 pages nouveau-v5.8's passes took
- * 16.6, 16.2, 13.8, 9.7, 7.7, 7.5, 7.5 ns/page (the working set settling
- * into the last-level cache over several passes), so one warm-up pass left
- * the timed iteration anywhere between 8 and 18.
+ * pass (itself the first unit where a unit is one pass), untimed units of
+ * one iteration's passes (one pass after a rebuild where passes fault)
+ * repeat until the last SWEEP_WARM_SETTLE units took within SWEEP_WARM_TOL
+ * of each other, or SWEEP_WARM_MAX_UNITS units have run, or
+ * SWEEP_WARM_MAX_NS has gone (checked before each unit, so the last unit
+ * can run past it).  Measured here after other cases had run: at 2^18
+ * pages nouveau-v5.8's passes took 16.6, 16.2, 13.8, 9.7, 7.7, 7.5, 7.5
+ * ns/page (the working set settling into the last-level cache over several
+ * passes), so one warm-up pass left the timed iteration anywhere between 8
+ * and 18.
  */
 #define SWEEP_WARM_SETTLE 3
 #define SWEEP_WARM_TOL 0.05
 #define SWEEP_WARM_MAX_UNITS 12
 #define SWEEP_WARM_MAX_NS 50000000ULL
+
+_Static_assert(SWEEP_WARM_SETTLE <= SWEEP_WARM_MAX_UNITS, "the caps leave room to settle");
 
 /* Have the last SWEEP_WARM_SETTLE of n warm-up units (ns each) settled? */
 static inline bool sweep_warm_settled(const uint64_t *unit_ns, unsigned n)
@@ -80,6 +84,12 @@ static inline bool sweep_warm_settled(const uint64_t *unit_ns, unsigned n)
 		hi = unit_ns[i] > hi ? unit_ns[i] : hi;
 	}
 	return (double)hi <= (1.0 + SWEEP_WARM_TOL) * (double)lo;
+}
+
+/* Another warm-up unit after n units (ns each) and spent_ns of warm-up in all? */
+static inline bool sweep_warm_more(const uint64_t *unit_ns, unsigned n, uint64_t spent_ns)
+{
+	return !sweep_warm_settled(unit_ns, n) && n < SWEEP_WARM_MAX_UNITS && spent_ns < SWEEP_WARM_MAX_NS;
 }
 
 struct sweep;
@@ -101,7 +111,7 @@ struct sweep_bench {
 	bool skipped_recorded;
 	/* the rounds (sweep_rounds.c) */
 	int64_t iterations;             /* per thread, from round 0; 0 = not known yet */
-	int warm;                       /* SWEEP_WARM_*: did its warm-up pass fault */
+	int warm;                       /* SWEEP_WARM_*: did its first (untimed) pass fault */
 	bool dead;                      /* skipped: not run again */
 	bool settled;                   /* every comparison it is in settled: it sits out the case's
 					   later rounds (sweep_rounds.c) */

@@ -557,7 +557,7 @@ json_t *sweep_rounds_json(const struct sweep *sw)
 	json_object_set_new(o, "space_builds", json_integer((json_int_t)sw->keep.builds));
 	json_object_set_new(o, "space_reuses", json_integer((json_int_t)sw->keep.reuses));
 	json_object_set_new(o, "space_refills", json_integer((json_int_t)sw->keep.refills));
-	/* the warm-up of the repetitions that did not fault (sweep_priv.h's sweep_warm_settled()) */
+	/* the warm-up of cache = warm's repetitions (sweep_priv.h's sweep_warm_more()) */
 	json_object_set_new(o, "warmup", json_pack("{s:I, s:I, s:I}", "repetitions", (json_int_t)sw->warm_reps,
 						   "units", (json_int_t)sw->warm_units, "unsettled",
 						   (json_int_t)sw->warm_capped));
