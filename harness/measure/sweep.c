@@ -212,9 +212,9 @@ int sweep_write_meta(struct sweep *sw, bool complete, const char *stopped_at)
 	if (o && sw->crun) {
 		/* the Google Benchmark driver's (sweep_gbench.c), not callgrind's */
 		snprintf(warmup, sizeof(warmup),
-			 "cache = warm: untimed units of one iteration's passes (the first pass is one where a "
-			 "unit is one pass; a pass after a rebuild where passes fault) until the last %d took "
-			 "within %.0f%% of each other, %d units at most, or until %.0f ms have gone",
+			 "cache = warm: untimed units, each one iteration's passes (where passes fault, one pass "
+			 "after a rebuild), until the last %d took within %.0f%% of each other (the first pass "
+			 "counts where a unit is one pass), %d units at most, or until %.0f ms have gone",
 			 SWEEP_WARM_SETTLE, 100 * SWEEP_WARM_TOL, SWEEP_WARM_MAX_UNITS, SWEEP_WARM_MAX_NS / 1e6);
 		json_object_set_new(o, "warmup", json_string(warmup));
 	}

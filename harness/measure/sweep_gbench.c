@@ -34,8 +34,7 @@
  * iteration starts cold (the config's help says so).  One untimed pass
  * precedes the loop; with cache = warm, untimed units of one iteration's
  * passes (one pass after a rebuild where passes fault) follow until their
- * times settle (bench_warm_up()).
- * Each iteration's time is kept:
+ * times settle (bench_warm_up()).  Each iteration's time is kept:
  * ns_per_page_median is their median (ns_per_page, Google Benchmark's,
  * their mean).  With stages = separate, staged passes follow the timed
  * loop in the first `repetitions` rounds (bench_stages_apart()).
@@ -131,9 +130,10 @@ static int bench_warm_up(struct bench_state *bs, uint64_t first_ns)
 		uint64_t t0 = case_now_ns(), t1;
 
 		/* a pass that faulted is followed by a rebuild, as in the timed loop */
-		if (bs->faults > 0 && case_run_rebuild(&bs->t)) {
-			snprintf(bs->why, sizeof(bs->why), "rebuilding the address space failed");
-			return -EIO;
+		ret = bs->faults > 0 ? case_run_rebuild(&bs->t) : 0;
+		if (ret) {
+			snprintf(bs->why, sizeof(bs->why), "rebuilding the address space failed: %s", strerror(-ret));
+			return ret;
 		}
 		t1 = case_now_ns();
 		for (unsigned long k = 0; k < bs->inner && !ret; k++)
@@ -168,7 +168,7 @@ static int bench_start(struct gb_state *st, struct bench_state *bs)
 	}
 	bs->calls_per_pass = (sc->npages + sc->batch - 1) / sc->batch;
 
-	/* warm-up pass, untimed: fills caches and TLBs, checks the path works */
+	/* the first pass, untimed: fills caches and TLBs, checks the path works */
 	first_ns = case_now_ns();
 	ret = case_run_pass(&bs->t, sc, false, bs->stage_ns, &bs->faults, &bs->walks);
 	first_ns = case_now_ns() - first_ns;
